@@ -1,0 +1,129 @@
+"""One exception tree shared by the API, the jobs and the connectors.
+
+The API maps each class to an RFC 9457 problem-details response (``cxsuite.api.problems``);
+jobs use :attr:`CxsuiteError.retryable` to decide between retrying and failing fast;
+connectors raise the :class:`ConnectorError` family so a client admin reads a message they
+can act on instead of a stack trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid input: where it is (``body.name``, ``query.limit``) and why it is refused."""
+
+    field: str
+    reason: str
+
+
+class CxsuiteError(Exception):
+    """Base of every error cxsuite raises on purpose."""
+
+    status_code = 500
+    title = "Internal error"
+    retryable = False
+
+    def __init__(self, detail: str = "", *, problems: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.problems = problems or []
+
+
+class ConfigurationError(CxsuiteError):
+    """The process is misconfigured; raised at start so it never runs half-configured."""
+
+    title = "Configuration error"
+
+
+class ValidationFailed(CxsuiteError):
+    """Input that parses but breaks a rule; carries the fields and the reasons."""
+
+    status_code = 422
+    title = "Invalid input"
+
+
+class Unauthenticated(CxsuiteError):
+    """No credentials, or credentials that are expired, revoked or wrong."""
+
+    status_code = 401
+    title = "Authentication required"
+
+
+class Forbidden(CxsuiteError):
+    """Authenticated, but the role does not allow the action."""
+
+    status_code = 403
+    title = "Forbidden"
+
+
+class NotFound(CxsuiteError):
+    """Missing, or belonging to another tenant or workspace: the two are indistinguishable."""
+
+    status_code = 404
+    title = "Not found"
+
+
+class Conflict(CxsuiteError):
+    """The request collides with existing state (a duplicate email, a running sync)."""
+
+    status_code = 409
+    title = "Conflict"
+
+
+class TooManyRequests(CxsuiteError):
+    """A rate limit was hit; ``retry_after`` says when to try again, in seconds."""
+
+    status_code = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str = "", *, retry_after: int = 60) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class ConnectorError(CxsuiteError):
+    """Base for errors talking to a vendor; subclasses say whose move it is."""
+
+    status_code = 502
+    title = "Connector error"
+
+
+class ConnectorConfigError(ConnectorError):
+    """The connection is set up wrongly (bad property id, disallowed host): the admin fixes it."""
+
+    status_code = 422
+    title = "Connector configuration error"
+
+
+class ConnectorAuthError(ConnectorError):
+    """Credentials were revoked or cannot be refreshed: the admin must reconnect."""
+
+    status_code = 409
+    title = "Connector authorisation error"
+
+
+class ConnectorTransientError(ConnectorError):
+    """Network trouble, 429 or 5xx from the vendor: worth retrying later."""
+
+    status_code = 503
+    title = "Vendor temporarily unavailable"
+    retryable = True
+
+    def __init__(self, detail: str = "", *, retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class VendorError(ConnectorError):
+    """The vendor answered with an error that retrying will not fix."""
+
+    title = "Vendor error"
+
+
+class SsrfBlocked(ConnectorConfigError):
+    """An outbound URL was refused by the egress policy; nothing was sent."""
+
+    title = "Outbound address refused"

@@ -1,0 +1,219 @@
+"""Configuration, read once from ``CXSUITE_*`` environment variables.
+
+This is the only module that reads the environment. Everything else receives a
+:class:`Settings` instance, so a test or a worker can run with settings of its own
+without touching global state.
+
+The embedded default needs no server: SQLite under the data folder, no Redis, and
+development secrets generated once and kept in the data folder. In production mode a
+missing secret is an error at start, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from cryptography.fernet import Fernet
+
+from cxsuite.errors import ConfigurationError
+
+PREFIX = "CXSUITE_"
+Mode = Literal["development", "production"]
+
+
+def _setting(env: str, doc: str, *, secret: bool = False, default: object = None) -> object:
+    """A dataclass field that remembers its environment variable and documentation."""
+    return field(default=default, metadata={"env": PREFIX + env, "doc": doc, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of a cxsuite process; see ``docs/configuration.md`` for the reference."""
+
+    mode: Mode = _setting(  # type: ignore[assignment]
+        "MODE", "`development` (default) or `production`; production refuses to start "
+        "without explicit secrets, database and public URL.", default="development")
+    data_dir: Path = _setting(  # type: ignore[assignment]
+        "DATA_DIR", "Embedded data folder: SQLite file, development secrets, stored reports.",
+        default=Path(".cxsuite"))
+    database_url: str = _setting(  # type: ignore[assignment]
+        "DATABASE_URL", "`sqlite:///path` or `postgresql://user@host:port/db`; the app "
+        "connects with it. Default: SQLite file in the data folder.", default="")
+    database_owner_url: str = _setting(  # type: ignore[assignment]
+        "DATABASE_OWNER_URL", "Connection used by `cxsuite migrate` (the role that owns the "
+        "tables). Defaults to DATABASE_URL. On PostgreSQL make it a different role from the "
+        "app's so row-level security binds the app.", default="")
+    redis_url: str = _setting(  # type: ignore[assignment]
+        "REDIS_URL", "Redis for arq workers, shared rate limits and locks. Unset: jobs run "
+        "in-process.", default="")
+    secret_key: str = _setting(  # type: ignore[assignment]
+        "SECRET_KEY", "Signs OAuth state and other short-lived values. Required in "
+        "production.", secret=True, default="")
+    encryption_keys: tuple[str, ...] = _setting(  # type: ignore[assignment]
+        "ENCRYPTION_KEYS", "Comma-separated credential-encryption keys, newest first "
+        "(urlsafe base64, 32 bytes). Several may be active during a rotation. Required in "
+        "production.", secret=True, default=())
+    public_base_url: str = _setting(  # type: ignore[assignment]
+        "PUBLIC_BASE_URL", "External URL of the API, used for OAuth redirect URIs.",
+        default="http://127.0.0.1:8000")
+    connector_allowed_hosts: tuple[str, ...] = _setting(  # type: ignore[assignment]
+        "CONNECTOR_ALLOWED_HOSTS", "Extra `host[:port]` entries connectors may call beside "
+        "the vendor domains (e.g. the local sandbox `127.0.0.1:8765`). Only hosts listed "
+        "here may resolve to loopback or private addresses.", default=())
+    login_attempts_per_minute: int = _setting(  # type: ignore[assignment]
+        "LOGIN_ATTEMPTS_PER_MINUTE", "Failed logins allowed per account and per client "
+        "address in a rolling minute before 429.", default=10)
+    access_token_ttl_hours: int = _setting(  # type: ignore[assignment]
+        "ACCESS_TOKEN_TTL_HOURS", "Lifetime of tokens issued by `POST /auth/token`.",
+        default=12)
+    log_level: str = _setting(  # type: ignore[assignment]
+        "LOG_LEVEL", "Python log level name.", default="INFO")
+    log_json: bool = _setting(  # type: ignore[assignment]
+        "LOG_JSON", "`1` for one JSON object per log line (production default).",
+        default=False)
+
+    @property
+    def is_production(self) -> bool:
+        """Production mode turns missing secrets into start-up errors."""
+        return self.mode == "production"
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the configured database is PostgreSQL (RLS, COPY) rather than SQLite."""
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def owner_url(self) -> str:
+        """The URL migrations run with."""
+        return self.database_owner_url or self.database_url
+
+    def redacted(self) -> dict[str, object]:
+        """Settings as a dict safe to print: secret values replaced by a marker."""
+        out: dict[str, object] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = "***" if f.metadata.get("secret") and value else value
+        for name in ("database_url", "database_owner_url", "redis_url"):
+            out[name] = _redact_url_password(str(out[name]))
+        return out
+
+
+def _redact_url_password(url: str) -> str:
+    """Hide the password part of a ``scheme://user:password@host`` URL."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+def setting_docs() -> list[tuple[str, str, bool]]:
+    """``(ENV_NAME, doc, is_secret)`` for every setting, for docs and their test."""
+    return [(f.metadata["env"], f.metadata["doc"], f.metadata["secret"])
+            for f in dataclasses.fields(Settings)]
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings; raise :class:`ConfigurationError` naming what is wrong."""
+    env = os.environ if environ is None else environ
+    raw = {f.metadata["env"]: env.get(f.metadata["env"], "").strip()
+           for f in dataclasses.fields(Settings)}
+    mode = raw[PREFIX + "MODE"] or "development"
+    if mode not in ("development", "production"):
+        raise ConfigurationError(f"{PREFIX}MODE must be 'development' or 'production', got {mode!r}")
+    data_dir = Path(raw[PREFIX + "DATA_DIR"] or ".cxsuite").expanduser()
+    values: dict[str, object] = {
+        "mode": mode,
+        "data_dir": data_dir,
+        "database_url": raw[PREFIX + "DATABASE_URL"] or f"sqlite:///{data_dir / 'cxsuite.sqlite3'}",
+        "database_owner_url": raw[PREFIX + "DATABASE_OWNER_URL"],
+        "redis_url": raw[PREFIX + "REDIS_URL"],
+        "public_base_url": (raw[PREFIX + "PUBLIC_BASE_URL"] or "http://127.0.0.1:8000").rstrip("/"),
+        "connector_allowed_hosts": _split(raw[PREFIX + "CONNECTOR_ALLOWED_HOSTS"]),
+        "login_attempts_per_minute": _int(raw, "LOGIN_ATTEMPTS_PER_MINUTE", 10),
+        "access_token_ttl_hours": _int(raw, "ACCESS_TOKEN_TTL_HOURS", 12),
+        "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
+        "log_json": raw[PREFIX + "LOG_JSON"].lower() in ("1", "true", "yes")
+        if raw[PREFIX + "LOG_JSON"] else mode == "production",
+    }
+    values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _validate(settings)
+    return settings
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _int(raw: Mapping[str, str], name: str, default: int) -> int:
+    value = raw[PREFIX + name]
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{PREFIX}{name} must be a whole number, got {value!r}") from None
+    if number <= 0:
+        raise ConfigurationError(f"{PREFIX}{name} must be positive, got {number}")
+    return number
+
+
+def _secrets(raw: Mapping[str, str], mode: str, data_dir: Path) -> tuple[str, tuple[str, ...]]:
+    """Explicit secrets win; development falls back to secrets kept in the data folder."""
+    secret_key = raw[PREFIX + "SECRET_KEY"]
+    keys = _split(raw[PREFIX + "ENCRYPTION_KEYS"])
+    if mode == "production":
+        missing = [PREFIX + n for n, v in (("SECRET_KEY", secret_key), ("ENCRYPTION_KEYS", keys)) if not v]
+        if missing:
+            raise ConfigurationError(
+                f"production mode needs {' and '.join(missing)}; generate values with "
+                "`cxsuite keys generate` and set them in the environment")
+        return secret_key, keys
+    if not secret_key:
+        secret_key = _dev_secret(data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
+    if not keys:
+        keys = (_dev_secret(data_dir / "encryption_key", lambda: Fernet.generate_key().decode()),)
+    return secret_key, keys
+
+
+def _dev_secret(path: Path, make: object) -> str:
+    """A development secret generated on first use and kept (mode 0600) in the data folder."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()  # type: ignore[operator]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+def _validate(settings: Settings) -> None:
+    url = settings.database_url
+    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigurationError(
+            f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgresql://, got {url.split(':')[0]!r}")
+    if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError(f"{PREFIX}REDIS_URL must start with redis://, rediss:// or unix://")
+    if len(settings.secret_key) < 32:
+        raise ConfigurationError(f"{PREFIX}SECRET_KEY must be at least 32 characters")
+    if settings.is_production:
+        if not settings.is_postgres:
+            raise ConfigurationError(f"production mode needs {PREFIX}DATABASE_URL=postgresql://...")
+        if not settings.redis_url:
+            raise ConfigurationError(f"production mode needs {PREFIX}REDIS_URL for the job workers")
+    for key in settings.encryption_keys:
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ConfigurationError(
+                f"{PREFIX}ENCRYPTION_KEYS holds a key that is not 32 bytes of urlsafe base64; "
+                "generate one with `cxsuite keys generate`") from None
