@@ -1,0 +1,41 @@
+"""Every Piccolo table of the application, and binding them to the engine chosen at start.
+
+Piccolo normally finds its engine through ``piccolo_conf``; cxsuite chooses the engine from
+:class:`~cxsuite.settings.Settings` instead, so a test, a worker and the web process can each
+bind the same tables to the database they were given.
+"""
+
+from __future__ import annotations
+
+from piccolo.engine.base import Engine
+from piccolo.table import Table
+
+from cxsuite.audit.tables import AuditEvent
+from cxsuite.identity.tables import ApiToken, User
+from cxsuite.jobs.tables import Job
+from cxsuite.projects.tables import Project
+from cxsuite.tenancy.tables import Tenant, TenantMembership
+from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
+
+_TABLES: list[type[Table]] = [
+    Tenant, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
+    AuditEvent, Job,
+]
+
+
+def register_tables(*tables: type[Table]) -> None:
+    """Add a domain's tables (domains that arrive later call this at import)."""
+    for table in tables:
+        if table not in _TABLES:
+            _TABLES.append(table)
+
+
+def all_tables() -> list[type[Table]]:
+    """The registered tables, in registration order."""
+    return list(_TABLES)
+
+
+def bind_tables(engine: Engine) -> None:
+    """Point every registered table at ``engine``."""
+    for table in _TABLES:
+        table._meta.db = engine

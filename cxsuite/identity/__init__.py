@@ -1,0 +1,1 @@
+"""Who is calling: users, passwords, access tokens (session and personal), login throttling."""

@@ -1,0 +1,1 @@
+"""Tenants (consultancy firms) and who belongs to them as ``owner`` or ``consultant``."""

@@ -1,0 +1,1 @@
+"""Client workspaces (one audited company inside a tenant) and their client members."""
