@@ -1,0 +1,1 @@
+"""Who may do what: the principal behind a request and the one permissions matrix (role × action)."""

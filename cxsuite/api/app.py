@@ -1,0 +1,80 @@
+"""The Litestar application factory: wiring only, no business logic."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
+
+from cxsuite import __version__
+from cxsuite.api.auth import BearerTokenMiddleware
+from cxsuite.api.deps import DEPENDENCIES
+from cxsuite.api.health import HealthController
+from cxsuite.api.problems import EXCEPTION_HANDLERS
+from cxsuite.api.routes import API_CONTROLLERS
+from cxsuite.db.posture import check_database_posture
+from cxsuite.db.session import Database
+from cxsuite.identity.throttle import MemoryThrottle, RedisThrottle
+from cxsuite.logs import configure_logging
+from cxsuite.settings import Settings, load_settings
+
+log = logging.getLogger("cxsuite.api")
+
+# JSON bodies are small; upload routes raise their own limit.
+MAX_BODY_BYTES = 1_000_000
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app for ``settings`` (read from the environment when not given)."""
+    settings = settings or load_settings()
+    api = Router(path="/api/v1", route_handlers=API_CONTROLLERS, security=[{"BearerToken": []}])
+    return Litestar(
+        route_handlers=[api, HealthController],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema", "^/health"])],
+        lifespan=[_lifespan(settings)],
+        openapi_config=_openapi(),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=False,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="cxsuite API", version=__version__, path="/schema",
+        description="Multi-tenant CX audit backend. Errors are RFC 9457 problem details.",
+        components=Components(security_schemes={
+            "BearerToken": SecurityScheme(type="http", scheme="bearer",
+                                          description="A cxsuite access or personal token")}),
+        render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
+    )
+
+
+def _lifespan(settings: Settings):  # noqa: ANN202 - Litestar's lifespan protocol
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, settings.log_json)
+        db = Database.from_url(settings.database_url)
+        await db.start()
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.settings, app.state.db, app.state.redis = settings, db, redis
+        app.state.login_throttle = (
+            RedisThrottle(redis, settings.login_attempts_per_minute) if redis
+            else MemoryThrottle(settings.login_attempts_per_minute))
+        await check_database_posture(db, settings)
+        try:
+            yield
+        finally:
+            await db.close()
+            if redis is not None:
+                await redis.aclose()
+
+    return lifespan

@@ -1,0 +1,28 @@
+"""Guards: the coarse, role-only half of authorisation, checked before a handler runs.
+
+The object-level half (is this workspace visible to the caller?) runs in services through
+:func:`cxsuite.access.permissions.require_in_workspace`, once the object's workspace is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from cxsuite.access.permissions import DESCRIPTIONS, Action, can_ever
+from cxsuite.errors import Forbidden
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+
+
+def requires(action: Action) -> Guard:
+    """A guard refusing callers none of whose roles permits ``action`` anywhere."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if not can_ever(connection.user, action):
+            raise Forbidden(f"your role may not {DESCRIPTIONS[action]}")
+
+    guard.__name__ = f"requires_{action.value.replace('.', '_')}"
+    return guard

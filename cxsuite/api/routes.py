@@ -1,0 +1,11 @@
+"""Every controller served under ``/api/v1``; a new domain adds its controllers here."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from cxsuite.identity.controllers import IdentityController
+
+API_CONTROLLERS: list[ControllerRouterHandler] = [
+    IdentityController,
+]

@@ -1,0 +1,133 @@
+"""The ``cxsuite`` command line: thin wrappers that read settings and call services."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from cxsuite.errors import CxsuiteError
+from cxsuite.settings import Settings, load_settings
+
+console = Console()
+T = TypeVar("T")
+
+
+def run_async(fn: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., T]:
+    """Run an async command body; cxsuite errors end the command with their message, not a trace."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return asyncio.run(fn(*args, **kwargs))
+        except CxsuiteError as exc:
+            console.print(f"[red]error:[/red] {exc.detail}")
+            sys.exit(1)
+
+    return wrapper
+
+
+def settings_or_exit() -> Settings:
+    """Settings from the environment; a configuration error ends the command clearly."""
+    try:
+        return load_settings()
+    except CxsuiteError as exc:
+        console.print(f"[red]configuration error:[/red] {exc.detail}")
+        sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="cxsuite")
+def main() -> None:
+    """cxsuite: CX audits — connectors, journey maturity scoring, branded reports."""
+
+
+@main.command()
+@click.option("--backwards", is_flag=True, help="Roll back instead of applying.")
+@click.option("--to", "target", default="all", show_default=True,
+              help="Migration id to stop at ('all' = every one; with --backwards, '1' = the last).")
+def migrate(backwards: bool, target: str) -> None:
+    """Apply (or roll back) database migrations."""
+    from cxsuite.db.migrate import run_migrations
+
+    report = run_async(run_migrations)(settings_or_exit(), backwards=backwards, target=target)
+    verb = "rolled back" if backwards else "applied"
+    if report.applied:
+        for migration_id in report.applied:
+            console.print(f"{verb} {migration_id}")
+    else:
+        console.print("database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Web processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API (migrations are applied first on the embedded default)."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    if not settings.is_postgres:
+        from cxsuite.db.migrate import run_migrations
+
+        run_async(run_migrations)(settings)
+    uvicorn.run("cxsuite.api.asgi:app", host=host, port=port, workers=workers,
+                proxy_headers=True, log_level=settings.log_level.lower())
+
+
+@main.group()
+def tenants() -> None:
+    """Manage tenants."""
+
+
+@tenants.command("create")
+@click.option("--name", required=True, help="The consultancy's name.")
+@click.option("--email", required=True, help="The owner's email.")
+@click.password_option(help="The owner's password (prompted when omitted).")
+def tenants_create(name: str, email: str, password: str) -> None:
+    """Create a tenant with its owner and print a session token."""
+    from cxsuite.admin import create_tenant
+
+    result = run_async(create_tenant)(settings_or_exit(), name, email, password)
+    console.print(f"tenant {result.tenant_id} created; owner {result.email}")
+    click.echo(result.token.token)
+
+
+@main.group()
+def tokens() -> None:
+    """Mint tokens for automation."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--tenant", "tenant_id", required=True, help="The tenant id.")
+@click.option("--name", default="automation", show_default=True)
+@click.option("--expires-in-days", type=int, default=None)
+def tokens_create(email: str, tenant_id: str, name: str, expires_in_days: int | None) -> None:
+    """Create a personal API token (printed once, on stdout)."""
+    from cxsuite.admin import mint_token
+
+    token = run_async(mint_token)(settings_or_exit(), email, tenant_id, name, expires_in_days)
+    click.echo(token)
+
+
+@main.group()
+def keys() -> None:
+    """Secrets for production configuration."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new SECRET_KEY and a new encryption key."""
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    click.echo(f"CXSUITE_SECRET_KEY={secrets.token_urlsafe(48)}")
+    click.echo(f"CXSUITE_ENCRYPTION_KEYS={Fernet.generate_key().decode()}")

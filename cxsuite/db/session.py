@@ -1,0 +1,93 @@
+"""The database handle every service receives, and the tenant-scoped transaction.
+
+Every query of tenant data runs inside :meth:`Database.transaction`, which on PostgreSQL sets
+``app.tenant_id`` (and ``app.user_id``) with ``set_config(..., true)``: local to the
+transaction, so a pooled connection never carries one tenant's setting into another request.
+Row-level security reads that setting; a query outside such a transaction sees no tenant rows.
+SQLite has no RLS, which is why repositories also filter on ``tenant_id`` explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from uuid import UUID
+
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
+
+from cxsuite.db.engine import build_engine, is_postgres
+from cxsuite.db.registry import bind_tables
+from cxsuite.db.sql import execute
+
+POOL_MAX_SIZE = 10
+
+_current_scope: ContextVar[tuple[UUID | None, UUID | None]] = ContextVar("cxsuite_db_scope")
+
+
+class Database:
+    """One engine shared by a process (web or worker), with tenant-scoped transactions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        """Build the engine for ``url`` and bind every registered table to it."""
+        engine = build_engine(url)
+        bind_tables(engine)
+        return cls(engine)
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether RLS and COPY are available."""
+        return is_postgres(self.engine)
+
+    async def start(self) -> None:
+        """Open the connection pool (PostgreSQL); without it every query opens a connection."""
+        if self.is_postgres:
+            await self.engine.start_connection_pool(max_size=POOL_MAX_SIZE)
+
+    async def close(self) -> None:
+        """Close the pool."""
+        if self.is_postgres:
+            await self.engine.close_connection_pool()
+
+    @asynccontextmanager
+    async def transaction(self, tenant_id: UUID | None, user_id: UUID | None = None, *,
+                          write: bool = True) -> AsyncIterator[None]:
+        """A transaction scoped to one tenant (and user); nested calls join the outer one.
+
+        ``write`` matters on SQLite only: a writing transaction takes the write lock up front
+        (``BEGIN IMMEDIATE``) so two writers queue on the busy timeout instead of deadlocking.
+        """
+        if self.engine.current_transaction.get() is not None:
+            if _current_scope.get((tenant_id, user_id))[0] != tenant_id:
+                raise RuntimeError("a transaction cannot switch tenants; open a new one")
+            yield
+            return
+        token = _current_scope.set((tenant_id, user_id))
+        try:
+            async with self._begin(write):
+                if self.is_postgres:
+                    await self._set_scope(tenant_id, user_id)
+                yield
+        finally:
+            _current_scope.reset(token)
+
+    def _begin(self, write: bool) -> object:
+        if self.is_postgres:
+            return self.engine.transaction()
+        kind = TransactionType.immediate if write else TransactionType.deferred
+        return self.engine.transaction(transaction_type=kind)
+
+    async def _set_scope(self, tenant_id: UUID | None, user_id: UUID | None) -> None:
+        await execute(
+            self.engine,
+            "SELECT set_config('app.tenant_id', {}, true), set_config('app.user_id', {}, true)",
+            str(tenant_id) if tenant_id else "", str(user_id) if user_id else "")
+
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""
+        await execute(self.engine, "SELECT 1")

@@ -1,0 +1,104 @@
+"""Request and response types of the identity endpoints (unknown fields are refused)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from cxsuite.api.types import Email, Name, Password
+
+
+class SignupIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new consultancy and its first owner."""
+
+    tenant_name: Name
+    email: Email
+    password: Password
+
+
+class TenantOut(msgspec.Struct):
+    """A tenant as its members see it."""
+
+    id: UUID
+    name: str
+
+
+class UserOut(msgspec.Struct):
+    """A user as shown to themselves and their colleagues."""
+
+    id: UUID
+    email: str
+
+
+class SignupOut(msgspec.Struct):
+    """The new tenant, its owner and a token to start with."""
+
+    tenant: TenantOut
+    user: UserOut
+    access_token: str
+    token_type: str = "bearer"
+
+
+class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Credentials; ``tenant_id`` is needed only by accounts in several tenants."""
+
+    email: Email
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    tenant_id: UUID | None = None
+
+
+class TokenOut(msgspec.Struct):
+    """A session token (OAuth2-style field names)."""
+
+    access_token: str
+    token_type: str
+    expires_at: datetime | None
+    tenant_id: UUID
+
+
+class PersonalTokenIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A named token for scripts; no expiry unless ``expires_in_days`` is given."""
+
+    name: Name
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
+
+
+class PersonalTokenOut(msgspec.Struct):
+    """A newly created token: ``token`` is shown this once and never again."""
+
+    id: UUID
+    name: str
+    token: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class TokenInfo(msgspec.Struct):
+    """A token as listed: never its value or hash."""
+
+    id: UUID
+    name: str
+    kind: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class WorkspaceRoleOut(msgspec.Struct):
+    """A workspace the caller belongs to as a client user."""
+
+    workspace_id: UUID
+    role: str
+
+
+class MeOut(msgspec.Struct):
+    """Who the token belongs to and what it may do."""
+
+    user: UserOut
+    tenant: TenantOut
+    tenant_role: str | None
+    workspace_roles: list[WorkspaceRoleOut]

@@ -1,0 +1,249 @@
+"""Sign-up, login, token authentication and token management.
+
+Every function opens its own tenant-scoped transaction through :class:`Database`, so the
+audit entry of an action commits with the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from cxsuite.access.principal import Principal, Role
+from cxsuite.audit.service import Actor, record
+from cxsuite.db.session import Database
+from cxsuite.errors import Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
+from cxsuite.identity.passwords import hash_password, verify_password
+from cxsuite.identity.tables import ApiToken, User
+from cxsuite.identity.throttle import LoginThrottle
+from cxsuite.identity.tokens import new_token, parse_token
+from cxsuite.tenancy.tables import Tenant, TenantMembership
+from cxsuite.workspaces.tables import WorkspaceMembership
+
+# A token's last use is written at most this often, so reads do not all become writes.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token as shown once to its owner."""
+
+    id: UUID
+    tenant_id: UUID
+    user_id: UUID
+    token: str
+    name: str
+    kind: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    """The new tenant, its owner and a session token."""
+
+    tenant_id: UUID
+    tenant_name: str
+    user_id: UUID
+    email: str
+    token: IssuedToken
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding space."""
+    return email.strip().lower()
+
+
+async def find_user(email: str) -> dict | None:
+    """The user row for ``email`` (users are global, not tenant rows)."""
+    return await User.select().where(User.email == normalise_email(email)).first().run()
+
+
+async def ensure_user(email: str, password: str | None = None) -> UUID:
+    """The id of the user with ``email``, created (without a password) when new."""
+    existing = await find_user(email)
+    if existing:
+        return existing["id"]
+    user_id = uuid4()
+    await User.insert(User(
+        id=user_id, email=normalise_email(email), created_at=datetime.now(UTC),
+        password_hash=await hash_password(password) if password else "")).run()
+    return user_id
+
+
+async def signup(db: Database, tenant_name: str, email: str, password: str, ip: str,
+                 ttl: timedelta) -> SignupResult:
+    """Create a tenant with its owner; an email that already has a password is a conflict."""
+    tenant_id = uuid4()
+    async with db.transaction(tenant_id):
+        existing = await find_user(email)
+        if existing and existing["password_hash"]:
+            raise Conflict("an account with this email exists; sign in and create the tenant "
+                           "from there, or use another email")
+        now = datetime.now(UTC)
+        await Tenant.insert(Tenant(id=tenant_id, name=tenant_name, created_at=now)).run()
+        user_id = await ensure_user(email, password)
+        if existing:
+            await User.update({User.password_hash: await hash_password(password)}).where(
+                User.id == user_id).run()
+        await add_tenant_member(tenant_id, user_id, Role.OWNER)
+        token = await _issue(tenant_id, user_id, "session", "sign-up", now + ttl)
+        actor = Actor(user_id, ip)
+        await record(tenant_id, actor, "tenant.signup", object_type="tenant", object_id=tenant_id)
+        await record(tenant_id, actor, "token.created", object_type="token", object_id=token.id,
+                     details={"kind": "session"})
+    return SignupResult(tenant_id, tenant_name, user_id, normalise_email(email), token)
+
+
+async def add_tenant_member(tenant_id: UUID, user_id: UUID, role: Role) -> UUID:
+    """Insert a tenant membership (inside the caller's transaction)."""
+    membership_id = uuid4()
+    await TenantMembership.insert(TenantMembership(
+        id=membership_id, tenant_id=tenant_id, user_id=user_id, role=role.value,
+        created_at=datetime.now(UTC))).run()
+    return membership_id
+
+
+async def login(db: Database, throttle: LoginThrottle, email: str, password: str,
+                tenant_id: UUID | None, ip: str, ttl: timedelta) -> IssuedToken:
+    """Exchange email and password for a session token in one of the user's tenants."""
+    email = normalise_email(email)
+    await throttle.check(f"account:{email}", f"ip:{ip}")
+    user = await find_user(email)
+    ok = await verify_password(user["password_hash"] if user else "", password)
+    tenants = await _tenants_of(db, user["id"]) if user else []
+    if not ok or not user:
+        await throttle.failed(f"account:{email}", f"ip:{ip}")
+        await _audit_failed_login(db, user["id"] if user else None, tenants, ip)
+        raise Unauthenticated("email or password is wrong")
+    await throttle.succeeded(f"account:{email}")
+    chosen = _choose_tenant(tenants, tenant_id)
+    async with db.transaction(chosen, user["id"]):
+        token = await _issue(chosen, user["id"], "session", "login", datetime.now(UTC) + ttl)
+        await record(chosen, Actor(user["id"], ip), "auth.login", object_type="user",
+                     object_id=user["id"])
+    return token
+
+
+async def _tenants_of(db: Database, user_id: UUID) -> list[UUID]:
+    """Tenants where the user holds any membership (visible through the own-rows policy)."""
+    async with db.transaction(None, user_id, write=False):
+        direct = await TenantMembership.select(TenantMembership.tenant_id).where(
+            TenantMembership.user_id == user_id).run()
+        client = await WorkspaceMembership.select(WorkspaceMembership.tenant_id).where(
+            WorkspaceMembership.user_id == user_id).run()
+    return sorted({row["tenant_id"] for row in direct + client}, key=str)
+
+
+def _choose_tenant(tenants: list[UUID], wanted: UUID | None) -> UUID:
+    if wanted is not None:
+        if wanted not in tenants:
+            raise Unauthenticated("email or password is wrong")
+        return wanted
+    if not tenants:
+        raise Unauthenticated("this account has no tenant access")
+    if len(tenants) > 1:
+        raise ValidationFailed("this account belongs to several tenants; say which one",
+                               problems=[FieldProblem("body.tenant_id", "required: one of " +
+                                                      ", ".join(str(t) for t in tenants))])
+    return tenants[0]
+
+
+async def _audit_failed_login(db: Database, user_id: UUID | None, tenants: list[UUID],
+                              ip: str) -> None:
+    """A failed login is recorded in every tenant the account belongs to."""
+    for tenant_id in tenants:
+        async with db.transaction(tenant_id, user_id):
+            await record(tenant_id, Actor(user_id, ip), "auth.login", object_type="user",
+                         object_id=user_id or "", outcome="failure")
+
+
+async def _issue(tenant_id: UUID, user_id: UUID, kind: str, name: str,
+                 expires_at: datetime | None) -> IssuedToken:
+    """Store a new token's hash and return the token (inside the caller's transaction)."""
+    token = new_token(tenant_id)
+    parsed = parse_token(token)
+    assert parsed is not None
+    token_id, now = uuid4(), datetime.now(UTC)
+    await ApiToken.insert(ApiToken(
+        id=token_id, tenant_id=tenant_id, user_id=user_id, kind=kind, name=name,
+        token_hash=parsed.token_hash, created_at=now, expires_at=expires_at)).run()
+    return IssuedToken(token_id, tenant_id, user_id, token, name, kind, now, expires_at)
+
+
+async def authenticate(db: Database, raw_token: str) -> Principal:
+    """The principal behind a bearer token, with the roles held now; 401 otherwise."""
+    parsed = parse_token(raw_token)
+    if parsed is None:
+        raise Unauthenticated("invalid access token")
+    now = datetime.now(UTC)
+    async with db.transaction(parsed.tenant_id, write=False):
+        token = await ApiToken.select().where(
+            (ApiToken.tenant_id == parsed.tenant_id) & (ApiToken.token_hash == parsed.token_hash)
+        ).first().run()
+        if not token or token["revoked_at"] or (token["expires_at"] and token["expires_at"] <= now):
+            raise Unauthenticated("access token is invalid, expired or revoked")
+        principal = await load_principal(parsed.tenant_id, token["user_id"], token["id"])
+    if not token["last_used_at"] or now - token["last_used_at"] > LAST_USED_RESOLUTION:
+        async with db.transaction(parsed.tenant_id):
+            await ApiToken.update({ApiToken.last_used_at: now}).where(
+                (ApiToken.tenant_id == parsed.tenant_id) & (ApiToken.id == token["id"])).run()
+    return principal
+
+
+async def load_principal(tenant_id: UUID, user_id: UUID, token_id: UUID) -> Principal:
+    """Roles of ``user_id`` in ``tenant_id``; no role at all means no access (401)."""
+    user = await User.select(User.email).where(User.id == user_id).first().run()
+    tenant_role = await TenantMembership.select(TenantMembership.role).where(
+        (TenantMembership.tenant_id == tenant_id) & (TenantMembership.user_id == user_id)
+    ).first().run()
+    workspace_rows = await WorkspaceMembership.select(
+        WorkspaceMembership.workspace_id, WorkspaceMembership.role).where(
+        (WorkspaceMembership.tenant_id == tenant_id) & (WorkspaceMembership.user_id == user_id)
+    ).run()
+    if not user or (not tenant_role and not workspace_rows):
+        raise Unauthenticated("this account no longer has access to the tenant")
+    return Principal(
+        user_id=user_id, tenant_id=tenant_id, token_id=token_id, email=user["email"],
+        tenant_role=Role(tenant_role["role"]) if tenant_role else None,
+        workspace_roles={r["workspace_id"]: Role(r["role"]) for r in workspace_rows})
+
+
+async def create_personal_token(db: Database, principal: Principal, name: str,
+                                expires_in_days: int | None, ip: str) -> IssuedToken:
+    """A long-lived token for scripts, acting as the same user in the same tenant."""
+    expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        token = await _issue(principal.tenant_id, principal.user_id, "personal", name, expires)
+        await record(principal.tenant_id, Actor(principal.user_id, ip), "token.created",
+                     object_type="token", object_id=token.id, details={"kind": "personal"})
+    return token
+
+
+async def list_tokens(db: Database, principal: Principal, limit: int, offset: int,
+                      ) -> tuple[list[dict], int]:
+    """The caller's own tokens (never their hashes), newest first."""
+    mine = (ApiToken.tenant_id == principal.tenant_id) & (ApiToken.user_id == principal.user_id)
+    columns = [ApiToken.id, ApiToken.name, ApiToken.kind, ApiToken.created_at,
+               ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at]
+    async with db.transaction(principal.tenant_id, write=False):
+        rows = await ApiToken.select(*columns).where(mine).order_by(
+            ApiToken.created_at, ascending=False).order_by(ApiToken.id).limit(limit).offset(
+            offset).run()
+        total = await ApiToken.count().where(mine).run()
+    return rows, total
+
+
+async def revoke_token(db: Database, principal: Principal, token_id: UUID, ip: str) -> None:
+    """Revoke one of the caller's own tokens; someone else's is 404."""
+    mine = ((ApiToken.tenant_id == principal.tenant_id) & (ApiToken.id == token_id)
+            & (ApiToken.user_id == principal.user_id))
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        row = await ApiToken.select(ApiToken.revoked_at).where(mine).first().run()
+        if row is None:
+            raise NotFound("token not found")
+        if row["revoked_at"] is None:
+            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(mine).run()
+            await record(principal.tenant_id, Actor(principal.user_id, ip), "token.revoked",
+                         object_type="token", object_id=token_id)

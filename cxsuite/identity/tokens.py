@@ -1,0 +1,47 @@
+"""Bearer token format: ``cxs_<tenant id hex>_<secret>``, stored only as its SHA-256.
+
+The tenant id in the clear lets a request open its tenant-scoped transaction before the token
+row is looked up, so token lookups obey row-level security like every other query (and route
+to one shard). It reveals nothing secret: the 256-bit secret part is what authenticates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from uuid import UUID
+
+PREFIX = "cxs_"
+
+
+@dataclass(frozen=True)
+class ParsedToken:
+    """A syntactically valid token: the tenant it claims and its storage hash."""
+
+    tenant_id: UUID
+    token_hash: str
+
+
+def new_token(tenant_id: UUID) -> str:
+    """A fresh token for ``tenant_id``, shown to its owner once."""
+    return f"{PREFIX}{tenant_id.hex}_{secrets.token_urlsafe(32)}"
+
+
+def hash_token(token: str) -> str:
+    """The value stored and looked up; a slow KDF adds nothing for 256-bit random secrets."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parse_token(token: str) -> ParsedToken | None:
+    """The claimed tenant and hash, or ``None`` when the string is not a cxsuite token."""
+    if not token.startswith(PREFIX) or len(token) > 200:
+        return None
+    tenant_hex, _, secret = token.removeprefix(PREFIX).partition("_")
+    if len(tenant_hex) != 32 or len(secret) < 32:
+        return None
+    try:
+        tenant_id = UUID(hex=tenant_hex)
+    except ValueError:
+        return None
+    return ParsedToken(tenant_id=tenant_id, token_hash=hash_token(token))
