@@ -1,11 +1,71 @@
-"""Fixtures shared by every test package: the async backend first; the layers below build on it."""
+"""Fixtures in layers: settings → database (migrated once, cleaned per test) → served app →
+HTTP clients per tenant and role.
+
+The same suite runs on SQLite (default) and PostgreSQL: set ``CXSUITE_TEST_DATABASE=postgres``.
+On PostgreSQL the app connects as ``cxsuite_app`` (no BYPASSRLS, owns nothing) and migrations
+run as ``cxsuite_owner``, exactly the production arrangement, so row-level security is live.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
 import pytest
+
+from cxsuite.settings import Settings
+from tests.support.db import clean_database, prepare_database, test_settings
+from tests.support.parties import Parties
+from tests.support.server import LiveServer, start_server
 
 
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     """asyncpg, Piccolo and arq are asyncio-only."""
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """Which database this run uses: ``sqlite`` or ``postgres``."""
+    return os.environ.get("CXSUITE_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of the process under test, with a migrated, empty database."""
+    data_dir: Path = tmp_path_factory.mktemp("cxsuite-data")
+    settings = test_settings(backend, data_dir)
+    prepare_database(settings)
+    yield settings
+
+
+@pytest.fixture(scope="session")
+def server(settings: Settings) -> Iterator[LiveServer]:
+    """The real app served by uvicorn on a free loopback port, for the whole session."""
+    with start_server(settings) as live:
+        yield live
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> None:
+    """Every test that touches the database starts from empty tables."""
+    if "settings" in request.fixturenames:
+        clean_database(request.getfixturevalue("settings"))
+    if "server" in request.fixturenames:
+        request.getfixturevalue("server").reset_state()
+
+
+@pytest.fixture
+async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    """An unauthenticated HTTP client for the served app."""
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+async def parties(client: httpx.AsyncClient) -> Parties:
+    """Factory for tenants, workspaces and users in every role, made through the API."""
+    return Parties(client)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -20,8 +20,8 @@ class PageParams:
 
 
 def provide_page(
-    limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Parameter(ge=0, le=1_000_000, description="Items to skip")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    offset: Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip")] = 0,
 ) -> PageParams:
     """Dependency: the validated page parameters."""
     return PageParams(limit=limit, offset=offset)

@@ -8,6 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from cxsuite.access.permissions import Action
@@ -44,7 +45,7 @@ class IdentityController(Controller):
     tags = ["identity"]
 
     @post("/signup", status_code=HTTP_201_CREATED, responses=errors(400, 409, 422), **PUBLIC)
-    async def signup(self, data: SignupIn, request: Request, db: NamedDependency[Database],
+    async def signup(self, data: JSONBody[SignupIn], request: Request, db: NamedDependency[Database],
                      settings: NamedDependency[Settings]) -> SignupOut:
         """Create a consultancy (tenant) with its owner and return a first access token."""
         result = await service.signup(db, data.tenant_name, data.email, data.password,
@@ -54,7 +55,7 @@ class IdentityController(Controller):
                          access_token=result.token.token)
 
     @post("/auth/token", status_code=200, responses=errors(400, 401, 422, 429), **PUBLIC)
-    async def token(self, data: TokenIn, request: Request, db: NamedDependency[Database],
+    async def token(self, data: JSONBody[TokenIn], request: Request, db: NamedDependency[Database],
                     settings: NamedDependency[Settings]) -> TokenOut:
         """Exchange email and password for a session token (failed attempts are throttled)."""
         issued = await service.login(db, request.app.state.login_throttle, data.email,
@@ -84,7 +85,7 @@ class IdentityController(Controller):
 
     @post("/tokens", status_code=HTTP_201_CREATED, guards=[requires(Action.OWN_TOKENS)],
           responses=errors(400, 401, 403))
-    async def create_token(self, data: PersonalTokenIn, request: Request,
+    async def create_token(self, data: JSONBody[PersonalTokenIn], request: Request,
                            db: NamedDependency[Database],
                            principal: NamedDependency[Principal]) -> PersonalTokenOut:
         """A personal API token for scripts; its value is shown once."""
@@ -103,7 +104,7 @@ class IdentityController(Controller):
 
     @delete("/tokens/{token_id:uuid}", guards=[requires(Action.OWN_TOKENS)],
             responses=errors(401, 403, 404))
-    async def revoke(self, token_id: UUID, request: Request, db: NamedDependency[Database],
+    async def revoke(self, token_id: FromPath[UUID], request: Request, db: NamedDependency[Database],
                      principal: NamedDependency[Principal]) -> None:
         """Revoke one of the caller's tokens."""
         await service.revoke_token(db, principal, token_id, client_ip(request))

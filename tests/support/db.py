@@ -1,0 +1,116 @@
+"""Test databases: settings per backend, one migrated database per session, fast cleaning."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+
+from cxsuite.db.migrate import run_migrations
+from cxsuite.settings import Settings, load_settings
+
+T = TypeVar("T")
+
+ADMIN_URL = os.environ.get("CXSUITE_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_HOST = "127.0.0.1:5432"
+OWNER_ROLE, APP_ROLE = "cxsuite_owner", "cxsuite_app"
+TEST_DB = f"cxsuite_test_{os.getpid()}"
+ENCRYPTION_KEY = "kWZ7pC5QmGd0oU3bq7Qf0hC6m0TJHc0Oe2kqjvVY3yA="
+
+
+def run_in_thread(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion on a private loop, whatever loop the caller is in."""
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(fn()))  # type: ignore[arg-type]
+        except BaseException as exc:
+            error.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def test_settings(backend: str, data_dir: Path, **extra: str) -> Settings:
+    """Settings for ``backend`` with the data folder ``data_dir``."""
+    env = {"CXSUITE_DATA_DIR": str(data_dir), "CXSUITE_ENCRYPTION_KEYS": ENCRYPTION_KEY,
+           "CXSUITE_SECRET_KEY": "test-secret-key-" + "x" * 32, **extra}
+    if backend == "postgres":
+        env["CXSUITE_DATABASE_URL"] = f"postgresql://{APP_ROLE}@{PG_HOST}/{TEST_DB}"
+        env["CXSUITE_DATABASE_OWNER_URL"] = f"postgresql://{OWNER_ROLE}@{PG_HOST}/{TEST_DB}"
+    return load_settings(env)
+
+
+def prepare_database(settings: Settings) -> None:
+    """A fresh database (PostgreSQL: with its two roles) with every migration applied."""
+    if settings.is_postgres:
+        run_in_thread(_create_postgres_database)
+    run_in_thread(lambda: run_migrations(settings))
+
+
+async def _create_postgres_database() -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        for role, extra in ((OWNER_ROLE, ""), (APP_ROLE, " NOBYPASSRLS")):
+            exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+            if not exists:
+                await admin.execute(f"CREATE ROLE {role} LOGIN{extra}")
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {TEST_DB} OWNER {OWNER_ROLE}")
+    finally:
+        await admin.close()
+
+
+def clean_database(settings: Settings) -> None:
+    """Empty every application table (not the migration history)."""
+    if settings.is_postgres:
+        run_in_thread(lambda: _truncate_postgres(settings.owner_url))
+    else:
+        _delete_sqlite(settings.database_url.removeprefix("sqlite:///"))
+
+
+async def _truncate_postgres(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                  "AND tablename <> 'migration'")
+        if tables:
+            await conn.execute("TRUNCATE " + ", ".join(t["tablename"] for t in tables) + " CASCADE")
+    finally:
+        await conn.close()
+
+
+def _delete_sqlite(path: str) -> None:
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+            "('migration', 'sqlite_sequence')")]
+        for table in tables:
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - names from sqlite_master
+        conn.commit()
+    finally:
+        conn.close()
+
+
+async def owner_connection(settings: Settings) -> asyncpg.Connection:
+    """A raw connection as the table owner (PostgreSQL), for checks below the app."""
+    return await asyncpg.connect(settings.owner_url)
+
+
+async def app_connection(settings: Settings) -> asyncpg.Connection:
+    """A raw connection as the app's role (PostgreSQL), for row-level-security checks."""
+    return await asyncpg.connect(settings.database_url)
