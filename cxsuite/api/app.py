@@ -17,6 +17,7 @@ from cxsuite import __version__
 from cxsuite.api.auth import BearerTokenMiddleware
 from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
+from cxsuite.api.openapi import declare_closed_request_bodies, repair_options_allow
 from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.db.posture import check_database_posture
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (read from the environment when not given)."""
     settings = settings or load_settings()
     api = Router(path="/api/v1", route_handlers=API_CONTROLLERS, security=[{"BearerToken": []}])
-    return Litestar(
+    app = Litestar(
         route_handlers=[api, HealthController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=MAX_BODY_BYTES,
         debug=False,
     )
+    declare_closed_request_bodies(app)
+    repair_options_allow(app)
+    return app
 
 
 def _openapi() -> OpenAPIConfig:

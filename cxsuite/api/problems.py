@@ -70,15 +70,26 @@ def handle_validation_error(request: Request, exc: ValidationException) -> Respo
 
 
 def _field_problem(item: Any) -> FieldProblem:
+    """``{field, reason}`` from one Litestar error entry, locating the field from msgspec's path."""
     if not isinstance(item, dict):
         return FieldProblem("body", str(item))
-    source = item.get("source") or "body"
-    key = item.get("key") or ""
+    source = str(item.get("source") or "body")
+    key = "" if item.get("key") in (None, "data") else str(item["key"])
     message = str(item.get("message", "invalid value"))
-    if not key and "at `$." in message:
-        key = message.split("at `$.", 1)[1].rstrip("`").split("`")[0]
-        message = message.split(" - at ", 1)[0]
-    return FieldProblem(f"{source}.{key}" if key else str(source), message)
+    if "at `$." in message:
+        message, _, path = message.partition(" - at `$.")
+        key = path.rstrip("`")
+    if "unknown field `" in message:
+        key = message.split("unknown field `", 1)[1].rsplit("`", 1)[0]
+        message = "unknown field; this object accepts only the documented fields"
+    return FieldProblem(f"{source}.{key}" if key else source, _plain(message))
+
+
+def _plain(message: str) -> str:
+    """msgspec's reasons, with regular expressions replaced by words a person can act on."""
+    if "matching regex" in message:
+        return "contains characters or a format that is not allowed (see the field's description)"
+    return message
 
 
 def handle_http_error(request: Request, exc: HTTPException) -> Response[Problem]:

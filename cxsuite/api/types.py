@@ -2,6 +2,8 @@
 
 Names refuse ``<`` and ``>`` and control characters: a tenant or workspace name is shown in
 reports, e-mails and other people's screens, and there is no reason for markup in it.
+Patterns avoid ``\\s``: Python and JSON Schema's ECMAScript dialect disagree on what it
+matches, and clients validate with the latter.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from typing import Annotated
 
 import msgspec
 
+_TEXT = r"[^<>\x00-\x1f\x7f-\x9f]"
+_VISIBLE = r"[^<>\x00-\x20\x7f-\x9f]"
+_EMAIL_PART = r"[^@<>\x00-\x20\x7f-\x9f]+"
+
 Name = Annotated[str, msgspec.Meta(
-    min_length=1, max_length=200, pattern=r"^(?=.*\S)[^<>\x00-\x1f\x7f]+$",
+    min_length=1, max_length=200, pattern=f"^{_TEXT}*{_VISIBLE}{_TEXT}*$",
     description="1-200 characters; no '<', '>' or control characters")]
 LongText = Annotated[str, msgspec.Meta(max_length=5000, description="Up to 5,000 characters")]
 Email = Annotated[str, msgspec.Meta(
-    min_length=3, max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$",
+    min_length=3, max_length=320, pattern=rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$",
     description="An e-mail address")]
 Password = Annotated[str, msgspec.Meta(
     min_length=10, max_length=200, description="10-200 characters")]
 Industry = Annotated[str, msgspec.Meta(
-    max_length=100, pattern=r"^[^<>\x00-\x1f\x7f]*$", description="Up to 100 characters")]
+    max_length=100, pattern=f"^{_TEXT}*$", description="Up to 100 characters")]

@@ -1,0 +1,52 @@
+"""Corrections applied to the app after Litestar builds it, so the served contract is exact.
+
+Each exists because of a gap between Litestar 2.25 and what clients (and schemathesis) rely
+on; each is small and says which gap it closes, so it can go when Litestar closes it.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+
+def strict_struct_names() -> set[str]:
+    """Names of every request Struct that refuses unknown fields."""
+    names: set[str] = set()
+    pending = list(msgspec.Struct.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__struct_config__.forbid_unknown_fields:
+            names.add(cls.__name__)
+    return names
+
+
+def declare_closed_request_bodies(app: Litestar) -> None:
+    """Mark strict request bodies ``additionalProperties: false`` in the schema.
+
+    msgspec refuses unknown fields when a Struct says ``forbid_unknown_fields``, but Litestar
+    does not say so in the OpenAPI document, so clients would believe extra fields are fine.
+    """
+    strict = strict_struct_names()
+    schemas = app.openapi_schema.components.schemas or {}
+    for name, schema in schemas.items():
+        if name.rsplit("_", 1)[-1] in strict or name in strict:
+            schema.additional_properties = False
+
+
+def repair_options_allow(app: Litestar) -> None:
+    """Make automatic ``OPTIONS`` answers list every method of their path.
+
+    Litestar builds the automatic OPTIONS handler on the first route object it makes for a
+    path and keeps it when it merges handlers into the final route, so a path with GET and POST
+    answered ``Allow: GET, OPTIONS``. Rebinding the handler to the final route fixes ``Allow``.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler, _ = route.route_handler_map["OPTIONS"]
+        for cell in handler.fn.__closure__ or ():
+            if isinstance(cell.cell_contents, HTTPRoute):
+                cell.cell_contents = route
