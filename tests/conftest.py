@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from cxsuite.settings import Settings
-from tests.support.db import clean_database, prepare_database, test_settings
+from tests.support.db import clean_database, drop_postgres_database, prepare_database, test_settings
 from tests.support.parties import Parties
 from tests.support.server import LiveServer, start_server
 
@@ -40,6 +40,8 @@ def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = test_settings(backend, data_dir)
     prepare_database(settings)
     yield settings
+    if settings.is_postgres:
+        drop_postgres_database()
 
 
 @pytest.fixture(scope="session")

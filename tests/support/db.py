@@ -17,9 +17,10 @@ from cxsuite.settings import Settings, load_settings
 
 T = TypeVar("T")
 
-ADMIN_URL = os.environ.get("CXSUITE_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Roles made by `./dev test` (CREATEDB owner, NOBYPASSRLS app); the password matters only where
+# PostgreSQL does not trust local connections.
 PG_HOST = "127.0.0.1:5432"
-OWNER_ROLE, APP_ROLE = "cxsuite_owner", "cxsuite_app"
+OWNER, APP = "cxsuite_owner:cxsuite", "cxsuite_app:cxsuite"
 TEST_DB = f"cxsuite_test_{os.getpid()}"
 ENCRYPTION_KEY = "kWZ7pC5QmGd0oU3bq7Qf0hC6m0TJHc0Oe2kqjvVY3yA="
 
@@ -48,8 +49,8 @@ def test_settings(backend: str, data_dir: Path, **extra: str) -> Settings:
     env = {"CXSUITE_DATA_DIR": str(data_dir), "CXSUITE_ENCRYPTION_KEYS": ENCRYPTION_KEY,
            "CXSUITE_SECRET_KEY": "test-secret-key-" + "x" * 32, **extra}
     if backend == "postgres":
-        env["CXSUITE_DATABASE_URL"] = f"postgresql://{APP_ROLE}@{PG_HOST}/{TEST_DB}"
-        env["CXSUITE_DATABASE_OWNER_URL"] = f"postgresql://{OWNER_ROLE}@{PG_HOST}/{TEST_DB}"
+        env["CXSUITE_DATABASE_URL"] = f"postgresql://{APP}@{PG_HOST}/{TEST_DB}"
+        env["CXSUITE_DATABASE_OWNER_URL"] = f"postgresql://{OWNER}@{PG_HOST}/{TEST_DB}"
     return load_settings(env)
 
 
@@ -61,16 +62,24 @@ def prepare_database(settings: Settings) -> None:
 
 
 async def _create_postgres_database() -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
+    owner = await asyncpg.connect(f"postgresql://{OWNER}@{PG_HOST}/postgres")
     try:
-        for role, extra in ((OWNER_ROLE, ""), (APP_ROLE, " NOBYPASSRLS")):
-            exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
-            if not exists:
-                await admin.execute(f"CREATE ROLE {role} LOGIN{extra}")
-        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {TEST_DB} OWNER {OWNER_ROLE}")
+        await owner.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+        await owner.execute(f"CREATE DATABASE {TEST_DB}")
     finally:
-        await admin.close()
+        await owner.close()
+
+
+def drop_postgres_database() -> None:
+    """Remove this session's database (called at the end of the session)."""
+    async def drop() -> None:
+        owner = await asyncpg.connect(f"postgresql://{OWNER}@{PG_HOST}/postgres")
+        try:
+            await owner.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+        finally:
+            await owner.close()
+
+    run_in_thread(drop)
 
 
 def clean_database(settings: Settings) -> None:
