@@ -38,7 +38,7 @@ class Settings:
 
     mode: Mode = _setting(  # type: ignore[assignment]
         "MODE", "`development` (default) or `production`; production refuses to start "
-        "without explicit secrets, database and public URL.", default="development")
+        "without explicit secrets, PostgreSQL and Redis.", default="development")
     data_dir: Path = _setting(  # type: ignore[assignment]
         "DATA_DIR", "Embedded data folder: SQLite file, development secrets, stored reports.",
         default=Path(".cxsuite"))

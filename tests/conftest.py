@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from cxsuite.settings import Settings
-from tests.support.db import clean_database, drop_postgres_database, prepare_database, test_settings
+from tests.support.db import clean_database, drop_postgres_database, make_settings, prepare_database
 from tests.support.parties import Parties
 from tests.support.server import LiveServer, start_server
 
@@ -37,7 +37,7 @@ def backend() -> str:
 def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the process under test, with a migrated, empty database."""
     data_dir: Path = tmp_path_factory.mktemp("cxsuite-data")
-    settings = test_settings(backend, data_dir)
+    settings = make_settings(backend, data_dir)
     prepare_database(settings)
     yield settings
     if settings.is_postgres:
@@ -71,3 +71,13 @@ async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
 async def parties(client: httpx.AsyncClient) -> Parties:
     """Factory for tenants, workspaces and users in every role, made through the API."""
     return Parties(client)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``postgres_only`` tests are skipped, with the reason, on a SQLite run."""
+    if os.environ.get("CXSUITE_TEST_DATABASE", "sqlite") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with CXSUITE_TEST_DATABASE=postgres)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)

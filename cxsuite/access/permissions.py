@@ -13,7 +13,7 @@ from uuid import UUID
 from cxsuite.access.principal import Principal, Role
 from cxsuite.errors import Forbidden, NotFound
 
-O, C, A, V = Role.OWNER, Role.CONSULTANT, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER
+OW, CO, CA, CV = Role.OWNER, Role.CONSULTANT, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER
 
 
 class Action(StrEnum):
@@ -50,34 +50,34 @@ class Action(StrEnum):
 
 
 MATRIX: dict[Action, frozenset[Role]] = {
-    Action.TENANT_READ: frozenset({O, C}),
-    Action.TENANT_MEMBERS_MANAGE: frozenset({O}),
-    Action.AUDIT_READ: frozenset({O}),
-    Action.WORKSPACE_CREATE: frozenset({O, C}),
-    Action.WORKSPACE_READ: frozenset({O, C, A, V}),
-    Action.WORKSPACE_UPDATE: frozenset({O, C}),
-    Action.WORKSPACE_DELETE: frozenset({O}),
-    Action.MEMBERS_READ: frozenset({O, C, A}),
-    Action.MEMBERS_MANAGE: frozenset({O, C, A}),
-    Action.PROJECT_CREATE: frozenset({O, C}),
-    Action.PROJECT_READ: frozenset({O, C, A, V}),
-    Action.PROJECT_UPDATE: frozenset({O, C}),
-    Action.PROJECT_DELETE: frozenset({O, C}),
-    Action.CONNECTION_READ: frozenset({O, C, A}),
-    Action.CONNECTION_MANAGE: frozenset({O, C, A}),
-    Action.SYNC_RUN: frozenset({O, C, A}),
-    Action.JOB_READ: frozenset({O, C, A}),
-    Action.JOB_CANCEL: frozenset({O, C, A}),
-    Action.JOURNEY_EDIT: frozenset({O, C}),
-    Action.QUESTIONNAIRE_ANSWER: frozenset({O, C}),
-    Action.SCORE_RUN: frozenset({O, C}),
-    Action.SCORE_READ: frozenset({O, C}),
-    Action.BRANDING_MANAGE: frozenset({O}),
-    Action.REPORT_RENDER: frozenset({O, C}),
-    Action.REPORT_PUBLISH: frozenset({O, C}),
-    Action.REPORT_READ_DRAFT: frozenset({O, C}),
-    Action.REPORT_READ_PUBLISHED: frozenset({O, C, A, V}),
-    Action.OWN_TOKENS: frozenset({O, C, A, V}),
+    Action.TENANT_READ: frozenset({OW, CO}),
+    Action.TENANT_MEMBERS_MANAGE: frozenset({OW}),
+    Action.AUDIT_READ: frozenset({OW}),
+    Action.WORKSPACE_CREATE: frozenset({OW, CO}),
+    Action.WORKSPACE_READ: frozenset({OW, CO, CA, CV}),
+    Action.WORKSPACE_UPDATE: frozenset({OW, CO}),
+    Action.WORKSPACE_DELETE: frozenset({OW}),
+    Action.MEMBERS_READ: frozenset({OW, CO, CA}),
+    Action.MEMBERS_MANAGE: frozenset({OW, CO, CA}),
+    Action.PROJECT_CREATE: frozenset({OW, CO}),
+    Action.PROJECT_READ: frozenset({OW, CO, CA, CV}),
+    Action.PROJECT_UPDATE: frozenset({OW, CO}),
+    Action.PROJECT_DELETE: frozenset({OW, CO}),
+    Action.CONNECTION_READ: frozenset({OW, CO, CA}),
+    Action.CONNECTION_MANAGE: frozenset({OW, CO, CA}),
+    Action.SYNC_RUN: frozenset({OW, CO, CA}),
+    Action.JOB_READ: frozenset({OW, CO, CA}),
+    Action.JOB_CANCEL: frozenset({OW, CO, CA}),
+    Action.JOURNEY_EDIT: frozenset({OW, CO}),
+    Action.QUESTIONNAIRE_ANSWER: frozenset({OW, CO}),
+    Action.SCORE_RUN: frozenset({OW, CO}),
+    Action.SCORE_READ: frozenset({OW, CO}),
+    Action.BRANDING_MANAGE: frozenset({OW}),
+    Action.REPORT_RENDER: frozenset({OW, CO}),
+    Action.REPORT_PUBLISH: frozenset({OW, CO}),
+    Action.REPORT_READ_DRAFT: frozenset({OW, CO}),
+    Action.REPORT_READ_PUBLISHED: frozenset({OW, CO, CA, CV}),
+    Action.OWN_TOKENS: frozenset({OW, CO, CA, CV}),
 }
 
 # What each action is for, shown in docs/permissions.md.

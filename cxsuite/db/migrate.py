@@ -23,7 +23,14 @@ from piccolo.engine.base import Engine
 from cxsuite.db import piccolo_conf
 from cxsuite.db.engine import build_engine, postgres_user
 from cxsuite.db.piccolo_app import APP_CONFIG
-from cxsuite.db.sql import CURRENT_TENANT, CURRENT_USER, dialect_ddl, execute, execute_script, rls_statements
+from cxsuite.db.sql import (
+    CURRENT_TENANT,
+    CURRENT_USER,
+    dialect_ddl,
+    execute,
+    execute_script,
+    rls_statements,
+)
 from cxsuite.errors import ConfigurationError
 from cxsuite.settings import Settings
 
@@ -88,8 +95,9 @@ async def run_migrations(settings: Settings, *, backwards: bool = False, target:
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         if backwards:
-            result = await BackwardsMigrationManager(
-                app_name=APP_CONFIG.app_name, migration_id=target, auto_agree=True).run_migrations_backwards(APP_CONFIG)
+            manager = BackwardsMigrationManager(
+                app_name=APP_CONFIG.app_name, migration_id=target, auto_agree=True)
+            result = await manager.run_migrations_backwards(APP_CONFIG)
         else:
             result = await ForwardsMigrationManager(
                 app_name=APP_CONFIG.app_name, migration_id=target).run_migrations(APP_CONFIG)

@@ -39,7 +39,7 @@ class SignupOut(msgspec.Struct):
     tenant: TenantOut
     user: UserOut
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
 
 class TokenIn(msgspec.Struct, forbid_unknown_fields=True):

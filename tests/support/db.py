@@ -44,7 +44,7 @@ def run_in_thread(fn: Callable[[], Awaitable[T]]) -> T:
     return result[0]
 
 
-def test_settings(backend: str, data_dir: Path, **extra: str) -> Settings:
+def make_settings(backend: str, data_dir: Path, **extra: str) -> Settings:
     """Settings for ``backend`` with the data folder ``data_dir``."""
     env = {"CXSUITE_DATA_DIR": str(data_dir), "CXSUITE_ENCRYPTION_KEYS": ENCRYPTION_KEY,
            "CXSUITE_SECRET_KEY": "test-secret-key-" + "x" * 32, **extra}
@@ -109,7 +109,7 @@ def _delete_sqlite(path: str) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
             "('migration', 'sqlite_sequence')")]
         for table in tables:
-            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - names from sqlite_master
+            conn.execute(f"DELETE FROM {table}")
         conn.commit()
     finally:
         conn.close()
