@@ -11,6 +11,8 @@ from piccolo.engine.base import Engine
 from piccolo.table import Table
 
 from cxsuite.audit.tables import AuditEvent
+from cxsuite.connections.tables import Connection, OAuthState
+from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import ApiToken, User
 from cxsuite.jobs.tables import Job
 from cxsuite.projects.tables import Project
@@ -19,7 +21,7 @@ from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
 _TABLES: list[type[Table]] = [
     Tenant, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
-    AuditEvent, Job,
+    AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
 ]
 
 

@@ -14,8 +14,10 @@ CURRENT_USER = "nullif(current_setting('app.user_id', true), '')::uuid"
 
 
 async def execute(engine: Engine, sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Run one statement (``{}`` placeholders) inside the current transaction, if any."""
-    return await engine.run_querystring(QueryString(sql, *args)) or []
+    """Run one statement (``{}`` placeholders) inside the current transaction, if any; rows
+    come back as plain dicts on both engines."""
+    rows = await engine.run_querystring(QueryString(sql, *args)) or []
+    return [dict(row) for row in rows]
 
 
 async def execute_script(engine: Engine, statements: Iterable[str]) -> None:

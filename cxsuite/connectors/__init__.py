@@ -1,0 +1,21 @@
+"""The connector platform's core: the contract plugins implement, canonical records, the
+egress policy and HTTP client every connector uses, and the sync engine (batches, idempotent
+upserts, checkpoints).
+
+Public API for plugin authors: :class:`BaseConnector`, :class:`StreamSpec`,
+:class:`OAuth2Spec`, :class:`Batch`, :class:`RecordError`, :class:`TokenSet` and the record
+types in :mod:`cxsuite.connectors.records`.
+"""
+
+from cxsuite.connectors.contract import (
+    Batch,
+    BaseConnector,
+    ConnectorContext,
+    OAuth2Spec,
+    RecordError,
+    StreamSpec,
+    TokenSet,
+)
+
+__all__ = ["BaseConnector", "Batch", "ConnectorContext", "OAuth2Spec", "RecordError", "StreamSpec",
+           "TokenSet"]
