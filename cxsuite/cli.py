@@ -118,6 +118,29 @@ def tokens_create(email: str, tenant_id: str, name: str, expires_in_days: int | 
 
 
 @main.group()
+def plugins() -> None:
+    """Installed plugins."""
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """Loaded plugins, the connectors they register, and any that were skipped."""
+    from rich.table import Table
+
+    from cxsuite.plugin_manager import build_plugins
+
+    loaded = build_plugins()
+    table = Table("connector", "name", "auth", "streams")
+    for key, connector in sorted(loaded.connectors().items()):
+        table.add_row(key, connector.display_name, connector.auth_kind,
+                      ", ".join(s.name for s in connector.streams))
+    console.print(f"plugins: {', '.join(loaded.names()) or 'none'}")
+    console.print(table)
+    for problem in loaded.problems:
+        console.print(f"[yellow]skipped[/yellow] {problem.plugin}: {problem.problem}")
+
+
+@main.group()
 def keys() -> None:
     """Secrets for production configuration."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
@@ -85,14 +85,18 @@ def _connector_problem(connector: Any, found: dict[str, type[BaseConnector]]) ->
     return ""
 
 
-def build_plugins(load_entrypoints: bool = True,
-                  extra: Iterable[tuple[str, object]] = ()) -> Plugins:
-    """A fresh plugin manager with the hookspecs, entry-point plugins and ``extra`` plugins."""
+def build_plugins(load_entrypoints: bool = True, extra: Iterable[tuple[str, object]] = (),
+                  discovered: Iterable[EntryPoint] | None = None) -> Plugins:
+    """A fresh plugin manager with the hookspecs, entry-point plugins and ``extra`` plugins.
+
+    ``discovered`` replaces the installed ``cxsuite`` entry points (tests pass their own).
+    """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     plugins = Plugins(manager)
     if load_entrypoints:
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found = entry_points(group=ENTRY_POINT_GROUP) if discovered is None else discovered
+        for ep in found:
             _register(plugins, ep.name, ep.load)
     for name, plugin in extra:
         _register(plugins, name, lambda plugin=plugin: plugin)

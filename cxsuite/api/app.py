@@ -24,6 +24,7 @@ from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
 from cxsuite.identity.throttle import MemoryThrottle, RedisThrottle
 from cxsuite.logs import configure_logging
+from cxsuite.plugin_manager import build_plugins
 from cxsuite.settings import Settings, load_settings
 
 log = logging.getLogger("cxsuite.api")
@@ -70,6 +71,7 @@ def _lifespan(settings: Settings):  # noqa: ANN202 - Litestar's lifespan protoco
         await db.start()
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.settings, app.state.db, app.state.redis = settings, db, redis
+        app.state.plugins = build_plugins()
         app.state.login_throttle = (
             RedisThrottle(redis, settings.login_attempts_per_minute) if redis
             else MemoryThrottle(settings.login_attempts_per_minute))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.identity.controllers import IdentityController
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     IdentityController,
+    ConnectorCatalogueController,
 ]

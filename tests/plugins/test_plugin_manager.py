@@ -1,0 +1,71 @@
+"""The plugin manager: entry-point discovery, broken plugins skipped, hooks documented."""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+from cxsuite import hookimpl, hookspecs
+from cxsuite.connectors import BaseConnector, StreamSpec
+from cxsuite.plugin_manager import build_plugins
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugin_hooks.md"
+
+
+class GoodConnector(BaseConnector):
+    key = "good"
+    display_name = "Good"
+    auth_kind = "api_key"
+    streams = (StreamSpec("contacts", "customer"),)
+
+
+class GoodPlugin:
+    @hookimpl
+    def register_connectors(self):
+        return [GoodConnector]
+
+
+class RaisingPlugin:
+    @hookimpl
+    def register_connectors(self):
+        raise RuntimeError("boom")
+
+
+class JunkPlugin:
+    @hookimpl
+    def register_connectors(self):
+        return ["not a class", GoodConnector]
+
+
+def test_broken_plugins_are_reported_and_skipped_while_good_ones_load():
+    missing = EntryPoint(name="ghost", value="cxsuite_no_such_module:plugin", group="cxsuite")
+    plugins = build_plugins(discovered=[missing], extra=[
+        ("good", GoodPlugin()), ("raising", RaisingPlugin()), ("junk", JunkPlugin())])
+    assert list(plugins.connectors()) == ["good"]
+    problems = {p.plugin: p.problem for p in plugins.problems}
+    assert "ModuleNotFoundError" in problems["ghost"]
+    assert "boom" in problems["raising"]
+    assert "not a BaseConnector" in problems["junk"] or "already registered" in problems["junk"]
+
+
+def test_every_hook_is_documented_with_an_example():
+    text = DOCS.read_text()
+    hooks = [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+             if hasattr(fn, "cxsuite_spec")]
+    assert hooks, "no hookspecs found"
+    for hook in hooks:
+        assert f"## {hook}" in text, f"document {hook} in docs/plugin_hooks.md"
+        section = text.split(f"## {hook}", 1)[1].split("\n## ", 1)[0]
+        assert "```python" in section and "@hookimpl" in section, f"{hook} needs an example"
+
+
+def test_the_documented_connector_example_registers_cleanly():
+    section = DOCS.read_text().split("## register_connectors", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```python", 2)[2].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(example, "docs/plugin_hooks.md", "exec"), namespace)  # noqa: S102 - our own docs
+    plugin = type("DocPlugin", (), {"register_connectors": staticmethod(namespace["register_connectors"])})
+    plugins = build_plugins(load_entrypoints=False, extra=[("doc", plugin)])
+    assert list(plugins.connectors()) == ["acme_crm"]
+    assert plugins.problems == []
