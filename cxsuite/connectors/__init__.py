@@ -8,8 +8,8 @@ types in :mod:`cxsuite.connectors.records`.
 """
 
 from cxsuite.connectors.contract import (
-    Batch,
     BaseConnector,
+    Batch,
     ConnectorContext,
     OAuth2Spec,
     RecordError,

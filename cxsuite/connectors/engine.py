@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from cxsuite.connectors.contract import Batch, BaseConnector, RecordError
+from cxsuite.connectors.contract import BaseConnector, Batch, RecordError
 from cxsuite.connectors.records import Record
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.connectors.upsert import RecordScope, upsert_records

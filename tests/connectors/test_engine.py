@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
-from cxsuite.connectors import Batch, BaseConnector, ConnectorContext, RecordError, StreamSpec
+from cxsuite.connectors import BaseConnector, Batch, ConnectorContext, RecordError, StreamSpec
 from cxsuite.connectors.engine import SyncCancelled, SyncEngine
 from cxsuite.connectors.records import Customer, Ticket
 from cxsuite.connectors.upsert import RecordScope
