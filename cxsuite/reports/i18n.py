@@ -1,0 +1,99 @@
+"""Message catalogues and locale formatting for reports.
+
+The ``.po`` files under ``report_templates/locale/<lang>/LC_MESSAGES/report.po`` are the only
+committed form: they are compiled with Babel into memory on first use, so a fresh clone renders
+every language with no build step, and adding a language is adding a catalogue.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from cxsuite.reports.document import Name, Term
+
+DOMAIN = "report"
+# Babel switches separators to the locale's numbering system but keeps ASCII digits; Persian
+# readers expect Extended Arabic-Indic digits, so they are swapped in after formatting.
+NATIVE_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
+
+
+def catalogue_path(templates_dir: Path, language: str) -> Path:
+    """Where the catalogue of ``language`` lives (one file per language, one domain)."""
+    return templates_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=16)
+def load_translations(templates_dir: Path, language: str) -> Translations:
+    """The compiled catalogue of ``language``; English is the msgids themselves."""
+    path = catalogue_path(templates_dir, language)
+    if not path.exists():
+        return Translations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Localiser:
+    """Translation plus number and date formatting for one language.
+
+    One object handed to templates and charts, so every figure in a report is formatted the
+    same way (Persian gets its own digits, Lithuanian its decimal comma).
+    """
+
+    def __init__(self, translations: Translations, language: str) -> None:
+        self.translations = translations
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._digits = NATIVE_DIGITS.get(language, {})
+
+    def gettext(self, msgid: str) -> str:
+        """The translation of fixed report text."""
+        return self.translations.gettext(msgid)
+
+    def name(self, value: Name) -> str:
+        """A :class:`Term` translated; tenant text returned untouched (escaping is Jinja's job)."""
+        return self.gettext(value.msgid) if isinstance(value, Term) else value
+
+    def number(self, value: float | int, digits: int = 0) -> str:
+        """A locale-formatted number with exactly ``digits`` decimals."""
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        text = format_decimal(value, format=pattern, locale=self.locale, numbering_system="default")
+        return text.translate(self._digits)
+
+    def measure(self, value: float | str | None, unit: str, digits: int = 1) -> str:
+        """A value with its unit (``71 %``, ``3,2 h``); a dash where there is no value."""
+        if value is None:
+            return "–"
+        if isinstance(value, str):
+            return value
+        text = self.number(value, digits if value % 1 else 0)
+        return f"{text}\u00a0{unit}" if unit else text
+
+    def date(self, value: date | datetime, style: str = "long") -> str:
+        """A date in the locale's words (``15 October 2026``, ``2026 m. spalio 15 d.``)."""
+        if isinstance(value, datetime):
+            value = value.date()
+        return format_date(value, format=style, locale=self.locale).translate(self._digits)
+
+    def datetime(self, value: datetime) -> str:
+        """A timestamp (last sync) in the locale's medium style, in UTC as stored."""
+        text = format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=self.locale)
+        return text.translate(self._digits)
+
+
+def localiser(templates_dir: Path, language: str) -> Localiser:
+    """The localiser of ``language`` backed by its compiled catalogue."""
+    return Localiser(load_translations(templates_dir, language), language)
