@@ -1,0 +1,274 @@
+"""Google stand-in: OAuth (accounts.google.com, oauth2.googleapis.com) and GA4 Data API runReport.
+
+``runReport`` aggregates the world's daily web rows to the requested dimensions; every value
+is a string, ``date`` is ``YYYYMMDD``, ``rowCount`` counts all rows whatever ``limit`` and
+``offset`` say, metric types come in ``metricHeaders``, ``propertyQuota`` is returned when
+``returnPropertyQuota`` is set. Errors use Google's ``{"error": {code, message, status}}``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from litestar import Request, Response, Router, post, route
+from litestar.enums import HttpMethod
+from litestar.params import FromPath
+
+from cxsuite.sandbox.common import bearer, consent, gate, malformed_now, params, reply, sandbox_of
+from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
+from cxsuite.sandbox.state import Sandbox
+from cxsuite.sandbox.web import WebMetricRow
+
+DIMENSIONS = {
+    "date": lambda r: r.day.strftime("%Y%m%d"),
+    "sessionDefaultChannelGroup": lambda r: r.channel_group,
+    "deviceCategory": lambda r: r.device,
+    "landingPage": lambda r: r.landing_page,
+}
+METRICS = {
+    "sessions": ("TYPE_INTEGER", lambda r: r.sessions),
+    "engagedSessions": ("TYPE_INTEGER", lambda r: r.engaged_sessions),
+    "keyEvents": ("TYPE_INTEGER", lambda r: r.key_events),
+    "conversions": ("TYPE_INTEGER", lambda r: r.key_events),
+    "totalRevenue": ("TYPE_CURRENCY", lambda r: r.revenue),
+}
+TOKENS_PER_REQUEST = 10
+_SEE_SCHEMA = (
+    "For a list of valid dimensions and metrics, see "
+    "https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema "
+)
+
+
+def _error(code: int, status: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return reply({"error": {"code": code, "message": message, "status": status}}, code, headers)
+
+
+class GoogleErrors:
+    """Google API error envelopes."""
+
+    def unauthorized(self, state: TokenState, token: AccessToken | None) -> Response:
+        """401 UNAUTHENTICATED, for expired and unknown tokens alike."""
+        return _error(
+            401,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials. Expected OAuth 2 "
+            "access token, login cookie or other valid authentication credential. See "
+            "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+        )
+
+    def rate_limited(self, retry_after: int | None) -> Response:
+        """429 RESOURCE_EXHAUSTED with the message Airbyte keys its back-off on."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return _error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Exhausted property tokens for a project per hour. These quota "
+            "tokens will return in under an hour.",
+            headers,
+        )
+
+    def server_error(self, status: int) -> Response:
+        """503 UNAVAILABLE / 500 INTERNAL."""
+        if status == 503:
+            return _error(503, "UNAVAILABLE", "The service is currently unavailable.")
+        return _error(status, "INTERNAL", "Internal error encountered.")
+
+
+ERRORS = GoogleErrors()
+
+
+def _day(text: str, today: date) -> date:
+    """GA4 date text: ``YYYY-MM-DD``, ``NdaysAgo``, ``yesterday``, ``today``."""
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    if text.endswith("daysAgo"):
+        return today - timedelta(days=int(text[: -len("daysAgo")]))
+    return date.fromisoformat(text)
+
+
+def _validate(body: dict[str, Any]) -> str | None:
+    """The INVALID_ARGUMENT message for a body GA4 would reject, or None."""
+    if not body.get("dateRanges"):
+        return "Must specify at least one date range."
+    for dim in body.get("dimensions", []):
+        if dim.get("name") not in DIMENSIONS:
+            return f"Field {dim.get('name')} is not a valid dimension. {_SEE_SCHEMA}"
+    for met in body.get("metrics", []):
+        if met.get("name") not in METRICS:
+            return f"Field {met.get('name')} is not a valid metric. {_SEE_SCHEMA}"
+    if not body.get("metrics") and not body.get("dimensions"):
+        return "Must specify at least one dimension or metric."
+    return None
+
+
+def aggregate(
+    rows: list[WebMetricRow], body: dict[str, Any], today: date
+) -> list[tuple[tuple[str, ...], list[float]]]:
+    """Sum metrics per requested dimension tuple over all date ranges, sorted by dimensions."""
+    dims = [d["name"] for d in body.get("dimensions", [])]
+    mets = [m["name"] for m in body.get("metrics", [])]
+    ranges = [(_day(r["startDate"], today), _day(r["endDate"], today)) for r in body["dateRanges"]]
+    sums: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * len(mets))
+    for row in rows:
+        if any(start <= row.day <= end for start, end in ranges):
+            totals = sums[tuple(DIMENSIONS[d](row) for d in dims)]
+            for i, name in enumerate(mets):
+                totals[i] += METRICS[name][1](row)
+    return sorted(sums.items())
+
+
+def _ordered(items: list[tuple[tuple[str, ...], list[float]]], body: dict[str, Any]) -> None:
+    dims = [d["name"] for d in body.get("dimensions", [])]
+    mets = [m["name"] for m in body.get("metrics", [])]
+    for order in reversed(body.get("orderBys", [])):
+        if "metric" in order:
+            index = mets.index(order["metric"]["metricName"])
+            items.sort(key=lambda kv, i=index: kv[1][i], reverse=bool(order.get("desc")))
+        elif "dimension" in order:
+            index = dims.index(order["dimension"]["dimensionName"])
+            items.sort(key=lambda kv, i=index: kv[0][i], reverse=bool(order.get("desc")))
+
+
+def _text(value: float, kind: str) -> str:
+    return str(int(value)) if kind == "TYPE_INTEGER" else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _quota(sandbox: Sandbox) -> dict[str, Any]:
+    used = sandbox.usage.daily["ga4"] * TOKENS_PER_REQUEST
+    limits = sandbox.limits
+    return {
+        "tokensPerDay": {
+            "consumed": TOKENS_PER_REQUEST,
+            "remaining": max(0, limits.ga4_tokens_per_day - used),
+        },
+        "tokensPerHour": {
+            "consumed": TOKENS_PER_REQUEST,
+            "remaining": max(0, limits.ga4_tokens_per_hour - used),
+        },
+        "concurrentRequests": {"consumed": 0, "remaining": 10},
+        "serverErrorsPerProjectPerHour": {"consumed": 0, "remaining": 10},
+        "potentiallyThresholdedRequestsPerHour": {"consumed": 0, "remaining": 120},
+        "tokensPerProjectPerHour": {
+            "consumed": TOKENS_PER_REQUEST,
+            "remaining": max(0, int(limits.ga4_tokens_per_hour * 0.35) - used),
+        },
+    }
+
+
+@post("/ga4/v1beta/properties/{target:str}", status_code=200)
+async def run_report(request: Request, target: FromPath[str]) -> Response:
+    """``POST /v1beta/properties/{id}:runReport``."""
+    sandbox = sandbox_of(request)
+    denied = gate(request, "ga4", ERRORS, bearer(request))
+    if denied is not None:
+        return denied
+    property_id, _, method = target.partition(":")
+    if method != "runReport":
+        return _error(404, "NOT_FOUND", f"Method not found: {method}")
+    if property_id != sandbox.ga4_property_id:
+        return _error(
+            403,
+            "PERMISSION_DENIED",
+            "User does not have sufficient permissions for this property. To "
+            "learn more about Property ID, see https://developers.google.com/analytics/devguides/"
+            "reporting/data/v1/property-id.",
+        )
+    with sandbox.lock:
+        sandbox.usage.daily["ga4"] += 1
+        exhausted = sandbox.usage.daily["ga4"] * TOKENS_PER_REQUEST > sandbox.limits.ga4_tokens_per_hour
+    if sandbox.limits.enforce_rate_limits and exhausted:
+        return ERRORS.rate_limited(None)
+    body = await request.json()
+    problem = _validate(body) if isinstance(body, dict) else "Invalid JSON payload received."
+    if problem:
+        return _error(400, "INVALID_ARGUMENT", problem)
+    return reply(_report(sandbox, body))
+
+
+def _report(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
+    items = aggregate(sandbox.world.web, body, sandbox.clock.now().date())
+    _ordered(items, body)
+    offset, limit = int(body.get("offset", 0)), int(body.get("limit", 10_000))
+    kinds = [METRICS[m["name"]][0] for m in body.get("metrics", [])]
+    rows = [
+        {
+            "dimensionValues": [{"value": v} for v in dims],
+            "metricValues": [{"value": _text(x, k)} for x, k in zip(vals, kinds, strict=True)],
+        }
+        for dims, vals in items[offset : offset + min(limit, 250_000)]
+    ]
+    if malformed_now(sandbox, "ga4", rows) and rows[0]["metricValues"]:
+        rows[0]["metricValues"][0]["value"] = "n/a"
+    out: dict[str, Any] = {
+        "dimensionHeaders": [{"name": d["name"]} for d in body.get("dimensions", [])],
+        "metricHeaders": [
+            {"name": m["name"], "type": k} for m, k in zip(body.get("metrics", []), kinds, strict=True)
+        ],
+        "metadata": {"currencyCode": "EUR", "timeZone": "Europe/Vilnius"},
+        "kind": "analyticsData#runReport",
+    }
+    if items:
+        out.update(rows=rows, rowCount=len(items))
+    if body.get("returnPropertyQuota"):
+        out["propertyQuota"] = _quota(sandbox)
+    return out
+
+
+@route(
+    ["/google/o/oauth2/auth", "/google/o/oauth2/v2/auth"],
+    http_method=[HttpMethod.GET, HttpMethod.POST],
+    status_code=200,
+)
+async def authorize(request: Request) -> Response:
+    """Google's consent screen; ``access_type=offline`` decides whether a refresh token follows."""
+    q, sandbox = request.query_params, sandbox_of(request)
+    if not sandbox.oauth.check_client("ga4", q.get("client_id")) or not q.get("redirect_uri"):
+        return Response(
+            content="Error 401: invalid_client. The OAuth client was not found.",
+            status_code=401,
+            media_type="text/plain",
+        )
+    scope = q.get("scope", "") + (" offline" if q.get("access_type") == "offline" else "")
+    code = sandbox.oauth.issue_code("ga4", q["redirect_uri"], scope.strip())
+    approved = {**({"state": q["state"]} if "state" in q else {}), "code": code, "scope": q.get("scope", "")}
+    return await consent(request, "Google Analytics", "cxsuite", q["redirect_uri"], approved)
+
+
+@post("/google/token", status_code=200)
+async def token(request: Request) -> Response:
+    """Code or refresh exchange; a refresh answer carries no new refresh token."""
+    form, sandbox = await params(request), sandbox_of(request)
+    if not sandbox.oauth.check_client("ga4", form.get("client_id"), form.get("client_secret")):
+        return reply({"error": "invalid_client", "error_description": "Unauthorized"}, 401)
+    if form.get("grant_type") == "refresh_token":
+        issued = sandbox.oauth.refresh("ga4", form.get("refresh_token", ""), rotate=False)
+        if issued is None:
+            return reply(
+                {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
+            )
+        return reply(_token_body(issued[0], None))
+    grant = sandbox.oauth.redeem_code("ga4", form.get("code", ""), form.get("redirect_uri"))
+    if not isinstance(grant, Grant):
+        return reply({"error": "invalid_grant", "error_description": "Bad Request"}, 400)
+    offline = grant.scope.endswith("offline")
+    access, refresh = sandbox.oauth.issue(
+        "ga4", grant.scope.removesuffix("offline").strip(), with_refresh=offline
+    )
+    return reply(_token_body(access, refresh.token if refresh else None))
+
+
+def _token_body(access: AccessToken, refresh: str | None) -> dict[str, Any]:
+    body = {
+        "access_token": access.token,
+        "expires_in": ACCESS_TTL["ga4"],
+        "scope": access.scope,
+        "token_type": "Bearer",
+    }
+    return {**body, "refresh_token": refresh} if refresh else body
+
+
+router = Router(path="/", route_handlers=[run_report, authorize, token])

@@ -1,0 +1,208 @@
+"""The ``Sandbox`` object: the world, the clock, OAuth, faults, limits and the request log.
+
+A test holds this object and steers the running server through it (the ``/_sandbox/``
+control API calls the same methods), so faults and mutations need no HTTP round trip and
+a test can assert exactly which vendor endpoints a connector called.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from cxsuite.sandbox import mutate
+from cxsuite.sandbox.clock import Clock
+from cxsuite.sandbox.oauth import CLIENTS, OAuthServer
+from cxsuite.sandbox.world import Record, World, generate_world
+
+VENDORS = ("hubspot", "salesforce", "zoho", "ga4")
+FaultKind = Literal["rate_limit", "server_error", "malformed_record", "short_page", "empty_page"]
+ZOHO_DATA_CENTRES = ("us", "eu", "in", "au", "jp", "ca", "sa", "uk", "cn")
+
+
+@dataclass
+class Limits:
+    """Vendor limits; the defaults are the documented ones, tests shrink them to stay fast."""
+
+    enforce_rate_limits: bool = False
+    hubspot_per_10s: int = 110
+    hubspot_search_per_second: int = 5
+    hubspot_daily: int = 250_000
+    hubspot_search_window: int = 10_000
+    hubspot_max_url_length: int = 8_192
+    salesforce_batch_size: int = 2_000
+    salesforce_narrow_batch_size: int = 1_000
+    salesforce_daily: int = 15_000
+    zoho_discrete_limit: int = 2_000
+    zoho_page_token_limit: int = 100_000
+    ga4_tokens_per_hour: int = 40_000
+    ga4_tokens_per_day: int = 200_000
+
+
+@dataclass
+class Fault:
+    """A queued misbehaviour: the next ``remaining`` matching requests get it."""
+
+    vendor: str
+    kind: FaultKind
+    remaining: int
+    retry_after: int | None = None
+    status: int = 500
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request a vendor stand-in received (control API calls are not logged)."""
+
+    vendor: str
+    method: str
+    path: str
+    query: str
+    at: datetime
+
+
+@dataclass
+class Usage:
+    """Request counters behind rate-limit headers and enforcement."""
+
+    recent: dict[str, deque[float]] = field(default_factory=lambda: {v: deque() for v in VENDORS})
+    daily: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VENDORS, 0))
+
+
+class Sandbox:
+    """Everything the four stand-ins share; thread-safe for a test thread next to the server."""
+
+    def __init__(
+        self,
+        seed: int = 7,
+        size: int | str = "small",
+        now: datetime | None = None,
+        auto_approve: bool = True,
+        limits: Limits | None = None,
+        zoho_location: str = "eu",
+        salesforce_rotates_refresh: bool = True,
+        ga4_property_id: str = "412345678",
+    ) -> None:
+        if zoho_location not in ZOHO_DATA_CENTRES:
+            raise ValueError(f"zoho_location must be one of {ZOHO_DATA_CENTRES}")
+        self.world: World = generate_world(seed, size, now)
+        self.clock = Clock(self.world.now)
+        self.oauth = OAuthServer(self.clock)
+        self.limits = limits or Limits()
+        self.auto_approve = auto_approve
+        self.zoho_location = zoho_location
+        self.salesforce_rotates_refresh = salesforce_rotates_refresh
+        self.ga4_property_id = ga4_property_id
+        self.usage = Usage()
+        self.lock = threading.RLock()
+        self._faults: list[Fault] = []
+        self._log: list[LoggedRequest] = []
+        self._mutations = 0
+
+    # --- faults ---------------------------------------------------------------------------
+
+    def inject(
+        self,
+        vendor: str,
+        kind: FaultKind,
+        count: int = 1,
+        *,
+        retry_after: int | None = None,
+        status: int = 500,
+    ) -> Fault:
+        """Queue a fault for the vendor's next ``count`` data requests (not OAuth endpoints)."""
+        if vendor not in VENDORS:
+            raise ValueError(f"unknown vendor {vendor!r}; use one of {', '.join(VENDORS)}")
+        fault = Fault(vendor, kind, count, retry_after, status)
+        with self.lock:
+            self._faults.append(fault)
+        return fault
+
+    def take_fault(self, vendor: str, *kinds: str) -> Fault | None:
+        """Consume one pending fault of the given kinds for ``vendor``, oldest first."""
+        with self.lock:
+            for fault in self._faults:
+                if fault.vendor == vendor and fault.kind in kinds and fault.remaining > 0:
+                    fault.remaining -= 1
+                    return fault
+        return None
+
+    def pending_faults(self) -> list[Fault]:
+        """Faults not yet consumed."""
+        with self.lock:
+            return [f for f in self._faults if f.remaining > 0]
+
+    def clear_faults(self) -> None:
+        """Drop every pending fault."""
+        with self.lock:
+            self._faults.clear()
+
+    def expire_tokens(self) -> int:
+        """Expire every access token now; the next API call gets the vendor's expired-token error."""
+        return self.oauth.expire_all()
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the sandbox clock forward (token expiry, mutation timestamps)."""
+        return self.clock.advance(seconds)
+
+    # --- world mutations --------------------------------------------------------------------
+
+    def modify(self, kind: str, count: int) -> list[Record]:
+        """Modify ``count`` records of ``kind`` now; returns them (``seq`` gives vendor ids)."""
+        return self._mutate(mutate.modify, kind, count)
+
+    def archive(self, kind: str, count: int) -> list[Record]:
+        """Archive/delete ``count`` records of ``kind`` now."""
+        return self._mutate(mutate.archive, kind, count)
+
+    def add(self, kind: str, count: int) -> list[Record]:
+        """Create ``count`` new records of ``kind`` now."""
+        return self._mutate(mutate.add, kind, count)
+
+    def _mutate(self, action: mutate.Mutation, kind: str, count: int) -> list[Record]:
+        with self.lock:
+            self._mutations += 1
+            rng = random.Random(f"{self.world.seed}:mutation:{self._mutations}")  # noqa: S311 - simulated data
+            return action(self.world, kind, count, self.clock.now(), rng)
+
+    # --- request log ------------------------------------------------------------------------
+
+    def record(self, vendor: str, method: str, path: str, query: str) -> None:
+        """Append to the request log (called for every vendor request)."""
+        with self.lock:
+            self._log.append(LoggedRequest(vendor, method, path, query, self.clock.now()))
+
+    def requests(self, vendor: str | None = None) -> list[LoggedRequest]:
+        """Logged requests, optionally only one vendor's."""
+        with self.lock:
+            return [r for r in self._log if vendor is None or r.vendor == vendor]
+
+    def clear_requests(self) -> None:
+        """Forget the request log."""
+        with self.lock:
+            self._log.clear()
+
+    # --- credentials ------------------------------------------------------------------------
+
+    def issue_token(self, vendor: str) -> tuple[str, str | None]:
+        """An (access, refresh) token pair without the browser flow, for tests that start connected."""
+        location = self.zoho_location if vendor == "zoho" else None
+        access, refresh = self.oauth.issue(vendor, "sandbox", location)
+        return access.token, refresh.token if refresh else None
+
+    def info(self, base_url: str) -> dict[str, object]:
+        """Base URLs, OAuth clients and record counts: what ``cxsuite sandbox`` prints."""
+        from cxsuite.sandbox.urls import vendor_urls
+
+        return {
+            "vendors": vendor_urls(base_url, self.zoho_location, self.ga4_property_id),
+            "clients": {
+                v: {"client_id": c.client_id, "client_secret": c.client_secret} for v, c in CLIENTS.items()
+            },
+            "counts": {k: len(self.world.live(k)) for k in mutate.KINDS},
+            "now": self.clock.now().isoformat(),
+        }
