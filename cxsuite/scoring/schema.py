@@ -63,7 +63,7 @@ class ClassWeights(_Frozen, kw_only=True):
     o_data: float
     x_data: float
 
-    def of(self, evidence_class: EvidenceClass) -> float:
+    def of(self, evidence_class: str) -> float:
         """The weight of one class, by name."""
         return float(getattr(self, evidence_class))
 

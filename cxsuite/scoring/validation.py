@@ -8,6 +8,7 @@ file, e.g. ``thresholds[3] (customer_link_rate).bands``, so the author can go st
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -57,7 +58,7 @@ def _check_grid(model: ScoringModel) -> Iterator[Problem]:
     bands = model.level_bands
     if tuple(band.level for band in bands) != LEVELS or bands[0].min_score != 1.0:
         yield "level_bands", "must give levels 1..5 in order, level 1 starting at 1.0"
-    elif any(low.min_score >= high.min_score for low, high in zip(bands, bands[1:], strict=False)):
+    elif any(low.min_score >= high.min_score for low, high in itertools.pairwise(bands)):
         yield "level_bands", "min_score must increase with the level"
     yield from _duplicates("stages", [stage.key for stage in model.stages])
     for i, stage in enumerate(model.stages):
@@ -98,7 +99,8 @@ def _check_metrics(model: ScoringModel) -> Iterator[Problem]:
     yield from _duplicates("benchmarks", [benchmark.id for benchmark in model.benchmarks])
     metrics = {metric.key: metric for metric in model.metrics}
     for i, benchmark in enumerate(model.benchmarks):
-        yield from _unknown(f"benchmarks[{i}] ({benchmark.id}).metric", [benchmark.metric], set(metrics), "metric")
+        path = f"benchmarks[{i}] ({benchmark.id}).metric"
+        yield from _unknown(path, [benchmark.metric], set(metrics), "metric")
     for i, table in enumerate(model.thresholds):
         path = f"thresholds[{i}] ({table.metric})"
         if table.metric not in metrics:
@@ -116,10 +118,12 @@ def _check_table(path: str, table: ThresholdTable, model: ScoringModel) -> Itera
     bounds = [band.bound for band in table.bands]
     ordered = sorted(bounds) if table.direction == "lower_is_better" else sorted(bounds, reverse=True)
     if bounds != ordered or len(set(bounds)) != len(bounds):
-        yield f"{path}.bands", f"bounds must be strictly {'increasing' if table.direction == 'lower_is_better' else 'decreasing'} for {table.direction}"
+        way = "increasing" if table.direction == "lower_is_better" else "decreasing"
+        yield f"{path}.bands", f"bounds must be strictly {way} for {table.direction}"
     if not table.source and not table.default:
         yield path, "needs a source (citation) or default: true"
-    yield from _unknown(f"{path}.dimensions", table.dimensions, {dim.key for dim in model.dimensions}, "dimension")
+    dims = {dim.key for dim in model.dimensions}
+    yield from _unknown(f"{path}.dimensions", table.dimensions, dims, "dimension")
     yield from _stage_list(f"{path}.stages", table.stages, model)
     if table.benchmark is not None:
         known = {benchmark.id for benchmark in model.benchmarks}
@@ -154,4 +158,4 @@ def _check_library(model: ScoringModel) -> Iterator[Problem]:
             yield f"{path}.levels", "levels are 1..5"
         is_assumption = rec.expected_kpi.movement.startswith("Assumption:")
         if (rec.expected_kpi.source == "default") != is_assumption:
-            yield f"{path}.expected_kpi", "an unsourced movement (source: default) must start with 'Assumption:', and only then"
+            yield f"{path}.expected_kpi", "source: default if and only if movement starts 'Assumption:'"
