@@ -8,7 +8,6 @@ or show the consent page) are made here once.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -146,8 +145,3 @@ def _consent_page(vendor: str, app_name: str, action: str) -> str:
         "<button name='decision' value='approve'>Approve</button> "
         "<button name='decision' value='deny'>Deny</button></form></body></html>"
     )
-
-
-def dumps_compact(value: Any) -> str:
-    """JSON without spaces, for ids and locators that must survive a URL."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
+from cxsuite.sandbox.generate import RecordFactory
 from cxsuite.sandbox.world import (
     OPEN_DEAL_STAGES,
     Activity,
@@ -20,7 +21,6 @@ from cxsuite.sandbox.world import (
     Deal,
     Feedback,
     Record,
-    RecordFactory,
     StageChange,
     Ticket,
     World,

@@ -16,8 +16,9 @@ from typing import Literal
 
 from cxsuite.sandbox import mutate
 from cxsuite.sandbox.clock import Clock
+from cxsuite.sandbox.generate import generate_world
 from cxsuite.sandbox.oauth import CLIENTS, OAuthServer
-from cxsuite.sandbox.world import Record, World, generate_world
+from cxsuite.sandbox.world import Record, World
 
 VENDORS = ("hubspot", "salesforce", "zoho", "ga4")
 FaultKind = Literal["rate_limit", "server_error", "malformed_record", "short_page", "empty_page"]

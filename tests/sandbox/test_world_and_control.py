@@ -7,9 +7,9 @@ import statistics
 import pytest
 
 from cxsuite.sandbox import RunningSandbox
+from cxsuite.sandbox.generate import generate_world
 from cxsuite.sandbox.ids import salesforce_id, with_checksum
 from cxsuite.sandbox.server import describe
-from cxsuite.sandbox.world import generate_world
 
 pytestmark = pytest.mark.anyio
 
