@@ -172,7 +172,8 @@ def _metric_item(
     level, threshold = band(table, definition, value.value)
     return EvidenceItem(
         kind=definition.evidence_class, ref=table.metric, stage=value.stage, channel=value.channel,
-        value=float(value.value), unit=value.unit, n=value.n, coverage_days=value.coverage_days,
+        value=float(value.value), unit=value.unit, n=value.n,
+        coverage_days=None if value.coverage_days is None else float(value.coverage_days),
         level=level, threshold=threshold, source=table.source, default=table.default, note=table.note,
         benchmark=_benchmark(model, table), adequacy=adequacy(definition, value, model),
         weight=0.0, records=value.evidence,
@@ -187,7 +188,8 @@ def answer_evidence(prep: Prepared, stage: str, dimension: str) -> list[Evidence
         if item.dimension != dimension or answer is None:
             continue
         items.append(EvidenceItem(
-            kind="questionnaire", ref=item.id, stage=stage, value=answer.answer, level=answer.answer,
+            kind="questionnaire", ref=item.id, stage=stage, level=answer.answer,
+            value=None if answer.answer is None else float(answer.answer),
             threshold=None if answer.answer is None else item.answers[answer.answer - 1],
             adequacy=0.0 if answer.answer is None else 1.0, weight=0.0,
             answered_by=answer.answered_by, answered_at=answer.answered_at,
