@@ -20,7 +20,7 @@ import click
 import uvicorn
 
 from cxsuite.sandbox.app import create_app
-from cxsuite.sandbox.state import Sandbox
+from cxsuite.sandbox.state import Limits, Sandbox
 
 LOOPBACK = "127.0.0.1"
 
@@ -111,8 +111,6 @@ def serve(
     auto_approve: bool = False,
 ) -> None:
     """Foreground server for the ``cxsuite sandbox`` command; rate limits are enforced."""
-    from cxsuite.sandbox.state import Limits
-
     sandbox = Sandbox(
         seed=seed, size=size, auto_approve=auto_approve, limits=Limits(enforce_rate_limits=True)
     )
