@@ -12,6 +12,7 @@ missing secret is an error at start, never a silent fallback.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -66,6 +67,9 @@ class Settings:
         "CONNECTOR_ALLOWED_HOSTS", "Extra `host[:port]` entries connectors may call beside "
         "the vendor domains (e.g. the local sandbox `127.0.0.1:8765`). Only hosts listed "
         "here may resolve to loopback or private addresses.", default=())
+    oauth_clients: Mapping[str, Mapping[str, str]] = _setting(  # type: ignore[assignment]
+        "OAUTH_CLIENTS", "JSON object: connector key → {\"client_id\", \"client_secret\"} of "
+        "cxsuite's registered OAuth app at that vendor.", secret=True, default=None)
     login_attempts_per_minute: int = _setting(  # type: ignore[assignment]
         "LOGIN_ATTEMPTS_PER_MINUTE", "Failed logins allowed per account and per client "
         "address in a rolling minute before 429.", default=10)
@@ -137,6 +141,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "redis_url": raw[PREFIX + "REDIS_URL"],
         "public_base_url": (raw[PREFIX + "PUBLIC_BASE_URL"] or "http://127.0.0.1:8000").rstrip("/"),
         "connector_allowed_hosts": _split(raw[PREFIX + "CONNECTOR_ALLOWED_HOSTS"]),
+        "oauth_clients": _oauth_clients(raw[PREFIX + "OAUTH_CLIENTS"]),
         "login_attempts_per_minute": _int(raw, "LOGIN_ATTEMPTS_PER_MINUTE", 10),
         "access_token_ttl_hours": _int(raw, "ACCESS_TOKEN_TTL_HOURS", 12),
         "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
@@ -151,6 +156,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _oauth_clients(value: str) -> Mapping[str, Mapping[str, str]]:
+    """``{"hubspot": {"client_id": ..., "client_secret": ...}, ...}``, checked for shape."""
+    if not value:
+        return {}
+    try:
+        clients = json.loads(value)
+    except json.JSONDecodeError:
+        raise ConfigurationError(f"{PREFIX}OAUTH_CLIENTS must be a JSON object") from None
+    ok = isinstance(clients, dict) and all(
+        isinstance(v, dict) and isinstance(v.get("client_id"), str) and isinstance(v.get("client_secret"), str)
+        for v in clients.values())
+    if not ok:
+        raise ConfigurationError(f"{PREFIX}OAUTH_CLIENTS must map each connector key to "
+                                 '{"client_id": "...", "client_secret": "..."}')
+    return clients
 
 
 def _int(raw: Mapping[str, str], name: str, default: int) -> int:
