@@ -9,8 +9,9 @@ does that, where the data lives, and hands the values in), storing score runs, a
 Public API:
 
 - ``shipped_model()``, ``load_model(path)``, ``parse_model(data, origin)``: a validated
-  :class:`ScoringModel`; ``content_hash(model)``; ``derive_model(base, ModelOverrides(...))``
-  for a tenant's model, versioned ``<base>+tenant.<hash8>``.
+  :class:`ScoringModel`; ``content_hash(model)``; ``model_to_dict(model)`` to store it;
+  ``derive_model(base, ModelOverrides(...))`` for a tenant's model, versioned
+  ``<base>+tenant.<hash8>``.
 - ``score(model, journey, metrics, answers) -> ScoreResult`` with inputs :class:`Journey`
   (:class:`StageSpec` per stage), :class:`MetricValue` and :class:`Answer`;
   ``ScoreResult.encode()`` gives canonical JSON bytes for storage.
@@ -32,6 +33,7 @@ from cxsuite.scoring.model import (
     content_hash,
     derive_model,
     load_model,
+    model_to_dict,
     parse_model,
     shipped_model,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "derive_model",
     "find_opportunities",
     "load_model",
+    "model_to_dict",
     "parse_model",
     "score",
     "shipped_model",
