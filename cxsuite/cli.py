@@ -117,6 +117,21 @@ def tokens_create(email: str, tenant_id: str, name: str, expires_in_days: int | 
     click.echo(token)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback unless you mean it.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--seed", default=7, show_default=True, type=int, help="World generator seed.")
+@click.option("--size", default="demo", show_default=True,
+              help="'small' (300 contacts), 'demo' (2,000) or a number of contacts.")
+@click.option("--auto-approve", is_flag=True, help="Approve OAuth consent without a click.")
+def sandbox(host: str, port: int, seed: int, size: str, auto_approve: bool) -> None:
+    """Serve loopback stand-ins for HubSpot, Salesforce, Zoho CRM and GA4."""
+    from cxsuite.sandbox import serve
+
+    serve(host=host, port=port, seed=seed, size=int(size) if size.isdigit() else size,
+          auto_approve=auto_approve)
+
+
 @main.group()
 def plugins() -> None:
     """Installed plugins."""

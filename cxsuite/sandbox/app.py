@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Litestar, Request
 
-from cxsuite.sandbox import control, google, hubspot, salesforce, zoho
+from cxsuite.sandbox import control, google, hubspot, hubspot_batch, salesforce, zoho
 from cxsuite.sandbox.state import Sandbox
 
 _VENDOR_OF_PREFIX = {
@@ -34,6 +34,7 @@ def create_app(sandbox: Sandbox) -> Litestar:
     app = Litestar(
         route_handlers=[
             hubspot.router,
+            hubspot_batch.router,
             salesforce.router,
             salesforce.root_router,
             zoho.router,

@@ -1,0 +1,74 @@
+"""HubSpot batch reads: ``POST /crm/v3/objects/{type}/batch/read`` and the v4 associations
+batch read. Search returns neither associations nor property history, so an incremental sync
+reads them back here, one call per page instead of one per object, as against the real API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, post
+from litestar.params import FromPath
+
+from cxsuite.sandbox import hubspot_objects as objects
+from cxsuite.sandbox.common import reply, sandbox_of
+from cxsuite.sandbox.hubspot import _enter, _error, render
+from cxsuite.sandbox.ids import hubspot_id
+
+MAX_INPUTS = 100
+
+
+def _by_id(request: Request, object_type: str) -> dict[str, Any]:
+    sandbox = sandbox_of(request)
+    return {hubspot_id(object_type, r.seq): r for r in objects.records(sandbox.world, object_type)
+            if r.deleted_at is None}
+
+
+async def _inputs(request: Request) -> list[str] | Response:
+    body = await request.json()
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    if not isinstance(inputs, list) or len(inputs) > MAX_INPUTS:
+        return _error(400, f"Invalid input JSON: inputs must be a list of at most {MAX_INPUTS} ids",
+                      "VALIDATION_ERROR")
+    return [str(i.get("id")) for i in inputs if isinstance(i, dict)]
+
+
+@post("/crm/v3/objects/{object_type:str}/batch/read", status_code=200)
+async def batch_read(request: Request, object_type: FromPath[str]) -> Response:
+    """Objects by id with the requested properties and property history."""
+    entered = _enter(request, object_type)
+    if isinstance(entered, Response):
+        return entered
+    ids = await _inputs(request)
+    if isinstance(ids, Response):
+        return ids
+    body = await request.json()
+    found, sandbox = _by_id(request, object_type), sandbox_of(request)
+    results = [render(sandbox, object_type, found[i], body.get("properties") or [],
+                      body.get("propertiesWithHistory") or [], []) for i in ids if i in found]
+    return reply({"status": "COMPLETE", "results": results}, headers=entered)
+
+
+@post("/crm/v4/associations/{from_type:str}/{to_type:str}/batch/read", status_code=200)
+async def association_batch_read(request: Request, from_type: FromPath[str],
+                                 to_type: FromPath[str]) -> Response:
+    """For each input id, the ids of the associated objects of ``to_type``."""
+    entered = _enter(request, from_type)
+    if isinstance(entered, Response):
+        return entered
+    ids = await _inputs(request)
+    if isinstance(ids, Response):
+        return ids
+    found, sandbox = _by_id(request, from_type), sandbox_of(request)
+    results = []
+    for object_id in (i for i in ids if i in found):
+        links = objects.associations(sandbox.world, from_type, found[object_id], [to_type])
+        targets = links.get(to_type, {}).get("results", [])
+        if targets:
+            results.append({"from": {"id": object_id}, "to": [
+                {"toObjectId": int(t["id"]), "associationTypes": [
+                    {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": None}]} for t in targets]})
+    return reply({"status": "COMPLETE", "results": results}, headers=entered)
+
+
+router = Router(path="/hubspot", route_handlers=[batch_read, association_batch_read])
