@@ -175,6 +175,7 @@ def _with_weights(
     leveled = {k: sum(1 for i in items if i.kind == k and i.level is not None) for k in tally.means}
 
     def share(item: EvidenceItem) -> float:
+        """The item's class weight over the present classes, split among the class's leveled items."""
         if item.level is None or present <= 0:
             return 0.0
         return round_half_up(model.class_weights.of(item.kind) / present / leveled[item.kind], 4)

@@ -136,7 +136,8 @@ def nps(ratings: Sequence[Rating]) -> NpsResult:
         return NpsResult(0, 0, 0, 0, None, None)
     p, d = promoters / n, detractors / n
     moe = 196 * math.sqrt((p + d - (p - d) ** 2) / n)
-    return NpsResult(n, promoters, n - promoters - detractors, detractors, 100 * (p - d), moe)
+    value = 100 * (promoters - detractors) / n
+    return NpsResult(n, promoters, n - promoters - detractors, detractors, value, moe)
 
 
 def csat(ratings: Sequence[Rating]) -> ShareResult:
