@@ -167,7 +167,7 @@ def _oauth_clients(value: str) -> Mapping[str, Mapping[str, str]]:
     except json.JSONDecodeError:
         raise ConfigurationError(f"{PREFIX}OAUTH_CLIENTS must be a JSON object") from None
     ok = isinstance(clients, dict) and all(
-        isinstance(v, dict) and isinstance(v.get("client_id"), str) and isinstance(v.get("client_secret"), str)
+        isinstance(v, dict) and all(isinstance(v.get(k), str) for k in ("client_id", "client_secret"))
         for v in clients.values())
     if not ok:
         raise ConfigurationError(f"{PREFIX}OAUTH_CLIENTS must map each connector key to "

@@ -13,9 +13,10 @@ from cxsuite.connectors.contract import (
     ConnectorContext,
     OAuth2Spec,
     RecordError,
+    RetryHint,
     StreamSpec,
     TokenSet,
 )
 
-__all__ = ["BaseConnector", "Batch", "ConnectorContext", "OAuth2Spec", "RecordError", "StreamSpec",
-           "TokenSet"]
+__all__ = ["BaseConnector", "Batch", "ConnectorContext", "OAuth2Spec", "RecordError", "RetryHint",
+           "StreamSpec", "TokenSet"]

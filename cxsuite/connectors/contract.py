@@ -47,6 +47,19 @@ class OAuth2Spec:
 
 
 @dataclass(frozen=True)
+class RetryHint:
+    """A connector's reading of a vendor response the status code alone does not explain.
+
+    ``action`` is ``retry`` (after ``after`` seconds when known), ``refresh`` (the credentials
+    were refused) or ``fail`` (a permanent error; ``message`` says what to do).
+    """
+
+    action: Literal["retry", "refresh", "fail"]
+    after: float | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class RecordError:
     """A vendor record that could not be mapped: reported with its id, never dropped silently."""
 
@@ -110,6 +123,7 @@ class BaseConnector:
     config_type: ClassVar[type[msgspec.Struct] | None] = None
     allowed_hosts: ClassVar[tuple[str, ...]] = ()
     default_base_url: ClassVar[str] = ""
+    rate_limit: ClassVar[tuple[int, float] | None] = None
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -160,6 +174,11 @@ class BaseConnector:
                               ) or None,
             expires_at=now + timedelta(seconds=int(expires_in)) if expires_in else None,
             extra=dict(previous.extra) if previous else {})
+
+    @classmethod
+    def retry_hint(cls, response: Any) -> RetryHint | None:
+        """Classify a vendor response beyond its status code (``None``: the status decides)."""
+        return None
 
     @classmethod
     def auth_header(cls, access_token: str) -> tuple[str, str]:

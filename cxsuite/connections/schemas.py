@@ -1,0 +1,75 @@
+"""Request and response types of the connection endpoints. Credentials never appear in a
+response type: there is no field that could carry them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from cxsuite.api.types import Name
+
+ConnectorKey = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$",
+                                           description="A key from GET /api/v1/connectors")]
+Schedule = Literal["", "hourly", "daily"]
+
+
+class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new connection. ``api_key`` only for API-key connectors; OAuth connectors answer with
+    an ``authorize_url`` the client admin opens to grant access."""
+
+    connector: ConnectorKey
+    name: Name | None = None
+    config: dict[str, Any] = msgspec.field(default_factory=dict)
+    api_key: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] | None = None
+    schedule: Schedule = ""
+
+
+class ConnectionPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Rename a connection or change its sync schedule."""
+
+    name: Name | None = None
+    schedule: Schedule | None = None
+
+
+class ConnectionOut(msgspec.Struct):
+    """A connection as its workspace sees it."""
+
+    id: UUID
+    workspace_id: UUID
+    connector: str
+    name: str
+    auth_kind: str
+    status: str
+    status_detail: str
+    schedule: str
+    config: dict[str, Any]
+    created_at: datetime
+    last_sync_at: datetime | None
+
+
+class ConnectionCreated(msgspec.Struct):
+    """The new connection and, for OAuth connectors, where to send the user."""
+
+    connection: ConnectionOut
+    authorize_url: str | None = None
+
+
+class AuthorizeOut(msgspec.Struct):
+    """A fresh authorisation link (to connect again after a revocation)."""
+
+    authorize_url: str
+
+
+class SyncIssueOut(msgspec.Struct):
+    """A vendor record a sync could not import, and why."""
+
+    id: UUID
+    stream: str
+    external_id: str
+    reason: str
+    excerpt: str
+    occurred_at: datetime
+    job_id: UUID | None

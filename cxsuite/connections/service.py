@@ -1,0 +1,159 @@
+"""Connections of a workspace: create, list, read, rename, delete, and their sync issues.
+
+Client admins and consultants manage connections; client viewers cannot see them. Every
+query is tenant-scoped and every object check goes through the permissions matrix, so another
+tenant's or another workspace's connection answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import msgspec
+
+from cxsuite.access.permissions import Action, require_in_workspace
+from cxsuite.access.principal import Principal
+from cxsuite.audit.service import Actor, record
+from cxsuite.connections.credentials import store_credentials
+from cxsuite.connections.schemas import ConnectionIn, ConnectionOut, ConnectionPatch, SyncIssueOut
+from cxsuite.connections.tables import Connection
+from cxsuite.connectors.contract import BaseConnector
+from cxsuite.connectors.tables import SyncIssue
+from cxsuite.db.session import Database
+from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
+from cxsuite.settings import Settings
+from cxsuite.workspaces.tables import Workspace
+
+PUBLIC_COLUMNS = (Connection.id, Connection.workspace_id, Connection.connector, Connection.name,
+                  Connection.auth_kind, Connection.status, Connection.status_detail,
+                  Connection.schedule, Connection.config, Connection.created_at,
+                  Connection.last_sync_at)
+
+
+def to_out(row: dict[str, Any]) -> ConnectionOut:
+    """The response shape (config is stored as JSON text)."""
+    config = row["config"]
+    return ConnectionOut(**{**row, "config": json.loads(config) if isinstance(config, str) else config})
+
+
+def _in_tenant(tenant_id: UUID, connection_id: UUID) -> Any:
+    return (Connection.tenant_id == tenant_id) & (Connection.id == connection_id)
+
+
+async def load(principal: Principal, connection_id: UUID, action: Action) -> dict[str, Any]:
+    """A connection the caller may act on (inside an open transaction), or 404/403."""
+    row = await Connection.select(*PUBLIC_COLUMNS).where(
+        _in_tenant(principal.tenant_id, connection_id)).first().run()
+    if row is None:
+        raise NotFound("connection not found")
+    require_in_workspace(principal, row["workspace_id"], action)
+    return row
+
+
+async def _require_workspace(principal: Principal, workspace_id: UUID, action: Action) -> None:
+    require_in_workspace(principal, workspace_id, action)
+    exists = await Workspace.exists().where(
+        (Workspace.tenant_id == principal.tenant_id) & (Workspace.id == workspace_id)).run()
+    if not exists:
+        raise NotFound("workspace not found")
+
+
+def parse_config(connector: type[BaseConnector], config: dict[str, Any]) -> Any:
+    """The connector's typed configuration; invalid input names the field and the reason."""
+    if connector.config_type is None:
+        if config:
+            raise ValidationFailed("this connector takes no configuration",
+                                   problems=[FieldProblem("body.config", "must be empty")])
+        return None
+    try:
+        return msgspec.convert(config, connector.config_type, strict=False)
+    except msgspec.ValidationError as exc:
+        path = str(exc).rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in str(exc) else ""
+        raise ValidationFailed("invalid connector configuration", problems=[FieldProblem(
+            f"body.config.{path}" if path else "body.config", str(exc).split(" - at ")[0])]) from None
+
+
+async def create(db: Database, settings: Settings, principal: Principal, actor: Actor,
+                 workspace_id: UUID, connector: type[BaseConnector], data: ConnectionIn,
+                 ) -> dict[str, Any]:
+    """Insert the connection; API-key connections are connected at once."""
+    config = parse_config(connector, data.config)
+    if connector.auth_kind == "api_key" and not data.api_key:
+        raise ValidationFailed("this connector needs an API key",
+                               problems=[FieldProblem("body.api_key", "required")])
+    connection_id, now = uuid4(), datetime.now(UTC)
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        await _require_workspace(principal, workspace_id, Action.CONNECTION_MANAGE)
+        await Connection.insert(Connection(
+            id=connection_id, tenant_id=principal.tenant_id, workspace_id=workspace_id,
+            connector=connector.key, name=data.name or connector.display_name,
+            auth_kind=connector.auth_kind, config=msgspec.json.encode(config or {}).decode(),
+            schedule=data.schedule, created_by=principal.user_id, created_at=now,
+            updated_at=now)).run()
+        if data.api_key:
+            await store_credentials(settings, principal.tenant_id, connection_id,
+                                    {"api_key": data.api_key}, status="connected")
+        await record(principal.tenant_id, actor, "connection.created", object_type="connection",
+                     object_id=connection_id, details={"connector": connector.key})
+        return await load(principal, connection_id, Action.CONNECTION_READ)
+
+
+async def list_for_workspace(db: Database, principal: Principal, workspace_id: UUID, limit: int,
+                             offset: int) -> tuple[list[dict[str, Any]], int]:
+    """A page of the workspace's connections."""
+    where = (Connection.tenant_id == principal.tenant_id) & (Connection.workspace_id == workspace_id)
+    async with db.transaction(principal.tenant_id, write=False):
+        await _require_workspace(principal, workspace_id, Action.CONNECTION_READ)
+        rows = await Connection.select(*PUBLIC_COLUMNS).where(where).order_by(
+            Connection.created_at).order_by(Connection.id).limit(limit).offset(offset).run()
+        total = await Connection.count().where(where).run()
+    return rows, total
+
+
+async def get(db: Database, principal: Principal, connection_id: UUID) -> dict[str, Any]:
+    """One connection."""
+    async with db.transaction(principal.tenant_id, write=False):
+        return await load(principal, connection_id, Action.CONNECTION_READ)
+
+
+async def update(db: Database, principal: Principal, actor: Actor, connection_id: UUID,
+                 data: ConnectionPatch) -> dict[str, Any]:
+    """Rename or reschedule."""
+    changes: dict[Any, Any] = {Connection.updated_at: datetime.now(UTC)}
+    if data.name is not None:
+        changes[Connection.name] = data.name
+    if data.schedule is not None:
+        changes[Connection.schedule] = data.schedule
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        await load(principal, connection_id, Action.CONNECTION_MANAGE)
+        await Connection.update(changes).where(_in_tenant(principal.tenant_id, connection_id)).run()
+        await record(principal.tenant_id, actor, "connection.updated", object_type="connection",
+                     object_id=connection_id)
+        return await load(principal, connection_id, Action.CONNECTION_READ)
+
+
+async def delete(db: Database, principal: Principal, actor: Actor, connection_id: UUID) -> None:
+    """Delete the connection with its credentials, checkpoints and imported records."""
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        row = await load(principal, connection_id, Action.CONNECTION_MANAGE)
+        await Connection.delete().where(_in_tenant(principal.tenant_id, connection_id)).run()
+        await record(principal.tenant_id, actor, "connection.deleted", object_type="connection",
+                     object_id=connection_id, details={"connector": row["connector"]})
+
+
+async def list_issues(db: Database, principal: Principal, connection_id: UUID, limit: int,
+                      offset: int) -> tuple[list[SyncIssueOut], int]:
+    """Records the connection's syncs could not import, newest first."""
+    where = (SyncIssue.tenant_id == principal.tenant_id) & (SyncIssue.connection_id == connection_id)
+    async with db.transaction(principal.tenant_id, write=False):
+        await load(principal, connection_id, Action.CONNECTION_READ)
+        rows = await SyncIssue.select(
+            SyncIssue.id, SyncIssue.stream, SyncIssue.external_id, SyncIssue.reason,
+            SyncIssue.excerpt, SyncIssue.occurred_at, SyncIssue.job_id).where(where).order_by(
+            SyncIssue.occurred_at, ascending=False).order_by(SyncIssue.id).limit(limit).offset(
+            offset).run()
+        total = await SyncIssue.count().where(where).run()
+    return [SyncIssueOut(**r) for r in rows], total

@@ -1,0 +1,1 @@
+"""HubSpot CRM connector for cxsuite, loaded through the ``cxsuite`` entry-point group."""

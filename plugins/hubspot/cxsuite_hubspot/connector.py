@@ -1,0 +1,277 @@
+"""HubSpot CRM v3: what to read, how to page, how to resume.
+
+Each stream runs in phases, and the checkpoint after every page says where it is:
+
+``list``      first sync: ``GET /crm/v3/objects/{type}`` following ``paging.next.after``
+              until a page has no ``paging`` — never stopping on a short or empty page.
+``search``    later syncs: ``POST …/search`` for objects modified at or after the cursor,
+              oldest first. Search answers 400 past 10,000 results, so a long window restarts
+              from the last modified date it reached (``>=``, so ties are re-read and the
+              idempotent upsert absorbs them; ids are never used to window, because search
+              sorts them as text).
+``archived``  every sync: archived objects, which keep their modified date and which search
+              never returns, come from the list endpoint with ``archived=true``.
+``idle``      done; ``cursor`` is where the next sync's search starts: the newest modified
+              date seen, capped at the sync's start (a record changed during the sync is
+              read again next time) and moved back by a lag for search indexing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import msgspec
+
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, StreamSpec
+from cxsuite.connectors.records import Record
+from cxsuite.errors import VendorError
+from cxsuite_hubspot import mapping
+
+API = "https://api.hubapi.com"
+SEARCH_WINDOW = 10_000
+LIST_LIMIT = 100
+SEARCH_LIMIT = 200
+SEARCH_LAG = timedelta(minutes=5)
+EXCERPT = 300
+
+
+class HubSpotConfig(msgspec.Struct, forbid_unknown_fields=True):
+    """Connection settings. ``base_url`` points at a HubSpot-compatible stand-in (cxsuite's
+    sandbox); it must be one of the deployment's allowed connector hosts."""
+
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectStream:
+    """How one HubSpot object type is read and mapped."""
+
+    object_type: str
+    kind: str
+    to_record: Callable[[dict[str, Any]], Record]
+    properties: tuple[str, ...]
+    associations: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+
+    @property
+    def modified(self) -> str:
+        """The change-cursor property (contacts differ from every other object)."""
+        return "lastmodifieddate" if self.object_type == "contacts" else "hs_lastmodifieddate"
+
+
+_ENGAGEMENT_PROPS = ("hs_timestamp", "hs_call_direction", "hs_email_direction", "hs_lastmodifieddate")
+STREAMS: dict[str, ObjectStream] = {s.object_type: s for s in (
+    ObjectStream("contacts", "customer", mapping.contact,
+                 ("firstname", "lastname", "email", "phone", "lifecyclestage", "associatedcompanyid",
+                  "createdate", "lastmodifieddate")),
+    ObjectStream("companies", "company", mapping.company,
+                 ("name", "domain", "industry", "createdate", "hs_lastmodifieddate")),
+    ObjectStream("deals", "deal", mapping.deal,
+                 ("dealname", "amount", "pipeline", "dealstage", "closedate", "createdate",
+                  "hs_lastmodifieddate"), ("contacts", "companies"), ("dealstage",)),
+    ObjectStream("tickets", "ticket", mapping.ticket,
+                 ("subject", "source_type", "hs_pipeline_stage", "hs_ticket_priority", "createdate",
+                  "first_agent_reply_date", "closed_date", "reopened_count", "csat_score",
+                  "hs_lastmodifieddate"), ("contacts",)),
+    ObjectStream("calls", "interaction", mapping.engagement("calls"), _ENGAGEMENT_PROPS, ("contacts",)),
+    ObjectStream("emails", "interaction", mapping.engagement("emails"), _ENGAGEMENT_PROPS, ("contacts",)),
+    ObjectStream("meetings", "interaction", mapping.engagement("meetings"), _ENGAGEMENT_PROPS, ("contacts",)),
+    ObjectStream("feedback_submissions", "feedback", mapping.feedback,
+                 ("hs_survey_type", "hs_value", "hs_survey_name", "hs_content", "hs_survey_channel",
+                  "hs_submission_timestamp", "hs_lastmodifieddate"), ("contacts", "tickets")),
+)}
+
+
+@dataclass
+class Position:
+    """A stream's checkpoint, typed."""
+
+    phase: str = "list"
+    after: str | None = None
+    since: str | None = None
+    started: str | None = None
+    high: str | None = None
+    cursor: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON the engine stores."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, {})}
+
+
+class HubSpotConnector(BaseConnector):
+    """HubSpot CRM: contacts, companies, deals with stages, tickets, engagements, feedback."""
+
+    key: ClassVar[str] = "hubspot"
+    display_name: ClassVar[str] = "HubSpot"
+    auth_kind = "oauth2"
+    oauth = OAuth2Spec(
+        authorize_url="https://app.hubspot.com/oauth/authorize",
+        token_url=f"{API}/oauth/v1/token",
+        scopes=("crm.objects.contacts.read", "crm.objects.companies.read", "crm.objects.deals.read",
+                "tickets", "crm.objects.feedback_submissions.read"),
+        pkce=True)
+    streams = tuple(StreamSpec(s.object_type, s.kind) for s in STREAMS.values())
+    config_type = HubSpotConfig
+    allowed_hosts = ("api.hubapi.com", "app.hubspot.com")
+    default_base_url = API
+
+    @classmethod
+    def authorize_endpoint(cls, config: HubSpotConfig | None) -> str:
+        """app.hubspot.com, or the stand-in's equivalent."""
+        if config and config.base_url:
+            return config.base_url.rstrip("/") + "/oauth/authorize"
+        return super().authorize_endpoint(config)
+
+    @classmethod
+    def token_endpoint(cls, config: HubSpotConfig | None, callback_params: Any) -> str:
+        """api.hubapi.com's token endpoint, or the stand-in's; never from the callback."""
+        if config and config.base_url:
+            return config.base_url.rstrip("/") + "/oauth/v1/token"
+        return super().token_endpoint(config, callback_params)
+
+    async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
+        """Resume ``stream`` from ``checkpoint`` through its phases (see the module docstring)."""
+        spec = STREAMS[stream]
+        position = _resume(checkpoint, self.context.now)
+        phases = {"list": self._list, "search": self._search, "archived": self._list}
+        while position.phase != "idle":
+            async for batch in phases[position.phase](spec, position):
+                yield batch
+        yield Batch([], position.as_dict())
+
+    async def _list(self, spec: ObjectStream, position: Position) -> AsyncIterator[Batch]:
+        archived = position.phase == "archived"
+        params: dict[str, Any] = {"limit": LIST_LIMIT, "archived": str(archived).lower(),
+                                  "properties": ",".join(spec.properties)}
+        if spec.associations:
+            params["associations"] = ",".join(spec.associations)
+        if spec.history:
+            params["propertiesWithHistory"] = ",".join(spec.history)
+        while True:
+            cursor = {"after": position.after} if position.after else {}
+            page = await self._call("GET", f"/crm/v3/objects/{spec.object_type}", params={**params, **cursor})
+            records, errors = self._map(spec, page.get("results", []), position)
+            position.after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if position.after is None:
+                _advance(position, "idle" if archived else "archived")
+            yield Batch(records, position.as_dict(), errors)
+            if position.after is None:
+                return
+
+    async def _search(self, spec: ObjectStream, position: Position) -> AsyncIterator[Batch]:
+        offset = int(position.after or 0)
+        while True:
+            body = {"filterGroups": [{"filters": [
+                        {"propertyName": spec.modified, "operator": "GTE", "value": position.since}]}],
+                    "sorts": [{"propertyName": spec.modified, "direction": "ASCENDING"}],
+                    "properties": list(spec.properties), "limit": SEARCH_LIMIT, "after": offset}
+            page = await self._call("POST", f"/crm/v3/objects/{spec.object_type}/search", json_body=body)
+            results = page.get("results", [])
+            records, errors = self._map(spec, await self._with_associations(spec, results), position)
+            next_after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if next_after is None:
+                _advance(position, "archived")
+            elif int(next_after) + SEARCH_LIMIT > SEARCH_WINDOW:
+                _restart_window(position, results, spec)
+            else:
+                position.after = offset = next_after
+            yield Batch(records, position.as_dict(), errors, total=page.get("total"))
+            if position.phase != "search":
+                return
+            offset = int(position.after or 0)
+
+    async def _with_associations(self, spec: ObjectStream, results: list[dict[str, Any]],
+                                 ) -> list[dict[str, Any]]:
+        """Search returns no associations or history: read them back in one batch call."""
+        if not results or not (spec.associations or spec.history):
+            return results
+        body = {"inputs": [{"id": r["id"]} for r in results], "properties": list(spec.properties)}
+        if spec.history:
+            body["propertiesWithHistory"] = list(spec.history)
+        page = await self._call("POST", f"/crm/v3/objects/{spec.object_type}/batch/read", json_body=body)
+        full = {str(r["id"]): r for r in page.get("results", [])}
+        if spec.associations:
+            await self._attach_associations(spec, full)
+        return [full.get(str(r["id"]), r) for r in results]
+
+    async def _attach_associations(self, spec: ObjectStream, objects: dict[str, dict[str, Any]]) -> None:
+        for target in spec.associations:
+            page = await self._call("POST", f"/crm/v4/associations/{spec.object_type}/{target}/batch/read",
+                                    json_body={"inputs": [{"id": i} for i in objects]})
+            for item in page.get("results", []):
+                links = [{"id": str(t["toObjectId"])} for t in item.get("to", [])]
+                obj = objects.get(str(item.get("from", {}).get("id")))
+                if obj is not None:
+                    obj.setdefault("associations", {})[target] = {"results": links}
+
+    def _map(self, spec: ObjectStream, results: list[dict[str, Any]], position: Position,
+             ) -> tuple[list[Record], list[RecordError]]:
+        records: list[Record] = []
+        errors: list[RecordError] = []
+        for obj in results:
+            try:
+                record = spec.to_record(obj)
+            except (mapping.MappingError, KeyError, TypeError) as exc:
+                errors.append(RecordError(str(obj.get("id", "")), _reason(exc),
+                                          json.dumps(obj, default=str)[:EXCERPT]))
+                continue
+            records.append(record)
+            if record.updated_at and not record.archived:
+                position.high = max(position.high or "", record.updated_at.isoformat())
+        return records, errors
+
+    async def _call(self, method: str, path: str, params: dict[str, Any] | None = None,
+                    json_body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.context.http.request(method, path, params=params, json=json_body)
+        if response.status_code >= 400:
+            raise VendorError(f"HubSpot answered {response.status_code} on {path}: {_message(response)}")
+        return response.json()
+
+
+def _resume(checkpoint: dict[str, Any] | None, now: datetime) -> Position:
+    """The position to start from: the stored one, or a new run after a finished one."""
+    position = Position(**checkpoint) if checkpoint else Position(started=now.isoformat())
+    if position.phase == "idle":
+        position = Position(phase="search", since=position.cursor, started=now.isoformat())
+    return position
+
+
+def _advance(position: Position, phase: str) -> None:
+    """Move to the next phase; finishing computes the next sync's cursor."""
+    position.phase, position.after = phase, None
+    if phase == "idle":
+        started = datetime.fromisoformat(position.started) if position.started else None
+        candidates = [datetime.fromisoformat(v) for v in (position.high,) if v]
+        newest = min([*candidates, started]) if candidates and started else (started or None)
+        base = newest or (datetime.fromisoformat(position.since) if position.since else None)
+        position.cursor = (base - SEARCH_LAG).isoformat() if base else None
+        position.high = position.since = position.started = None
+
+
+def _restart_window(position: Position, results: list[dict[str, Any]], spec: ObjectStream) -> None:
+    """Past the search window: search again from the newest modified date reached."""
+    last = results[-1]["properties"].get(spec.modified) if results else None
+    reached = mapping.parse_time(last, spec.modified).isoformat() if last else None
+    if reached is None or reached == position.since:
+        # Over 10,000 objects share one modified instant: only a full list pass reads them all.
+        position.phase, position.after = "list", None
+        return
+    position.since, position.after = reached, None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, mapping.MappingError):
+        return str(exc)
+    return f"unexpected shape: {type(exc).__name__} {exc}"
+
+
+def _message(response: Any) -> str:
+    try:
+        return str(response.json().get("message", ""))[:300]
+    except ValueError:
+        return response.text[:300]

@@ -1,0 +1,154 @@
+"""HubSpot CRM v3 objects → canonical records.
+
+HubSpot sends every property as a string (dates as ISO text or epoch milliseconds); a value
+that does not parse makes the whole object a :class:`RecordError` with the reason, never a
+silently half-filled record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cxsuite.connectors.records import Company, Customer, Deal, Feedback, Interaction, Record, Ticket
+
+CHANNELS = {"EMAIL": "email", "CHAT": "chat", "PHONE": "phone", "FORM": "web"}
+WON, LOST = "closedwon", "closedlost"
+# Scales of HubSpot's survey types (NPS 0-10; CSAT and CES as HubSpot asks them).
+SCALES = {"NPS": (0, 10), "CSAT": (1, 5), "CES": (1, 7)}
+ENGAGEMENT_TYPES = {"calls": "call", "emails": "email", "meetings": "meeting"}
+
+
+class MappingError(ValueError):
+    """The object cannot become a canonical record; the message says which property and why."""
+
+
+def parse_time(value: str | None, prop: str) -> datetime | None:
+    """HubSpot's ISO text or epoch milliseconds as aware UTC; anything else is an error."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MappingError(f"property {prop} is not a date: {text[:40]!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_number(value: str | None, prop: str) -> float | None:
+    """A numeric property; empty is ``None``."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise MappingError(f"property {prop} is not a number: {str(value)[:40]!r}") from None
+
+
+def _first_association(obj: dict[str, Any], name: str) -> str | None:
+    results = (obj.get("associations") or {}).get(name, {}).get("results") or []
+    return str(results[0]["id"]) if results else None
+
+
+def _common(obj: dict[str, Any], modified: str) -> dict[str, Any]:
+    props = obj["properties"]
+    return {"external_id": str(obj["id"]), "archived": bool(obj.get("archived")), "raw": obj,
+            "updated_at": parse_time(props.get(modified) or obj.get("updatedAt"), modified)}
+
+
+def contact(obj: dict[str, Any]) -> Record:
+    """A contact: a customer of the client company."""
+    p = obj["properties"]
+    name = " ".join(part for part in (p.get("firstname"), p.get("lastname")) if part) or None
+    return Customer(**_common(obj, "lastmodifieddate"), email=(p.get("email") or None),
+                    phone=p.get("phone") or None, name=name,
+                    company_external_id=p.get("associatedcompanyid") or None,
+                    lifecycle_stage=p.get("lifecyclestage") or None,
+                    created_at=parse_time(p.get("createdate"), "createdate"))
+
+
+def company(obj: dict[str, Any]) -> Record:
+    """A company (account)."""
+    p = obj["properties"]
+    return Company(**_common(obj, "hs_lastmodifieddate"), name=p.get("name"), domain=p.get("domain"),
+                   industry=p.get("industry"), created_at=parse_time(p.get("createdate"), "createdate"))
+
+
+def deal(obj: dict[str, Any]) -> Record:
+    """A deal, with its stage history where HubSpot returned it."""
+    p = obj["properties"]
+    stage = p.get("dealstage")
+    history = [{"stage": v.get("value"), "at": parse_time(v.get("timestamp"), "dealstage").isoformat()}
+               for v in (obj.get("propertiesWithHistory") or {}).get("dealstage", [])
+               if v.get("timestamp")]
+    closed = stage in (WON, LOST)
+    return Deal(**_common(obj, "hs_lastmodifieddate"), name=p.get("dealname"), pipeline=p.get("pipeline"),
+                stage=stage, amount=parse_number(p.get("amount"), "amount"),
+                created_at=parse_time(p.get("createdate"), "createdate"),
+                closed_at=parse_time(p.get("closedate"), "closedate") if closed else None,
+                won=(stage == WON) if closed else None,
+                customer_external_id=_first_association(obj, "contacts"),
+                company_external_id=_first_association(obj, "companies"),
+                stage_history=sorted(history, key=lambda h: h["at"]))
+
+
+def ticket(obj: dict[str, Any]) -> Record:
+    """A ticket; ``first_agent_reply_date`` is HubSpot's first human reply."""
+    p = obj["properties"]
+    csat = parse_number(p.get("csat_score"), "csat_score")
+    return Ticket(**_common(obj, "hs_lastmodifieddate"), subject=p.get("subject"),
+                  channel=_lower(CHANNELS.get(p.get("source_type") or "", p.get("source_type"))),
+                  status=p.get("hs_pipeline_stage"), priority=_lower(p.get("hs_ticket_priority")),
+                  created_at=parse_time(p.get("createdate"), "createdate"),
+                  first_response_at=parse_time(p.get("first_agent_reply_date"), "first_agent_reply_date"),
+                  resolved_at=parse_time(p.get("closed_date"), "closed_date"),
+                  reopened=(parse_number(p.get("reopened_count"), "reopened_count") or 0) > 0,
+                  satisfaction=csat, satisfaction_scale=5 if csat is not None else None,
+                  customer_external_id=_first_association(obj, "contacts"))
+
+
+def engagement(object_type: str) -> Callable[[dict[str, Any]], Record]:
+    """A mapper for calls, emails or meetings: touchpoints with a customer."""
+    kind = ENGAGEMENT_TYPES[object_type]
+
+    def to_record(obj: dict[str, Any]) -> Record:
+        p = obj["properties"]
+        direction = (p.get("hs_call_direction") or p.get("hs_email_direction") or "").upper()
+        return Interaction(**_common(obj, "hs_lastmodifieddate"), type=kind, channel=_channel(kind),
+                           direction="inbound" if direction.startswith("INC") else (
+                               "outbound" if direction else None),
+                           occurred_at=parse_time(p.get("hs_timestamp"), "hs_timestamp"),
+                           customer_external_id=_first_association(obj, "contacts"))
+
+    return to_record
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value else None
+
+
+def _channel(kind: str) -> str:
+    return {"call": "phone", "email": "email", "meeting": "meeting"}[kind]
+
+
+def feedback(obj: dict[str, Any]) -> Record:
+    """A survey answer; the scale travels with the score so scales are never mixed."""
+    p = obj["properties"]
+    metric = (p.get("hs_survey_type") or "").upper()
+    if metric not in SCALES:
+        raise MappingError(f"survey type {metric or 'missing'!r} is not NPS, CSAT or CES")
+    score = parse_number(p.get("hs_value"), "hs_value")
+    if score is None:
+        raise MappingError("hs_value is missing")
+    low, high = SCALES[metric]
+    if not low <= score <= high:
+        raise MappingError(f"{metric} score {score} is outside {low}-{high}")
+    return Feedback(**_common(obj, "hs_lastmodifieddate"), metric=metric.lower(), score=score,
+                    scale_min=low, scale_max=high, question=p.get("hs_survey_name"),
+                    comment=p.get("hs_content"), channel=(p.get("hs_survey_channel") or "").lower() or None,
+                    submitted_at=parse_time(p.get("hs_submission_timestamp"), "hs_submission_timestamp"),
+                    customer_external_id=_first_association(obj, "contacts"),
+                    ticket_external_id=_first_association(obj, "tickets"))
