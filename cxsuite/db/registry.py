@@ -16,12 +16,14 @@ from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import ApiToken, User
 from cxsuite.jobs.tables import Job
 from cxsuite.projects.tables import Project
-from cxsuite.tenancy.tables import Tenant, TenantMembership
+from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRun, ScoringModelRow
+from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
 _TABLES: list[type[Table]] = [
-    Tenant, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
+    Tenant, TenantDirectory, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
     AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
+    ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRun,
 ]
 
 

@@ -1,0 +1,57 @@
+"""The SQL metrics engine: every metric of the scoring model, computed where the data lives.
+
+Each module aggregates one family of canonical records for one workspace and audit period
+(:class:`~cxsuite.scoring.metrics.scope.MetricScope`) and returns
+:class:`~cxsuite.scoring.inputs.MetricValue` objects; no record is loaded into Python. Two
+metrics are about the project rather than its records (KPI stage coverage and the number of
+score runs) and are added by the score-run service. Plugins add their own through the
+``register_metrics`` hook (:mod:`cxsuite.scoring.metrics.plugins`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+from cxsuite.db.session import Database
+from cxsuite.scoring.inputs import MetricValue
+from cxsuite.scoring.metrics import activity, commerce, customers, feedback, tickets
+from cxsuite.scoring.metrics.scope import MetricScope, as_datetime, scoped
+
+FAMILIES = (customers, tickets, activity, feedback, commerce)
+DEFAULT_PERIOD_DAYS = 365
+# Where each record kind keeps the time a default period is measured back from.
+LATEST = (("record_ticket", "created_at"), ("record_interaction", "occurred_at"),
+          ("record_feedback", "submitted_at"), ("record_deal", "created_at"),
+          ("record_deal", "closed_at"), ("record_customer", "created_at"), ("record_web_metric", "date"))
+
+
+async def compute_metrics(scope: MetricScope) -> list[MetricValue]:
+    """Every built-in metric for ``scope``; call inside the tenant's transaction."""
+    values: list[MetricValue] = []
+    for family in FAMILIES:
+        values += await family.compute(scope)
+    return values
+
+
+async def latest_data_date(db: Database, tenant_id: UUID, workspace_id: UUID) -> date | None:
+    """The date of the workspace's newest record (the default period ends there)."""
+    found: list[datetime] = []
+    for table, column in LATEST:
+        rows = await MetricScope(db, tenant_id, workspace_id, date.min, date.min, datetime.now(UTC),
+                                 ()).query(f"SELECT MAX(r.{column}) AS latest FROM {table} r "
+                                           f"WHERE {scoped('r')}")
+        latest = as_datetime(rows[0]["latest"])
+        if latest is not None:
+            found.append(latest)
+    return max(found).date() if found else None
+
+
+def default_period(start: date | None, end: date | None, latest: date | None,
+                   as_of: datetime) -> tuple[date, date]:
+    """The project's period, or the last 365 days of data (up to the reference date without data)."""
+    period_end = end or latest or as_of.date()
+    return start or period_end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), period_end
+
+
+__all__ = ["MetricScope", "compute_metrics", "default_period", "latest_data_date"]

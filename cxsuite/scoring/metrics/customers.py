@@ -1,0 +1,123 @@
+"""Customer-data metrics (D1, D2): linking, completeness, duplicates, lifecycle coverage,
+segments, sync freshness.
+
+Snapshot metrics read the customers that existed at the end of the period (not archived,
+created before its end or with no creation date). The owner of a customer is not a canonical
+column yet, so completeness reads the vendor's owner field from the raw payload (HubSpot
+``properties.hubspot_owner_id``, Salesforce ``OwnerId``, Zoho ``Owner.id``).
+"""
+
+from __future__ import annotations
+
+from cxsuite.scoring.inputs import MetricValue
+from cxsuite.scoring.metrics.scope import (
+    MetricScope,
+    as_datetime,
+    coverage_days,
+    digits_only,
+    evidence,
+    in_period,
+    raw_text,
+    scoped,
+    share,
+    value_of,
+)
+
+SNAPSHOT = ("FROM record_customer c WHERE " + scoped("c")
+            + " AND (c.created_at IS NULL OR c.created_at < @end)")
+OWNER_PATHS = (("properties", "hubspot_owner_id"), ("OwnerId",), ("Owner", "id"))
+# Records that reference a customer (and, for deals, a company), with their time column.
+LINKED_KINDS = (("ticket", "created_at"), ("deal", "created_at"), ("feedback", "submitted_at"),
+                ("interaction", "occurred_at"))
+
+
+def _filled(expression: str) -> str:
+    """Non-null and not blank."""
+    return f"COALESCE(trim({expression}), '') <> ''"
+
+
+async def compute(scope: MetricScope) -> list[MetricValue]:
+    """Every customer-data metric of the model."""
+    return [await _link_rate(scope), *await _snapshot(scope), await _duplicates(scope),
+            await _freshness(scope)]
+
+
+def _linked_select(kind: str, column: str) -> str:
+    """One record kind with a 0/1 flag: does its customer (or company) reference resolve?"""
+    join = ("LEFT JOIN record_{t} {a} ON {a}.tenant_id = r.tenant_id AND {a}.workspace_id = "
+            "r.workspace_id AND {a}.connection_id = r.connection_id AND {a}.external_id = "
+            "r.{ref}_external_id AND NOT {a}.archived")
+    joins = join.format(t="customer", a="c", ref="customer")
+    linked = "c.external_id IS NOT NULL"
+    if kind == "deal":
+        joins += " " + join.format(t="company", a="co", ref="company")
+        linked += " OR co.external_id IS NOT NULL"
+    return (f"SELECT '{kind}' AS kind, r.{column} AS ts, CASE WHEN {linked} THEN 1 ELSE 0 END AS "
+            f"linked FROM record_{kind} r {joins} WHERE {scoped('r')} AND {in_period('r.' + column)}")
+
+
+async def _link_rate(scope: MetricScope) -> MetricValue:
+    """Share of tickets, deals, feedback and interactions (pooled) linked to a known customer."""
+    union = " UNION ALL ".join(_linked_select(kind, column) for kind, column in LINKED_KINDS)
+    rows = await scope.query(
+        f"SELECT kind, COUNT(*) AS n, SUM(linked) AS hits, MIN(ts) AS first_at, MAX(ts) AS last_at "
+        f"FROM ({union}) k GROUP BY kind")
+    rows.sort(key=lambda row: row["kind"])
+    n, hits = sum(int(r["n"]) for r in rows), sum(int(r["hits"] or 0) for r in rows)
+    first = min((str(r["first_at"]) for r in rows), default=None)
+    last = max((str(r["last_at"]) for r in rows), default=None)
+    refs = tuple(evidence(f"record_{r['kind']}", int(r["n"]), "records in", scope,
+                          f"{int(r['hits'] or 0):,} linked") for r in rows)
+    return value_of("customer_link_rate", "percent", share(hits, n), n,
+                    coverage_days=coverage_days(first, last), evidence=refs)
+
+
+async def _snapshot(scope: MetricScope) -> list[MetricValue]:
+    """Key-field completeness, lifecycle/segment coverage and segments in use."""
+    pg = scope.postgres
+    owner = "COALESCE(" + ", ".join(raw_text(pg, *path) for path in OWNER_PATHS) + ")"
+    rows = await scope.query(
+        f"SELECT COUNT(*) AS n, SUM(CASE WHEN {_filled('c.email')} AND {_filled('c.lifecycle_stage')} "
+        f"AND {_filled(owner)} THEN 1 ELSE 0 END) AS complete, SUM(CASE WHEN "
+        f"{_filled('c.lifecycle_stage')} OR {_filled('c.segment')} THEN 1 ELSE 0 END) AS staged, "
+        f"COUNT(DISTINCT CASE WHEN {_filled('c.segment')} THEN lower(trim(c.segment)) END) AS segments "
+        f"{SNAPSHOT}")
+    row = rows[0]
+    n = int(row["n"] or 0)
+    ref = evidence("record_customer", n, "customers at the end of", scope)
+    return [
+        value_of("key_field_completeness_rate", "percent", share(row["complete"], n), n,
+                 evidence=(f"{ref}, email + lifecycle stage + owner",)),
+        value_of("lifecycle_stage_coverage_rate", "percent", share(row["staged"], n), n,
+                 evidence=(f"{ref}, lifecycle stage or segment set",)),
+        value_of("segments_in_use_count", "count", float(row["segments"] or 0), n,
+                 evidence=(f"{ref}, distinct segments assigned to customers",)),
+    ]
+
+
+async def _duplicates(scope: MetricScope) -> MetricValue:
+    """Share of customers sharing a normalised email or phone with another customer."""
+    phone = digits_only(scope.postgres, "c.phone")
+    rows = await scope.query(
+        f"SELECT COUNT(*) AS n, SUM(CASE WHEN em > 1 OR ph > 1 THEN 1 ELSE 0 END) AS hits FROM ("
+        f"SELECT CASE WHEN e IS NULL THEN 1 ELSE COUNT(*) OVER (PARTITION BY e) END AS em, "
+        f"CASE WHEN p IS NULL THEN 1 ELSE COUNT(*) OVER (PARTITION BY p) END AS ph FROM ("
+        f"SELECT NULLIF(lower(trim(c.email)), '') AS e, NULLIF({phone}, '') AS p {SNAPSHOT}) x) y")
+    row = rows[0]
+    n = int(row["n"] or 0)
+    return value_of("duplicate_customer_rate", "percent", share(row["hits"], n), n,
+                    evidence=(evidence("record_customer", n, "customers at the end of", scope,
+                                       f"{int(row['hits'] or 0):,} share an email or phone"),))
+
+
+async def _freshness(scope: MetricScope) -> MetricValue:
+    """Hours since the stalest connected connection last synced, at the run's reference time."""
+    rows = await scope.query(
+        "SELECT COUNT(*) AS n, COUNT(last_sync_at) AS synced, MIN(last_sync_at) AS oldest FROM "
+        "connection WHERE tenant_id = @tenant AND workspace_id = @ws AND status = 'connected'")
+    row = rows[0]
+    n, oldest = int(row["n"] or 0), as_datetime(row["oldest"])
+    hours = None if oldest is None or row["synced"] < n else (scope.as_of - oldest).total_seconds() / 3600
+    return value_of("sync_freshness_hours", "hours", hours, n if hours is not None else 0,
+                    evidence=(f"connection: {n} connected, {int(row['synced'] or 0)} synced, "
+                              f"as of {scope.as_of.isoformat()}",))
