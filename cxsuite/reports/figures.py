@@ -37,9 +37,13 @@ EVIDENCE_KINDS = {
 }
 
 
-def _safe(chart: str) -> Markup:
-    """Charts are built by :mod:`cxsuite.reports.charts`, which escapes every text node and attribute."""
-    return Markup(chart)  # noqa: S704 - see above
+FULL_WIDTH_MM, NARROW_WIDTH_MM = 170.0, 140.0
+
+
+def _safe(chart: str, width_mm: float = NARROW_WIDTH_MM) -> Markup:
+    """Charts are built by :mod:`cxsuite.reports.charts`, which escapes every text node and attribute;
+    the overlay re-escapes the labels it moves into HTML."""
+    return Markup(charts.html_chart(chart, width_mm))  # noqa: S704 - see above
 
 
 class Figures:
@@ -84,7 +88,7 @@ class Figures:
             [self._heat_cell(self.doc.cell(s.key, d.key)) for d in self.doc.dimensions]
             for s in self.doc.stages
         ]
-        labels = [self.l10n.name(level.name) for level in self.doc.levels]
+        labels = [f"{self.l10n.number(lv.number)} {self.l10n.name(lv.name)}" for lv in self.doc.levels]
         labels += [t("Insufficient evidence"), t("Not applicable"), t("Contested")]
         return _safe(
             charts.heatmap(
@@ -94,7 +98,8 @@ class Figures:
                 labels,
                 self.style,
                 t("Maturity by stage and dimension"),
-            )
+            ),
+            FULL_WIDTH_MM,
         )
 
     def journey(self) -> Markup:
@@ -127,7 +132,8 @@ class Figures:
                 (t("Satisfaction (−2 to +2)"), t("Pain point")),
                 self.style,
                 t("Customer journey map"),
-            )
+            ),
+            FULL_WIDTH_MM,
         )
 
     def matrix(self) -> Markup:

@@ -13,12 +13,14 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +39,7 @@ FONT_STACKS = {
     "Noto Sans": "'CX Sans', 'CX Sans Arabic', 'CX Symbols', 'CX Shapes', sans-serif",
     "Noto Serif": "'CX Serif', 'CX Serif Arabic', 'CX Symbols', 'CX Shapes', serif",
 }
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 log = logging.getLogger(__name__)
 
 
@@ -64,9 +67,13 @@ class RenderedPdf:
 
 
 def css_string(value: str) -> Markup:
-    """A CSS string literal that no text can break out of: every non-alphanumeric is hex-escaped."""
-    body = "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x}" for c in value)
-    return Markup(f'"{body}"')  # noqa: S704 - nothing but [A-Za-z0-9 ] and hex escapes
+    """A CSS string literal no text can break out of: all but ASCII letters and digits hex-escaped.
+
+    Six-digit escapes need no terminating space, so spaces are escaped too (a literal space after
+    an escape would be swallowed by it).
+    """
+    body = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in value)
+    return Markup(f'"{body}"')  # noqa: S704 - nothing but [A-Za-z0-9] and hex escapes
 
 
 @lru_cache(maxsize=16)
@@ -165,16 +172,24 @@ def render_pdf(
 ) -> bytes:
     """The report as PDF bytes; raises :class:`RenderFailed` when the render breaks a bound."""
     html = render_html(document, extra_sections=extra_sections, templates_dir=templates_dir)
-    result = html_to_pdf(html, limits=limits, templates_dir=templates_dir)
+    result = html_to_pdf(html, limits=limits, templates_dir=templates_dir, source_date=document.generated_at)
     if result.refused:
         log.warning("report render refused %d URL(s): %s", len(result.refused), result.refused[:5])
     return result.pdf
 
 
 def html_to_pdf(
-    html: str, *, limits: RenderLimits = RenderLimits(), templates_dir: Path = TEMPLATES_DIR
+    html: str,
+    *,
+    limits: RenderLimits = RenderLimits(),
+    templates_dir: Path = TEMPLATES_DIR,
+    source_date: datetime = EPOCH,
 ) -> RenderedPdf:
-    """Print ``html`` with WeasyPrint in a child process bounded by ``limits``."""
+    """Print ``html`` with WeasyPrint in a child process bounded by ``limits``.
+
+    ``source_date`` pins the timestamps font subsetting writes (``SOURCE_DATE_EPOCH``), so the
+    same HTML gives the same bytes.
+    """
     with tempfile.TemporaryDirectory(prefix="cxsuite-render-") as work:
         out = Path(work)
         command = [
@@ -195,6 +210,7 @@ def html_to_pdf(
                 timeout=limits.timeout_s,
                 cwd=work,
                 check=False,
+                env={**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date.timestamp()))},
             )
         except subprocess.TimeoutExpired as exc:
             raise RenderFailed(f"the render took longer than {limits.timeout_s:g} s and was stopped") from exc
@@ -206,8 +222,9 @@ def html_to_pdf(
 
 def _failure(code: int, stderr: bytes) -> str:
     """A short reason: memory and CPU exhaustion are named, anything else shows the error's last line."""
-    tail = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-    if "MemoryError" in tail[0] or code in (-6, -11):
+    text = stderr.decode(errors="replace")
+    tail = text.strip().splitlines()[-1:] or [""]
+    if "MemoryError" in text or "Cannot allocate memory" in text or code in (-6, -11):
         return "the render ran out of its memory allowance"
     if code in (-9, -24):
         return "the render used up its CPU allowance"

@@ -7,6 +7,7 @@ string; no JavaScript, no browser, no fetched resources.
 from cxsuite.reports.charts.heatmap import HeatCell, heatmap
 from cxsuite.reports.charts.journey import JourneyStage, journey_map
 from cxsuite.reports.charts.matrix import MatrixPoint, matrix
+from cxsuite.reports.charts.overlay import html_chart
 from cxsuite.reports.charts.radar import radar
 from cxsuite.reports.charts.svg import ChartStyle
 from cxsuite.reports.charts.trend import trend
@@ -17,6 +18,7 @@ __all__ = [
     "JourneyStage",
     "MatrixPoint",
     "heatmap",
+    "html_chart",
     "journey_map",
     "matrix",
     "radar",

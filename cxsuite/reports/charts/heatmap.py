@@ -83,7 +83,7 @@ def heatmap(
     style: ChartStyle,
     title: str,
 ) -> str:
-    """Rows are stages, columns dimensions; ``legend_labels`` are the five level names, then
+    """Rows are stages, columns dimensions; ``legend_labels`` are the five numbered level names, then
     "insufficient evidence", "not applicable" and "contested"."""
     width = LABEL_W + CELL_W * len(dimensions) + 4
     height = HEAD_H + CELL_H * len(stages) + 58
@@ -115,7 +115,7 @@ def heatmap(
 
 
 def _legend(labels: Sequence[str], y: float, frame: Frame, style: ChartStyle) -> str:
-    levels = [("box", level_colour(n, style.primary), f"{n} {labels[n - 1]}") for n in range(1, 6)]
+    levels = [("box", level_colour(n, style.primary), labels[n - 1]) for n in range(1, 6)]
     extra = [("box", GREY, labels[5]), ("box", "#ffffff", labels[6]), ("box", style.accent, labels[7])]
     return legend(levels, 4, y, frame, step=(frame.width - 8) / 5) + legend(
         extra, 4, y + 20, frame, step=(frame.width - 8) / 3

@@ -1,0 +1,93 @@
+"""Real PDFs in every language: what the client must find in them, page images, fonts, determinism."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html import unescape
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from cxsuite.reports.i18n import localiser
+from cxsuite.reports.render import TEMPLATES_DIR, html_to_pdf
+from tests.reports.conftest import ARTIFACTS, Rendered, pdf_text
+
+
+def _squash(text: str) -> str:
+    """Whitespace and zero-width joiners removed: PDF extraction re-wraps lines and drops ZWNJ."""
+    return re.sub(r"[\s\u200c\u200f\u200e]+", "", text)
+
+
+def _expected(rendered: Rendered) -> list[str]:
+    doc = rendered.document
+    l10n = localiser(TEMPLATES_DIR, doc.language)
+    names = [doc.client_name, l10n.name(doc.overall.level_name)]
+    names += [l10n.name(stage.name) for stage in doc.stages]
+    return names + [l10n.name(o.title) for o in doc.opportunities[:5]]
+
+
+def test_pdf_shows_client_level_stages_and_top_recommendations(rendered: Rendered, tmp_path: Path):
+    pypdf_text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(rendered.pdf)).pages)
+    found = _squash(pdf_text(rendered.pdf, tmp_path)) + "\n" + _squash(pypdf_text)
+    for phrase in _expected(rendered):
+        if rendered.document.rtl:
+            # Extraction reorders mixed-direction runs (Persian next to "KPI" or digits), so an RTL
+            # phrase is checked word by word.
+            missing = [word for word in phrase.split() if _squash(word) not in found]
+            assert not missing, f"{phrase!r}: {missing} not in the PDF"
+        else:
+            assert _squash(phrase) in found, f"{phrase!r} not in the PDF"
+
+
+def test_page_images_are_written_for_review(rendered: Rendered, tmp_path: Path):
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed: no page images to look at")
+    out = ARTIFACTS / rendered.document.language
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / "report.pdf").write_bytes(rendered.pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(out / "report.pdf"), str(out / "page")], check=True)
+    pages = sorted(out.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(BytesIO(rendered.pdf)).pages) >= 10
+
+
+def test_only_bundled_fonts_are_embedded(rendered: Rendered):
+    fonts = set()
+    for page in PdfReader(BytesIO(rendered.pdf)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts, "no fonts found"
+    assert all(name.startswith("CX-") for name in fonts), f"system fallback fonts used: {sorted(fonts)}"
+
+
+def test_every_character_is_covered_by_the_bundled_fonts(rendered: Rendered):
+    covered: set[int] = set()
+    for path in (TEMPLATES_DIR / "fonts").glob("*.ttf"):
+        covered |= set(TTFont(path).getBestCmap())
+    body = re.sub(r"<style>.*?</style>|data:[^\"]+", "", rendered.html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", body))
+    missing = sorted({c for c in text if ord(c) not in covered and c not in "\n\t "})
+    assert not missing, f"no glyph for {[hex(ord(c)) for c in missing]}"
+
+
+def test_direction_follows_the_language(rendered: Rendered):
+    expected = "rtl" if rendered.document.language == "fa" else "ltr"
+    assert f'<html lang="{rendered.document.language}" dir="{expected}">' in rendered.html
+
+
+def test_the_sample_needs_nothing_the_fetcher_refuses(rendered: Rendered):
+    assert rendered.refused == ()
+
+
+def test_same_input_gives_the_same_pdf_with_the_documents_dates(rendered: Rendered):
+    if rendered.document.language != "en":
+        pytest.skip("one language is enough to show determinism")
+    again = html_to_pdf(rendered.html, source_date=rendered.document.generated_at)
+    assert again.pdf == rendered.pdf
+    info = PdfReader(BytesIO(rendered.pdf)).metadata
+    assert info.creation_date.replace(tzinfo=None) == rendered.document.generated_at.replace(tzinfo=None)
