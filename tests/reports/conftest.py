@@ -43,8 +43,9 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     """Text of a PDF: pdftotext when poppler is installed (it keeps RTL words whole), else pypdf."""
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    if tool := shutil.which("pdftotext"):
+        run = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603
+        return run.stdout.decode()
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)

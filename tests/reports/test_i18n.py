@@ -16,7 +16,9 @@ from cxsuite.reports.sample import sample_document
 @pytest.mark.parametrize("language", [lang for lang in SUPPORTED_LANGUAGES if lang != "en"])
 def test_every_catalogue_translates_every_string(language: str):
     gaps = missing(language)
-    assert not gaps, f"{language} misses {len(gaps)} strings, e.g. {gaps[:5]} (python -m cxsuite.reports.catalogue)"
+    assert not gaps, (
+        f"{language} misses {len(gaps)} strings, e.g. {gaps[:5]} (python -m cxsuite.reports.catalogue)"
+    )
 
 
 def test_the_required_strings_come_from_templates_code_and_model():

@@ -28,7 +28,14 @@ def test_a_tenant_reorders_and_turns_sections_off():
         disabled_sections=frozenset({"journey_map", "contents"}),
     )
     html = render_html(doc)
-    assert _order(html) == ["cover", "opportunities", "executive_summary", "maturity_profile", "kpi_table", "appendix"]
+    assert _order(html) == [
+        "cover",
+        "opportunities",
+        "executive_summary",
+        "maturity_profile",
+        "kpi_table",
+        "appendix",
+    ]
     assert "sec-journey_map" not in html
 
 
@@ -37,7 +44,11 @@ def test_the_contents_page_lists_enabled_sections_with_page_counters():
     html = render_html(doc)
     toc = html.split('<ol class="toc">')[1].split("</ol>")[0]
     assert re.findall(r'href="#sec-([a-z_]+)"', toc) == [
-        "executive_summary", "maturity_profile", "journey_map", "opportunities", "appendix",
+        "executive_summary",
+        "maturity_profile",
+        "journey_map",
+        "opportunities",
+        "appendix",
     ]
     assert "target-counter(attr(href), page" in html
 
@@ -47,7 +58,9 @@ def test_unknown_keys_and_empty_reports_are_refused():
     with pytest.raises(ValidationFailed):
         resolve_sections(dataclasses.replace(doc, section_order=("nope",)))
     with pytest.raises(ValidationFailed):
-        resolve_sections(dataclasses.replace(doc, disabled_sections=frozenset(s.key for s in DEFAULT_SECTIONS)))
+        resolve_sections(
+            dataclasses.replace(doc, disabled_sections=frozenset(s.key for s in DEFAULT_SECTIONS))
+        )
 
 
 def test_a_plugin_section_is_placed_translated_and_autoescaped():
@@ -74,7 +87,9 @@ def test_plugin_positions(position: str, expected: int):
     assert sections[expected].key == "x"
 
 
-@pytest.mark.parametrize("extra", [Section("cover", "Twice", "x.j2"), Section("y", "Y", "y.j2", position="after:nope")])
+@pytest.mark.parametrize(
+    "extra", [Section("cover", "Twice", "x.j2"), Section("y", "Y", "y.j2", position="after:nope")]
+)
 def test_bad_plugin_sections_are_refused(extra: Section):
     with pytest.raises(ValidationFailed):
         registry([extra])

@@ -16,7 +16,14 @@ from pypdf import PdfReader
 from cxsuite.errors import ValidationFailed
 from cxsuite.reports.document import Branding, Logo
 from cxsuite.reports.fetcher import Refused, SafeFetcher
-from cxsuite.reports.render import TEMPLATES_DIR, RenderFailed, RenderLimits, html_to_pdf, render_html, render_pdf
+from cxsuite.reports.render import (
+    TEMPLATES_DIR,
+    RenderFailed,
+    RenderLimits,
+    html_to_pdf,
+    render_html,
+    render_pdf,
+)
 from cxsuite.reports.sample import sample_document
 from tests.reports.conftest import pdf_text
 
@@ -58,7 +65,7 @@ def hostile_document(url: str):
         doc.branding,
         footer_text=f'<img src="{url}/footer.png"> url({url}/css) {{{{ 7*7 }}}}',
         confidentiality=f'</style><link rel="stylesheet" href="{url}/style.css"><style>',
-        tenant_name=f'Evil"><img src="file:///etc/passwd">',
+        tenant_name='Evil"><img src="file:///etc/passwd">',
     )
     return dataclasses.replace(
         doc,
@@ -141,14 +148,26 @@ def test_a_tight_memory_allowance_fails_cleanly():
 
 def test_a_huge_document_through_render_pdf_is_bounded_too():
     doc = sample_document("en")
-    many = tuple(dataclasses.replace(o, title=f"{o.title.msgid} #{i}") for i in range(60) for o in doc.opportunities)
+    many = tuple(
+        dataclasses.replace(o, title=f"{o.title.msgid} #{i}") for i in range(60) for o in doc.opportunities
+    )
     with pytest.raises(RenderFailed, match="longer than"):
         render_pdf(dataclasses.replace(doc, opportunities=many), limits=RenderLimits(timeout_s=2))
 
 
 @pytest.mark.parametrize(
     "colour",
-    ["red", "#12345g", "#1234", "12355b", " #12355b", "#12355b; background: url(http://x)", "var(--x)", "", "#fff)"],
+    [
+        "red",
+        "#12345g",
+        "#1234",
+        "12355b",
+        " #12355b",
+        "#12355b; background: url(http://x)",
+        "var(--x)",
+        "",
+        "#fff)",
+    ],
 )
 def test_brand_colours_must_be_hex(colour: str):
     with pytest.raises(ValidationFailed):
