@@ -169,3 +169,28 @@ def keys_generate() -> None:
 
     click.echo(f"CXSUITE_SECRET_KEY={secrets.token_urlsafe(48)}")
     click.echo(f"CXSUITE_ENCRYPTION_KEYS={Fernet.generate_key().decode()}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt stored credentials under the first key of CXSUITE_ENCRYPTION_KEYS."""
+    from rich.progress import Progress
+
+    from cxsuite.connections.rotation import rotate_all
+    from cxsuite.db.session import Database
+
+    settings = settings_or_exit()
+
+    async def run() -> object:
+        db = Database.from_url(settings.database_url)
+        await db.start()
+        try:
+            with Progress(console=console) as progress:
+                task = progress.add_task("tenants", total=None)
+                return await rotate_all(db, settings, lambda done, total: progress.update(
+                    task, completed=done, total=total))
+        finally:
+            await db.close()
+
+    report = run_async(run)()
+    console.print(f"re-encrypted {report.rotated}; already under the newest key {report.current}")

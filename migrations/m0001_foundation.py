@@ -18,6 +18,11 @@ FORWARDS = [
         id UUID PRIMARY KEY,
         name VARCHAR(200) NOT NULL,
         created_at TIMESTAMPTZ NOT NULL)""",
+    # Tenant ids only, readable without a tenant setting: what maintenance (key rotation, the
+    # job sweep) iterates over before opening one tenant-scoped transaction per tenant.
+    """CREATE TABLE tenant_directory (
+        id UUID PRIMARY KEY REFERENCES tenant (id) ON DELETE CASCADE,
+        created_at TIMESTAMPTZ NOT NULL)""",
     """CREATE TABLE app_user (
         id UUID PRIMARY KEY,
         email VARCHAR(320) NOT NULL UNIQUE,
@@ -131,7 +136,7 @@ TENANT_TABLES = {
 
 BACKWARDS = [f"DROP TABLE IF EXISTS {t}" for t in (
     "job", "audit_event", "api_token", "project", "workspace_membership", "workspace",
-    "tenant_membership", "app_user", "tenant")]
+    "tenant_membership", "app_user", "tenant_directory", "tenant")]
 
 
 async def forwards() -> MigrationManager:

@@ -18,7 +18,7 @@ import pytest
 from cxsuite.settings import Settings
 from tests.support.db import clean_database, drop_postgres_database, make_settings, prepare_database
 from tests.support.parties import Parties
-from tests.support.server import LiveServer, start_server
+from tests.support.server import LiveServer, sandbox_settings, start_server
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +34,11 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Settings of the process under test, with a migrated, empty database."""
+def settings(backend: str, tmp_path_factory: pytest.TempPathFactory, cxsuite_sandbox) -> Iterator[Settings]:
+    """Settings of the process under test, with a migrated, empty database; connectors may
+    reach the session's vendor sandbox, whose OAuth apps are configured."""
     data_dir: Path = tmp_path_factory.mktemp("cxsuite-data")
-    settings = make_settings(backend, data_dir)
+    settings = make_settings(backend, data_dir, **sandbox_settings(cxsuite_sandbox))
     prepare_database(settings)
     yield settings
     if settings.is_postgres:
@@ -47,7 +48,7 @@ def settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="session")
 def server(settings: Settings) -> Iterator[LiveServer]:
     """The real app served by uvicorn on a free loopback port, for the whole session."""
-    with start_server(settings) as live:
+    with start_server(settings, int(settings.public_base_url.rsplit(":", 1)[1])) as live:
         yield live
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from cxsuite.access.permissions import Action
@@ -126,15 +128,25 @@ class OAuthCallbackController(Controller):
     path = "/oauth"
     tags = ["connections"]
 
-    @get("/callback", exclude_from_auth=True, security=[{}], include_in_schema=True,
-         media_type="text/html")
+    @get("/callback", exclude_from_auth=True, security=[{}], media_type="text/html",
+         responses={422: ResponseSpec(str, media_type="text/html",
+                                      description="A page saying why the account is not connected")})
     async def callback(self, request: Request, state: State, db: NamedDependency[Database],
-                       settings: NamedDependency[Settings]) -> Response[str]:
-        """Finish the authorisation and show whether the account is connected, or why not."""
+                       settings: NamedDependency[Settings],
+                       code: Annotated[str | None, QueryParameter(description="Authorisation code")] = None,
+                       oauth_state: Annotated[str | None, QueryParameter(
+                           name="state", description="The state cxsuite issued")] = None,
+                       error: Annotated[str | None, QueryParameter(
+                           description="Set by the vendor when access was denied")] = None,
+                       ) -> Response[str]:
+        """Finish the authorisation and show whether the account is connected, or why not.
+
+        Vendors add parameters of their own (Zoho's ``location``); they are read from the query.
+        """
         params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
         outcome = await oauth.complete(db, settings, state.plugins.connectors(), params,
                                        client_ip(request))
-        return Response(_page(outcome), status_code=200 if outcome.ok else 400,
+        return Response(_page(outcome), status_code=200 if outcome.ok else 422,
                         media_type="text/html")
 
 

@@ -62,11 +62,13 @@ def issue(secret: str, *, tenant_id: UUID, workspace_id: UUID, user_id: UUID, co
 def verify(secret: str, state: str, *, now: datetime) -> StatePayload:
     """The payload of a genuine, unexpired state; :class:`StateError` otherwise."""
     encoded, _, signature = state.partition(".")
+    if not encoded or not signature:
+        raise StateError("it is malformed")
     try:
         payload, given = _unb64(encoded), _unb64(signature)
     except (ValueError, TypeError):
         raise StateError("it is malformed") from None
-    if not signature or not hmac.compare_digest(given, _sign(secret, payload)):
+    if not hmac.compare_digest(given, _sign(secret, payload)):
         raise StateError("its signature does not match (forged or altered)")
     try:
         data = json.loads(payload)

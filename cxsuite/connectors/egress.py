@@ -95,7 +95,10 @@ class EgressPolicy:
 
     async def resolve(self, url: httpx.URL | str) -> Target:
         """Vet ``url`` and pick the address to connect to; :class:`SsrfBlocked` when refused."""
-        url = httpx.URL(url)
+        try:
+            url = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise SsrfBlocked(f"refused malformed URL ({exc})") from None
         host = (url.host or "").lower().rstrip(".")
         if url.scheme not in DEFAULT_PORTS:
             raise SsrfBlocked(f"refused {url.scheme}:// URL: only https is allowed")

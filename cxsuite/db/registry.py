@@ -16,14 +16,14 @@ from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import ApiToken, User
 from cxsuite.jobs.tables import Job
 from cxsuite.projects.tables import Project
-from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRun, ScoringModelRow
+from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
 from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
 _TABLES: list[type[Table]] = [
     Tenant, TenantDirectory, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
     AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
-    ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRun,
+    ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow,
 ]
 
 

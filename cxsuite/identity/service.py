@@ -18,7 +18,7 @@ from cxsuite.identity.passwords import hash_password, verify_password
 from cxsuite.identity.tables import ApiToken, User
 from cxsuite.identity.throttle import LoginThrottle
 from cxsuite.identity.tokens import new_token, parse_token
-from cxsuite.tenancy.tables import Tenant, TenantMembership
+from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import WorkspaceMembership
 
 # A token's last use is written at most this often, so reads do not all become writes.
@@ -83,6 +83,7 @@ async def signup(db: Database, tenant_name: str, email: str, password: str, ip: 
                            "from there, or use another email")
         now = datetime.now(UTC)
         await Tenant.insert(Tenant(id=tenant_id, name=tenant_name, created_at=now)).run()
+        await TenantDirectory.insert(TenantDirectory(id=tenant_id, created_at=now)).run()
         user_id = await ensure_user(email, password)
         if existing:
             await User.update({User.password_hash: await hash_password(password)}).where(

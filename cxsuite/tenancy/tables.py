@@ -12,6 +12,14 @@ class Tenant(Table, tablename="tenant"):
     created_at = Timestamptz()
 
 
+class TenantDirectory(Table, tablename="tenant_directory"):
+    """Every tenant's id (nothing else), visible without a tenant setting, so maintenance can
+    visit each tenant through its own row-level-security scope."""
+
+    id = UUID(primary_key=True)
+    created_at = Timestamptz()
+
+
 class TenantMembership(Table, tablename="tenant_membership"):
     """A user's role across one tenant: ``owner`` or ``consultant``."""
 

@@ -26,7 +26,7 @@ from cxsuite.db.migrate import run_migrations
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
 from cxsuite.settings import Settings, load_settings
-from cxsuite.tenancy.tables import Tenant
+from cxsuite.tenancy.tables import Tenant, TenantDirectory
 from cxsuite.testing.harness import VendorHarness
 from cxsuite.workspaces.tables import Workspace
 
@@ -129,6 +129,7 @@ async def _tenant_with_workspace(db: Database) -> Principal:
     tenant_id, workspace_id, now = uuid4(), uuid4(), datetime.now(UTC)
     async with db.transaction(tenant_id):
         await Tenant.insert(Tenant(id=tenant_id, name="Conformance", created_at=now)).run()
+        await TenantDirectory.insert(TenantDirectory(id=tenant_id, created_at=now)).run()
         await Workspace.insert(Workspace(id=workspace_id, tenant_id=tenant_id, name="Client",
                                          created_at=now, updated_at=now)).run()
     return Principal(uuid4(), tenant_id, uuid4(), "kit@example.test", Role.OWNER,

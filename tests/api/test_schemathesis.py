@@ -16,16 +16,18 @@ import pytest
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+CONFIG = str(Path(__file__).with_name("schemathesis.toml"))
 EXAMPLES_PER_OPERATION = 12
 
 
 def run_schemathesis(base_url: str, token: str, seed: int) -> subprocess.CompletedProcess[str]:
     """One bounded schemathesis run with every check on, authenticated with ``token``."""
     return subprocess.run(  # noqa: S603 - fixed argv
-        [SCHEMATHESIS, "run", f"{base_url}/schema/openapi.json", "--checks", "all",
+        [SCHEMATHESIS, "--config-file", CONFIG, "--no-color", "run", f"{base_url}/schema/openapi.json",
+         "--checks", "all",
          "--header", f"Authorization: Bearer {token}", "--max-examples", str(EXAMPLES_PER_OPERATION),
          "--seed", str(seed), "--workers", "1", "--exclude-path-regex", "auth/revoke",
-         "--request-timeout", "30", "--no-color"],
+         "--request-timeout", "30"],
         capture_output=True, text=True, timeout=900, check=False)
 
 

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from cxsuite.connections.tables import Connection
 from cxsuite.db.session import Database
-from cxsuite.tenancy.tables import Tenant
+from cxsuite.tenancy.tables import Tenant, TenantDirectory
 from cxsuite.workspaces.tables import Workspace
 
 
@@ -17,6 +17,7 @@ async def make_connection_owner(db: Database, connector: str = "paged") -> tuple
     now = datetime.now(UTC)
     async with db.transaction(tenant_id):
         await Tenant.insert(Tenant(id=tenant_id, name="Engine test", created_at=now)).run()
+        await TenantDirectory.insert(TenantDirectory(id=tenant_id, created_at=now)).run()
         await Workspace.insert(Workspace(id=workspace_id, tenant_id=tenant_id, name="Client",
                                          created_at=now, updated_at=now)).run()
         await Connection.insert(Connection(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from litestar import Litestar
@@ -37,11 +40,23 @@ class LiveServer:
         self.app.state.login_throttle = MemoryThrottle(self.settings.login_attempts_per_minute)
 
 
+def sandbox_settings(running: Any) -> dict[str, str]:
+    """Environment that lets connectors reach a running vendor sandbox with its OAuth apps,
+    and fixes the port the app will serve on (OAuth redirect URIs need it up front)."""
+    from cxsuite.sandbox import CLIENTS
+
+    clients = {v: {"client_id": c.client_id, "client_secret": c.client_secret}
+               for v, c in CLIENTS.items()}
+    return {"CXSUITE_CONNECTOR_ALLOWED_HOSTS": urlsplit(running.base_url).netloc,
+            "CXSUITE_OAUTH_CLIENTS": json.dumps(clients),
+            "CXSUITE_PUBLIC_BASE_URL": f"http://127.0.0.1:{free_port()}"}
+
+
 @contextmanager
-def start_server(settings: Settings) -> Iterator[LiveServer]:
+def start_server(settings: Settings, port: int | None = None) -> Iterator[LiveServer]:
     """Serve ``create_app(settings)`` until the block ends."""
     app = create_app(settings)
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
