@@ -49,7 +49,7 @@ class QuestionnaireAnswer(Table, tablename="questionnaire_answer"):
     answered_at = Timestamptz()
 
 
-class ScoreRun(Table, tablename="score_run"):
+class ScoreRunRow(Table, tablename="score_run"):
     """One score run: what it scored (journey and model versions, inputs) and what it found."""
 
     id = UUID(primary_key=True)
