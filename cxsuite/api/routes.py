@@ -16,9 +16,17 @@ from cxsuite.scoring.controllers import (
     ScoreRunController,
     ScoringModelController,
 )
+from cxsuite.scoring.controllers import (
+    ProjectScoringController,
+    ScoreRunController,
+    ScoringModelController,
+)
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     IdentityController,
+    ProjectScoringController,
+    ScoreRunController,
+    ScoringModelController,
     ProjectScoringController,
     ScoreRunController,
     ScoringModelController,
