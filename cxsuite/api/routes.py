@@ -16,17 +16,9 @@ from cxsuite.scoring.controllers import (
     ScoreRunController,
     ScoringModelController,
 )
-from cxsuite.scoring.controllers import (
-    ProjectScoringController,
-    ScoreRunController,
-    ScoringModelController,
-)
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     IdentityController,
-    ProjectScoringController,
-    ScoreRunController,
-    ScoringModelController,
     ProjectScoringController,
     ScoreRunController,
     ScoringModelController,
