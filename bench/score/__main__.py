@@ -1,0 +1,67 @@
+"""``python -m bench.score --scale 1.0 --db postgres|sqlite|both``: generate a workspace, then
+time one score run and report its peak memory.
+
+The score run happens in a child process so ``ru_maxrss`` measures scoring, not generation.
+PostgreSQL is reached as ``CXSUITE_BENCH_PG`` (default: the test owner role on localhost) in a
+database ``cxsuite_bench`` that is dropped and recreated; SQLite lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.score.setup import prepare, score_once
+
+PG_ADMIN = os.environ.get("CXSUITE_BENCH_PG", "postgresql://cxsuite_owner:cxsuite@127.0.0.1:5432")
+
+
+def main() -> None:
+    """Parse the arguments and run the benchmark on each database asked for."""
+    parser = argparse.ArgumentParser(prog="python -m bench.score", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the SCORING.md workspace")
+    parser.add_argument("--db", choices=("postgres", "sqlite", "both"), default="both")
+    parser.add_argument(
+        "--score-only", nargs=4, metavar=("URL", "TENANT", "PROJECT", "USER"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.score_only:
+        print(json.dumps(asyncio.run(score_once(*args.score_only))))
+        return
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+    for backend in ("postgres", "sqlite") if args.db == "both" else (args.db,):
+        bench(backend, args.scale)
+
+
+def bench(backend: str, scale: float) -> None:
+    """Generate, then score in a child process, and print one result line."""
+    url = (
+        f"{PG_ADMIN}/cxsuite_bench"
+        if backend == "postgres"
+        else f"sqlite:///{tempfile.mkdtemp(prefix='cxsuite-bench-')}/bench.sqlite"
+    )
+    started = time.perf_counter()
+    counts, ids = asyncio.run(prepare(url, scale))
+    generated = time.perf_counter() - started
+    command = [sys.executable, "-m", "bench.score", "--score-only", *ids]
+    child = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 - our own module
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"{backend}: scale {scale}, rows {counts}, generated in {generated:.1f} s; "
+        f"score run {result['seconds']:.2f} s, peak RSS {result['peak_mb']:.0f} MB, "
+        f"{result['cells']} cells, overall {result['overall']}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Creating the benchmark database and workspace, and the one timed score run."""
+
+from __future__ import annotations
+
+import base64
+import os
+import resource
+import sqlite3
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from bench.score.generate import rows, workload
+from cxsuite.access.principal import Principal, Role
+from cxsuite.db.migrate import run_migrations
+from cxsuite.db.session import Database
+from cxsuite.settings import Settings, load_settings
+
+SQLITE_BATCH = 50_000
+
+
+def settings_for(url: str) -> Settings:
+    """Settings pointing both the app and the migrations at ``url``."""
+    return load_settings(
+        {
+            "CXSUITE_DATA_DIR": tempfile.mkdtemp(prefix="cxsuite-bench-data-"),
+            "CXSUITE_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+            "CXSUITE_SECRET_KEY": base64.urlsafe_b64encode(os.urandom(48)).decode(),
+            "CXSUITE_DATABASE_URL": url,
+            "CXSUITE_DATABASE_OWNER_URL": url,
+        }
+    )
+
+
+async def _recreate_postgres(url: str) -> None:
+    admin_url, name = url.rsplit("/", 1)
+    admin = await asyncpg.connect(f"{admin_url}/postgres")
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+
+
+async def prepare(url: str, scale: float) -> tuple[dict[str, int], list[str]]:
+    """A fresh, migrated database holding one tenant's workspace at ``scale``."""
+    if url.startswith("postgresql://"):
+        await _recreate_postgres(url)
+    await run_migrations(settings_for(url))
+    tenant, workspace, project, connection, user = (uuid4() for _ in range(5))
+    foundation = _foundation(tenant, workspace, project, connection, user)
+    scope = (tenant, workspace, connection)
+    if url.startswith("postgresql://"):
+        counts = await _copy_postgres(url, tenant, foundation, scope, scale)
+    else:
+        counts = _insert_sqlite(url.removeprefix("sqlite:///"), foundation, scope, scale)
+    return counts, [url, str(tenant), str(project), str(user)]
+
+
+def _foundation(
+    tenant: UUID, workspace: UUID, project: UUID, connection: UUID, user: UUID
+) -> list[tuple[str, dict[str, Any]]]:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        ("tenant", {"id": tenant, "name": "Bench", "created_at": now}),
+        ("app_user", {"id": user, "email": f"{user}@bench.test", "created_at": now}),
+        (
+            "tenant_membership",
+            {"tenant_id": tenant, "id": uuid4(), "user_id": user, "role": "owner", "created_at": now},
+        ),
+        (
+            "workspace",
+            {"tenant_id": tenant, "id": workspace, "name": "Client", "created_at": now, "updated_at": now},
+        ),
+        (
+            "project",
+            {
+                "tenant_id": tenant,
+                "id": project,
+                "workspace_id": workspace,
+                "name": "Audit",
+                "created_at": now,
+                "updated_at": now,
+            },
+        ),
+        (
+            "connection",
+            {
+                "tenant_id": tenant,
+                "id": connection,
+                "workspace_id": workspace,
+                "connector": "bench",
+                "name": "bench",
+                "auth_kind": "api_key",
+                "status": "connected",
+                "created_at": now,
+                "updated_at": now,
+                "last_sync_at": now,
+            },
+        ),
+    ]
+
+
+async def _copy_postgres(
+    url: str,
+    tenant: UUID,
+    foundation: list[tuple[str, dict[str, Any]]],
+    scope: tuple[UUID, UUID, UUID],
+    scale: float,
+) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("SELECT set_config('app.tenant_id', $1, false)", str(tenant))
+        for table, values in foundation:
+            marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+            await conn.execute(
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})", *values.values()
+            )
+        counts = {}
+        for kind, source in workload(scale).items():
+            columns, values = rows(kind, source, scope, sqlite=False)
+            batch = list(values)
+            # COPY cannot write through row-level security: stage in a temporary table (no RLS),
+            # then one INSERT … SELECT, as the sync engine's upsert does.
+            await conn.execute(f"CREATE TEMP TABLE staging (LIKE record_{kind} INCLUDING DEFAULTS)")
+            await conn.copy_records_to_table("staging", records=batch, columns=columns)
+            names = ", ".join(columns)
+            await conn.execute(f"INSERT INTO record_{kind} ({names}) SELECT {names} FROM staging")
+            await conn.execute("DROP TABLE staging")
+            counts[kind] = len(batch)
+        await conn.execute("ANALYZE")
+        return counts
+    finally:
+        await conn.close()
+
+
+def _insert_sqlite(
+    path: str, foundation: list[tuple[str, dict[str, Any]]], scope: tuple[UUID, UUID, UUID], scale: float
+) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+
+        def plain(value: Any) -> Any:
+            return str(value) if isinstance(value, UUID | datetime | date) else value
+
+        for table, values in foundation:
+            marks = ", ".join("?" for _ in values)
+            conn.execute(
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})",
+                [plain(v) for v in values.values()],
+            )
+        counts = {kind: _sqlite_kind(conn, kind, source, scope) for kind, source in workload(scale).items()}
+        conn.commit()
+        conn.execute("ANALYZE")
+        return counts
+    finally:
+        conn.close()
+
+
+def _sqlite_kind(conn: sqlite3.Connection, kind: str, source: Any, scope: tuple[UUID, UUID, UUID]) -> int:
+    columns, values = rows(kind, source, scope, sqlite=True)
+    sql = f"INSERT INTO record_{kind} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    total, batch = 0, []
+    for row in values:
+        batch.append(row)
+        if len(batch) == SQLITE_BATCH:
+            conn.executemany(sql, batch)
+            conn.commit()
+            total, batch = total + len(batch), []
+    conn.executemany(sql, batch)
+    return total + len(batch)
+
+
+async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str, Any]:
+    """Start and run one score run; seconds, peak RSS and a few facts for the report."""
+    from cxsuite.scoring.service import run_score, start_run
+
+    db = Database.from_url(url)
+    await db.start()
+    try:
+        principal = Principal(
+            user_id=UUID(user),
+            tenant_id=UUID(tenant),
+            token_id=uuid4(),
+            email="bench@bench.test",
+            tenant_role=Role.OWNER,
+        )
+        started = time.perf_counter()
+        run = await start_run(db, principal, UUID(project))
+        done = await run_score(db, settings_for(url), UUID(tenant), UUID(project), run.id)
+        seconds = time.perf_counter() - started
+    finally:
+        await db.close()
+    assert done.result is not None
+    return {
+        "seconds": seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cells": len(done.result.cells),
+        "overall": done.result.overall.score,
+    }
