@@ -10,7 +10,11 @@ from cxsuite.connections.controllers import (
     WorkspaceConnectionsController,
 )
 from cxsuite.connectors.controllers import ConnectorCatalogueController
+from cxsuite.audit.controllers import AuditController
 from cxsuite.identity.controllers import IdentityController
+from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
+from cxsuite.tenancy.controllers import TenantController
+from cxsuite.workspaces.controllers import MemberController, WorkspaceController
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
     ScoreRunController,
@@ -19,6 +23,12 @@ from cxsuite.scoring.controllers import (
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     IdentityController,
+    TenantController,
+    WorkspaceController,
+    MemberController,
+    WorkspaceProjectsController,
+    ProjectController,
+    AuditController,
     ProjectScoringController,
     ScoreRunController,
     ScoringModelController,

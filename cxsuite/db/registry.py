@@ -13,7 +13,7 @@ from piccolo.table import Table
 from cxsuite.audit.tables import AuditEvent
 from cxsuite.connections.tables import Connection, OAuthState
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
-from cxsuite.identity.tables import ApiToken, User
+from cxsuite.identity.tables import ApiToken, Invitation, User
 from cxsuite.jobs.tables import Job
 from cxsuite.projects.tables import Project
 from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
@@ -21,8 +21,8 @@ from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
 _TABLES: list[type[Table]] = [
-    Tenant, TenantDirectory, TenantMembership, User, ApiToken, Workspace, WorkspaceMembership, Project,
-    AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
+    Tenant, TenantDirectory, TenantMembership, User, ApiToken, Invitation, Workspace,
+    WorkspaceMembership, Project, AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
     ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow,
 ]
 

@@ -18,8 +18,9 @@ from cxsuite.api.guards import requires
 from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
-from cxsuite.identity import service
+from cxsuite.identity import invitations, service
 from cxsuite.identity.schemas import (
+    AcceptInviteIn,
     MeOut,
     PersonalTokenIn,
     PersonalTokenOut,
@@ -61,6 +62,14 @@ class IdentityController(Controller):
         issued = await service.login(db, request.app.state.login_throttle, data.email,
                                      data.password, data.tenant_id, client_ip(request),
                                      _ttl(settings))
+        return TokenOut(issued.token, "bearer", issued.expires_at, issued.tenant_id)
+
+    @post("/auth/accept-invite", status_code=200, responses=errors(400, 401), **PUBLIC)
+    async def accept_invite(self, data: JSONBody[AcceptInviteIn], request: Request,
+                            db: NamedDependency[Database], settings: NamedDependency[Settings]) -> TokenOut:
+        """Redeem an invitation: set a password and receive a session token."""
+        issued = await invitations.accept(db, data.invite_token, data.password, client_ip(request),
+                                          _ttl(settings))
         return TokenOut(issued.token, "bearer", issued.expires_at, issued.tenant_id)
 
     @post("/auth/revoke", status_code=HTTP_204_NO_CONTENT, responses=errors(401))

@@ -59,6 +59,13 @@ class TokenOut(msgspec.Struct):
     tenant_id: UUID
 
 
+class AcceptInviteIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The invitation token someone was given and the password they choose."""
+
+    invite_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    password: Password
+
+
 class PersonalTokenIn(msgspec.Struct, forbid_unknown_fields=True):
     """A named token for scripts; no expiry unless ``expires_in_days`` is given."""
 

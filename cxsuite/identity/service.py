@@ -160,6 +160,12 @@ async def _audit_failed_login(db: Database, user_id: UUID | None, tenants: list[
                          object_id=user_id or "", outcome="failure")
 
 
+async def issue_session(tenant_id: UUID, user_id: UUID, name: str,
+                        expires_at: datetime | None) -> IssuedToken:
+    """A session token for a user who just proved who they are (inside the caller's transaction)."""
+    return await _issue(tenant_id, user_id, "session", name, expires_at)
+
+
 async def _issue(tenant_id: UUID, user_id: UUID, kind: str, name: str,
                  expires_at: datetime | None) -> IssuedToken:
     """Store a new token's hash and return the token (inside the caller's transaction)."""

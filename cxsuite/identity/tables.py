@@ -27,3 +27,16 @@ class ApiToken(Table, tablename="api_token"):
     expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class Invitation(Table, tablename="invitation"):
+    """A pending invitation to set a password (the token itself is never stored)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = UUID()
+    user_id = UUID()
+    token_hash = Varchar(length=64)
+    created_by = UUID(null=True, default=None)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 PREFIX = "cxs_"
+INVITE_PREFIX = "cxi_"
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,10 @@ class ParsedToken:
     token_hash: str
 
 
-def new_token(tenant_id: UUID) -> str:
-    """A fresh token for ``tenant_id``, shown to its owner once."""
-    return f"{PREFIX}{tenant_id.hex}_{secrets.token_urlsafe(32)}"
+def new_token(tenant_id: UUID, prefix: str = PREFIX) -> str:
+    """A fresh token for ``tenant_id``, shown to its owner once (invitations use their own
+    prefix, so one can never be used as the other)."""
+    return f"{prefix}{tenant_id.hex}_{secrets.token_urlsafe(32)}"
 
 
 def hash_token(token: str) -> str:
@@ -33,11 +35,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def parse_token(token: str) -> ParsedToken | None:
+def parse_token(token: str, prefix: str = PREFIX) -> ParsedToken | None:
     """The claimed tenant and hash, or ``None`` when the string is not a cxsuite token."""
-    if not token.startswith(PREFIX) or len(token) > 200:
+    if not token.startswith(prefix) or len(token) > 200:
         return None
-    tenant_hex, _, secret = token.removeprefix(PREFIX).partition("_")
+    tenant_hex, _, secret = token.removeprefix(prefix).partition("_")
     if len(tenant_hex) != 32 or len(secret) < 32:
         return None
     try:

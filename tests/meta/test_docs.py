@@ -21,3 +21,10 @@ def test_readme_quick_start_has_exactly_two_commands():
     commands = [line for line in quick_start.splitlines() if line.strip()]
     assert len(commands) == 2
     assert commands[1].startswith("./dev test")
+
+
+def test_permissions_doc_is_the_generated_matrix():
+    from cxsuite.access.docs import permissions_markdown
+
+    assert (ROOT / "docs" / "permissions.md").read_text() == permissions_markdown(), (
+        "regenerate: python -m cxsuite.access.docs > docs/permissions.md")

@@ -20,6 +20,7 @@ class Party:
     tenant_id: str
     user_id: str
     workspace_id: str | None = None
+    member_id: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -44,4 +45,32 @@ class Parties:
         body = response.json()
         party = Party(email, body["access_token"], body["tenant"]["id"], body["user"]["id"])
         self.made.append(party)
+        return party
+
+    async def workspace(self, owner: Party, name: str = "Client Co") -> str:
+        """A workspace made by ``owner``; its id."""
+        response = await self.client.post("/api/v1/workspaces", headers=owner.headers, json={"name": name})
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    async def project(self, owner: Party, workspace_id: str, name: str = "CX audit") -> str:
+        """A project in the workspace; its id."""
+        response = await self.client.post(f"/api/v1/workspaces/{workspace_id}/projects",
+                                          headers=owner.headers, json={"name": name})
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    async def client_user(self, inviter: Party, workspace_id: str, role: str) -> Party:
+        """Someone new invited into the workspace, who accepts and signs in."""
+        n = next(_counter)
+        email = f"{role}{n}@example.test"
+        invited = await self.client.post(f"/api/v1/workspaces/{workspace_id}/members",
+                                         headers=inviter.headers, json={"email": email, "role": role})
+        assert invited.status_code == 201, invited.text
+        accepted = await self.client.post("/api/v1/auth/accept-invite", json={
+            "invite_token": invited.json()["invite_token"], "password": PASSWORD})
+        assert accepted.status_code == 200, accepted.text
+        party = Party(email, accepted.json()["access_token"], inviter.tenant_id,
+                      invited.json()["user_id"], workspace_id)
+        party.member_id = invited.json()["id"]
         return party
