@@ -179,6 +179,7 @@ async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str
     """Start and run one score run; seconds, peak RSS and a few facts for the report."""
     from cxsuite.scoring.service import run_score, start_run
 
+    start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     db = Database.from_url(url)
     await db.start()
     try:
@@ -199,6 +200,7 @@ async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str
     return {
         "seconds": seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "start_mb": start_mb,
         "cells": len(done.result.cells),
         "overall": done.result.overall.score,
     }
