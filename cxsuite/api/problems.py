@@ -73,7 +73,8 @@ def _field_problem(item: Any) -> FieldProblem:
     """``{field, reason}`` from one Litestar error entry, locating the field from msgspec's path."""
     if not isinstance(item, dict):
         return FieldProblem("body", str(item))
-    source = str(item.get("source") or "body")
+    raw_source = item.get("source") or "body"
+    source = str(getattr(raw_source, "value", raw_source))  # Litestar passes a ParamType enum
     key = "" if item.get("key") in (None, "data") else str(item["key"])
     message = str(item.get("message", "invalid value"))
     if "at `$." in message:
