@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from cxsuite.audit.controllers import AuditController
 from cxsuite.connections.controllers import (
     ConnectionController,
     OAuthCallbackController,
     WorkspaceConnectionsController,
 )
 from cxsuite.connectors.controllers import ConnectorCatalogueController
-from cxsuite.audit.controllers import AuditController
 from cxsuite.identity.controllers import IdentityController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
-from cxsuite.tenancy.controllers import TenantController
-from cxsuite.workspaces.controllers import MemberController, WorkspaceController
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
     ScoreRunController,
     ScoringModelController,
 )
+from cxsuite.tenancy.controllers import TenantController
+from cxsuite.workspaces.controllers import MemberController, WorkspaceController
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     IdentityController,
