@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+from rich.console import Console
+
+from cxsuite.connections.tables import Connection
 from cxsuite.db.session import Database
 from cxsuite.errors import NotFound, ValidationFailed
 from cxsuite.identity import service
 from cxsuite.identity.service import SignupResult
+from cxsuite.jobs import service as jobs
+from cxsuite.jobs.foreground import local_resources, run_with_progress
+from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
 
 
@@ -44,4 +50,25 @@ async def mint_token(settings: Settings, email: str, tenant: str, name: str,
         await db.close()
 
 
-__all__ = ["create_tenant", "mint_token"]
+
+
+def _uuid(value: str, option: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ValidationFailed(f"{option} must be a UUID, got {value!r}") from None
+
+
+async def sync_connection(settings: Settings, tenant: str, connection: str, console: Console) -> JobOut:
+    """What ``POST /connections/{id}/sync`` starts, run here with a progress bar."""
+    tenant_id, connection_id = _uuid(tenant, "--tenant"), _uuid(connection, "CONNECTION_ID")
+    async with local_resources(settings) as resources:
+        async with resources.db.transaction(tenant_id, write=False):
+            row = await Connection.select(Connection.workspace_id, Connection.name).where(
+                (Connection.tenant_id == tenant_id) & (Connection.id == connection_id)).first().run()
+        if row is None:
+            raise NotFound(f"no connection {connection} in tenant {tenant}")
+        job, _ = await jobs.create(resources.db, tenant_id, kind="sync", subject_type="connection",
+                                   subject_id=connection_id, workspace_id=row["workspace_id"],
+                                   created_by=None, dedupe_key=f"sync:{connection_id}")
+        return await run_with_progress(resources, tenant_id, job["id"], f"sync {row['name']}", console)

@@ -81,6 +81,32 @@ def serve(host: str, port: int, workers: int) -> None:
                 proxy_headers=True, log_level=settings.log_level.lower())
 
 
+@main.command()
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty (tests, one-off runs).")
+def worker(burst: bool) -> None:
+    """Run an arq worker taking jobs from Redis (needs CXSUITE_REDIS_URL)."""
+    settings = settings_or_exit()
+    if not settings.redis_url:
+        console.print("[red]error:[/red] the worker needs CXSUITE_REDIS_URL; without Redis, jobs run "
+                      "inside `cxsuite serve`")
+        sys.exit(2)
+    from cxsuite.worker import create_worker
+
+    create_worker(settings, burst=burst).run()
+
+
+@main.command()
+@click.argument("connection_id")
+@click.option("--tenant", "tenant_id", required=True, help="The tenant the connection belongs to.")
+def sync(connection_id: str, tenant_id: str) -> None:
+    """Run one sync of a connection in the foreground, with a progress bar."""
+    from cxsuite.admin import sync_connection
+
+    job = run_async(sync_connection)(settings_or_exit(), tenant_id, connection_id, console)
+    console.print(f"sync {job.status}: {job.counts}" + (f" — {job.error}" if job.error else ""))
+    sys.exit(0 if job.status == "succeeded" else 1)
+
+
 @main.group()
 def tenants() -> None:
     """Manage tenants."""

@@ -76,6 +76,16 @@ class Settings:
     access_token_ttl_hours: int = _setting(  # type: ignore[assignment]
         "ACCESS_TOKEN_TTL_HOURS", "Lifetime of tokens issued by `POST /auth/token`.",
         default=12)
+    job_queue: str = _setting(  # type: ignore[assignment]
+        "JOB_QUEUE", "Name of the Redis queue workers take jobs from.", default="cxsuite:jobs")
+    job_stale_seconds: int = _setting(  # type: ignore[assignment]
+        "JOB_STALE_SECONDS", "A running job whose heartbeat is older than this is presumed dead "
+        "(its worker was killed) and is resumed by another worker.", default=120)
+    tenant_job_concurrency: int = _setting(  # type: ignore[assignment]
+        "TENANT_JOB_CONCURRENCY", "Jobs of one tenant that may run at once; the rest wait, so "
+        "one tenant's backlog cannot starve the others.", default=2)
+    worker_max_jobs: int = _setting(  # type: ignore[assignment]
+        "WORKER_MAX_JOBS", "Jobs one worker process runs concurrently.", default=8)
     log_level: str = _setting(  # type: ignore[assignment]
         "LOG_LEVEL", "Python log level name.", default="INFO")
     log_json: bool = _setting(  # type: ignore[assignment]
@@ -144,6 +154,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "oauth_clients": _oauth_clients(raw[PREFIX + "OAUTH_CLIENTS"]),
         "login_attempts_per_minute": _int(raw, "LOGIN_ATTEMPTS_PER_MINUTE", 10),
         "access_token_ttl_hours": _int(raw, "ACCESS_TOKEN_TTL_HOURS", 12),
+        "job_queue": raw[PREFIX + "JOB_QUEUE"] or "cxsuite:jobs",
+        "job_stale_seconds": _int(raw, "JOB_STALE_SECONDS", 120),
+        "tenant_job_concurrency": _int(raw, "TENANT_JOB_CONCURRENCY", 2),
+        "worker_max_jobs": _int(raw, "WORKER_MAX_JOBS", 8),
         "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
         "log_json": raw[PREFIX + "LOG_JSON"].lower() in ("1", "true", "yes")
         if raw[PREFIX + "LOG_JSON"] else mode == "production",

@@ -23,6 +23,9 @@ from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
 from cxsuite.identity.throttle import MemoryThrottle, RedisThrottle
+from cxsuite.jobs.kinds import Resources
+from cxsuite.jobs.queue import InlineQueue, build_queue
+from cxsuite.jobs.registered import register_all
 from cxsuite.logs import configure_logging
 from cxsuite.plugin_manager import build_plugins
 from cxsuite.settings import Settings, load_settings
@@ -72,6 +75,11 @@ def _lifespan(settings: Settings):  # noqa: ANN202 - Litestar's lifespan protoco
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.settings, app.state.db, app.state.redis = settings, db, redis
         app.state.plugins = build_plugins()
+        register_all()
+        app.state.queue = await build_queue(settings)
+        app.state.resources = Resources(db, settings, app.state.plugins, redis, app.state.queue)
+        if isinstance(app.state.queue, InlineQueue):
+            app.state.queue.bind(app.state.resources)
         app.state.login_throttle = (
             RedisThrottle(redis, settings.login_attempts_per_minute) if redis
             else MemoryThrottle(settings.login_attempts_per_minute))
@@ -79,6 +87,7 @@ def _lifespan(settings: Settings):  # noqa: ANN202 - Litestar's lifespan protoco
         try:
             yield
         finally:
+            await app.state.queue.close()
             await db.close()
             if redis is not None:
                 await redis.aclose()

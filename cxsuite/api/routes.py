@@ -12,6 +12,7 @@ from cxsuite.connections.controllers import (
 )
 from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.identity.controllers import IdentityController
+from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
@@ -29,6 +30,8 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     WorkspaceProjectsController,
     ProjectController,
     AuditController,
+    JobController,
+    WorkspaceJobsController,
     ProjectScoringController,
     ScoreRunController,
     ScoringModelController,

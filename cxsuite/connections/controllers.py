@@ -22,6 +22,7 @@ from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.connections import oauth, service
+from cxsuite.connections.jobs import start_sync
 from cxsuite.connections.schemas import (
     AuthorizeOut,
     ConnectionCreated,
@@ -33,6 +34,8 @@ from cxsuite.connections.schemas import (
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
+from cxsuite.jobs.controllers import accepted
+from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
 
 
@@ -112,6 +115,12 @@ class ConnectionController(Controller):
         if connector.auth_kind != "oauth2":
             raise ValidationFailed("this connection does not use OAuth")
         return AuthorizeOut(await oauth.start(db, settings, principal, connector, connection_id))
+
+    @post("/sync", status_code=202, guards=[requires(Action.SYNC_RUN)], responses=errors(401, 403, 404))
+    async def sync(self, connection_id: FromPath[UUID], state: State, db: NamedDependency[Database],
+                   principal: NamedDependency[Principal]) -> Response[JobOut]:
+        """Start an import (or get the one already queued or running: one at a time)."""
+        return accepted(await start_sync(db, state.queue, principal, connection_id))
 
     @get("/issues", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404))
     async def issues(self, connection_id: FromPath[UUID], db: NamedDependency[Database],

@@ -8,6 +8,7 @@ or show the consent page) are made here once.
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -66,6 +67,8 @@ def gate(
 ) -> Response | None:
     """Authenticate, then apply injected 5xx / 429 faults; ``None`` means serve the request."""
     sandbox = sandbox_of(request)
+    if sandbox.limits.latency_s:
+        time.sleep(sandbox.limits.latency_s)  # the stand-in is slow on purpose; blocking is the point
     state, access = sandbox.oauth.check(vendor, token, location)
     if state is not TokenState.VALID:
         return errors.unauthorized(state, access)

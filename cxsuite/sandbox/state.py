@@ -42,6 +42,8 @@ class Limits:
     zoho_page_token_limit: int = 100_000
     ga4_tokens_per_hour: int = 40_000
     ga4_tokens_per_day: int = 200_000
+    # Seconds added to every vendor data request: a slow vendor, for crash tests and benchmarks.
+    latency_s: float = 0.0
 
 
 @dataclass

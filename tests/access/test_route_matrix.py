@@ -116,8 +116,9 @@ async def objects_of(client, parties, owner) -> dict[str, str]:
     members = (await client.get("/api/v1/tenant/members", headers=owner.headers)).json()["items"]
     connection = (await client.post(f"/api/v1/workspaces/{workspace}/connections", headers=owner.headers,
                                     json={"connector": "hubspot"})).json()["connection"]
+    job = (await client.post(f"/api/v1/connections/{connection['id']}/sync", headers=owner.headers)).json()
     return {"workspace_id": workspace, "project_id": project, "member_id": viewer.member_id,
-            "token_id": token["id"], "connection_id": connection["id"],
+            "token_id": token["id"], "connection_id": connection["id"], "job_id": job["id"],
             "tenant_member_id": members[0]["id"], **await _extra_objects(client, owner, project)}
 
 

@@ -1,0 +1,100 @@
+"""Job endpoints: read, list, cancel, and follow progress as server-sent events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from cxsuite.access.permissions import Action
+from cxsuite.access.principal import Principal
+from cxsuite.api.guards import requires
+from cxsuite.api.pagination import PageParams
+from cxsuite.api.problems import errors
+from cxsuite.db.session import Database
+from cxsuite.jobs import service
+from cxsuite.jobs.schemas import TERMINAL, JobOut, to_out
+
+POLL_S = 0.5
+Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+def accepted(job: dict[str, Any]) -> Response[JobOut]:
+    """``202 Accepted`` with the job, and where to follow it."""
+    return Response(to_out(job), status_code=HTTP_202_ACCEPTED,
+                    headers={"Location": f"/api/v1/jobs/{job['id']}"})
+
+
+class JobController(Controller):
+    """One job."""
+
+    path = "/jobs/{job_id:uuid}"
+    tags = ["jobs"]
+
+    @get("/", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404))
+    async def read(self, job_id: FromPath[UUID], db: NamedDependency[Database],
+                   principal: NamedDependency[Principal]) -> JobOut:
+        """Status, progress, counts and outcome."""
+        return to_out(await service.get_for(db, principal, job_id))
+
+    @post("/cancel", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.JOB_CANCEL)],
+          responses=errors(401, 403, 404))
+    async def cancel(self, job_id: FromPath[UUID], db: NamedDependency[Database],
+                     principal: NamedDependency[Principal]) -> JobOut:
+        """Stop at the next batch boundary; what was committed stays."""
+        return to_out(await service.request_cancel(db, principal, job_id))
+
+    @get("/events", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404))
+    async def events(self, job_id: FromPath[UUID], db: NamedDependency[Database],
+                     principal: NamedDependency[Principal]) -> ServerSentEvent:
+        """Server-sent events: ``progress`` whenever the job changes, then ``end``."""
+        await service.get_for(db, principal, job_id)  # 404 before the stream starts
+        return ServerSentEvent(_stream(db, principal, job_id))
+
+
+async def _stream(db: Database, principal: Principal, job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
+    last = None
+    while True:
+        job = to_out(await service.get_for(db, principal, job_id))
+        snapshot = (job.status, job.progress, json.dumps(job.counts, sort_keys=True), job.error)
+        if snapshot != last:
+            last = snapshot
+            yield ServerSentEventMessage(event="progress", data=_json(job))
+        if job.status in TERMINAL:
+            yield ServerSentEventMessage(event="end", data=_json(job))
+            return
+        await asyncio.sleep(POLL_S)
+
+
+def _json(job: JobOut) -> str:
+    return msgspec.json.encode(job).decode()
+
+
+class WorkspaceJobsController(Controller):
+    """A workspace's jobs."""
+
+    path = "/workspaces/{workspace_id:uuid}/jobs"
+    tags = ["jobs"]
+
+    @get("/", guards=[requires(Action.JOB_READ)], responses=errors(400, 401, 403, 404))
+    async def list_jobs(
+        self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
+        principal: NamedDependency[Principal], page: NamedDependency[PageParams],
+        status: Annotated[Status | None, QueryParameter(description="Only jobs in this status")] = None,
+        kind: Annotated[Literal["sync", "score", "render"] | None, QueryParameter(
+            description="Only jobs of this kind")] = None,
+    ) -> OffsetPagination[JobOut]:
+        """Newest first, filtered by status and kind."""
+        rows, total = await service.list_for_workspace(db, principal, workspace_id, status=status, kind=kind,
+                                                       limit=page.limit, offset=page.offset)
+        return OffsetPagination([to_out(r) for r in rows], page.limit, page.offset, total)

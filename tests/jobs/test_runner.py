@@ -1,0 +1,148 @@
+"""Job semantics through the runner and the in-process queue, on the real database:
+one execution per job, retries for transient failures, fast failure for permanent ones,
+cancellation at a boundary, timeouts, and fairness between tenants."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from uuid import UUID
+
+import pytest
+
+from cxsuite.db.session import Database
+from cxsuite.errors import ConnectorAuthError, ConnectorTransientError
+from cxsuite.jobs import service
+from cxsuite.jobs.kinds import JobContext, JobKind, Resources, register_kind
+from cxsuite.jobs.queue import InlineQueue
+from cxsuite.jobs.runner import run_job
+from cxsuite.plugin_manager import build_plugins
+from tests.support.records import make_connection_owner
+
+pytestmark = pytest.mark.anyio
+CALLS: dict[str, list[UUID]] = {}
+SCRIPT: dict[UUID, list[object]] = {}
+
+
+async def scripted(ctx: JobContext) -> str:
+    """Does what the test scripted for this job, one step per attempt."""
+    CALLS.setdefault("scripted", []).append(ctx.job_id)
+    step = SCRIPT[ctx.job_id].pop(0)
+    if isinstance(step, BaseException):
+        raise step
+    if step == "slow":
+        for _ in range(25):
+            await ctx.report_progress(0.5)
+            if await ctx.cancelled():
+                from cxsuite.connectors.engine import SyncCancelled
+
+                raise SyncCancelled("stopped")
+            await asyncio.sleep(0.02)
+    if step == "hang":
+        await asyncio.sleep(60)
+    return f"done:{ctx.job_id}"
+
+
+register_kind(JobKind("test_scripted", scripted, timeout_s=2.0, max_attempts=3))
+
+
+@pytest.fixture
+async def resources(settings):
+    db = Database.from_url(settings.database_url)
+    await db.start()
+    fast = dataclasses.replace(settings, tenant_job_concurrency=2)
+    queue = InlineQueue()
+    res = Resources(db, fast, build_plugins(), None, queue)
+    queue.bind(res)
+    yield res
+    await queue.close()
+    await db.close()
+
+
+async def new_job(res: Resources, steps: list[object], tenant_id: UUID | None = None) -> tuple[UUID, UUID]:
+    if tenant_id is None:
+        tenant_id, _, _ = await make_connection_owner(res.db)
+    job, _ = await service.create(res.db, tenant_id, kind="test_scripted", subject_type="test",
+                                  subject_id=tenant_id, workspace_id=None, created_by=None)
+    SCRIPT[job["id"]] = list(steps)
+    return tenant_id, job["id"]
+
+
+async def status(res: Resources, tenant_id: UUID, job_id: UUID) -> dict:
+    async with res.db.transaction(tenant_id, write=False):
+        return await service.read(tenant_id, job_id)
+
+
+async def test_duplicate_delivery_runs_the_job_once(resources):
+    tenant_id, job_id = await new_job(resources, ["slow"])
+    outcomes = await asyncio.gather(*(run_job(resources, tenant_id, job_id) for _ in range(3)))
+    assert sorted(outcomes) == ["skipped", "skipped", "succeeded"]
+    assert CALLS["scripted"].count(job_id) == 1
+
+
+async def test_transient_failures_retry_then_succeed(resources, monkeypatch):
+    monkeypatch.setattr("cxsuite.jobs.runner.backoff", lambda attempt, retry_after=None: 0.01)
+    tenant_id, job_id = await new_job(resources, [ConnectorTransientError("HubSpot answered 503"),
+                                                  ConnectionResetError("reset"), "ok"])
+    await resources.queue.enqueue(tenant_id, job_id)
+    await resources.queue.drain()
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"]) == ("succeeded", 3)
+    assert row["result_ref"] == f"done:{job_id}"
+
+
+async def test_permanent_failure_fails_fast_with_a_readable_error(resources):
+    tenant_id, job_id = await new_job(resources, [ConnectorAuthError(
+        "HubSpot refused the credentials even after a refresh; reconnect the account")])
+    await run_job(resources, tenant_id, job_id)
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"]) == ("failed", 1)
+    assert "reconnect the account" in row["error"]
+
+
+async def test_unexpected_errors_fail_without_leaking_internals(resources):
+    tenant_id, job_id = await new_job(resources, [KeyError("internal_secret_field")])
+    assert await run_job(resources, tenant_id, job_id) == "failed"
+    row = await status(resources, tenant_id, job_id)
+    assert "internal_secret_field" not in row["error"]
+    assert "logged" in row["error"]
+
+
+async def test_exhausted_retries_end_failed(resources, monkeypatch):
+    monkeypatch.setattr("cxsuite.jobs.runner.backoff", lambda attempt, retry_after=None: 0.01)
+    tenant_id, job_id = await new_job(resources, [ConnectorTransientError("503")] * 3)
+    await resources.queue.enqueue(tenant_id, job_id)
+    await resources.queue.drain()
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"]) == ("failed", 3)
+
+
+async def test_timeout_ends_the_job_failed(resources):
+    tenant_id, job_id = await new_job(resources, ["hang"])
+    assert await run_job(resources, tenant_id, job_id) == "failed"
+    assert "limit" in (await status(resources, tenant_id, job_id))["error"]
+
+
+async def test_cancellation_stops_a_running_job(resources):
+    tenant_id, job_id = await new_job(resources, ["slow"])
+    running = asyncio.create_task(run_job(resources, tenant_id, job_id))
+    await asyncio.sleep(0.2)
+    from cxsuite.jobs.tables import Job
+
+    async with resources.db.transaction(tenant_id):
+        await Job.update({Job.cancel_requested: True}).where(Job.id == job_id).run()
+    assert await running == "cancelled"
+
+
+async def test_a_tenant_over_its_cap_waits_while_another_runs(resources):
+    tenant_a, first = await new_job(resources, ["slow"])
+    _, second = await new_job(resources, ["slow"], tenant_a)
+    _, third = await new_job(resources, ["ok"], tenant_a)
+    tenant_b, other = await new_job(resources, ["ok"])
+    running = [asyncio.create_task(run_job(resources, tenant_a, j)) for j in (first, second)]
+    await asyncio.sleep(0.15)
+    assert await run_job(resources, tenant_a, third) == "deferred"  # A already runs two
+    assert await run_job(resources, tenant_b, other) == "succeeded"  # B is not starved
+    assert await asyncio.gather(*running) == ["succeeded", "succeeded"]
+    await resources.queue.drain()  # A's deferred job ran once a slot was free
+    assert (await status(resources, tenant_a, third))["status"] == "succeeded"
