@@ -23,6 +23,7 @@ from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
 from cxsuite.identity.throttle import MemoryThrottle, RedisThrottle
+from cxsuite.jobs import health as _job_health  # noqa: F401 - registers the workers readiness check
 from cxsuite.jobs.kinds import Resources
 from cxsuite.jobs.queue import InlineQueue, build_queue
 from cxsuite.jobs.registered import register_all

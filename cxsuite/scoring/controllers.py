@@ -77,8 +77,7 @@ class ProjectScoringController(Controller):
                         settings: NamedDependency[Settings],
                         principal: NamedDependency[Principal]) -> ScoreRunAccepted:
         """Start a score run; the answer carries the run and its job."""
-        plugins = getattr(request.app.state, "plugins", None)
-        return await start_score_job(db, settings, principal, project_id, plugins)
+        return await start_score_job(db, request.app.state.queue, principal, project_id)
 
     @get("/score-runs", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403, 404))
     async def list_runs(self, project_id: FromPath[UUID], db: NamedDependency[Database],

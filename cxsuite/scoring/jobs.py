@@ -1,53 +1,55 @@
-"""Score runs as jobs.
+"""Score runs as jobs: the ``score`` kind, and starting one (202 with the run and its job).
 
-The job body is :func:`cxsuite.scoring.service.run_score`. Until the job platform's kind
-registry (``cxsuite.jobs.kinds``) exists, a run is executed inline by :func:`start_score_job`,
-which still records a ``job`` row (kind ``score``) so clients follow the same 202 + job
-contract they will get from the worker.
+The body is :func:`cxsuite.scoring.service.run_score`: idempotent (a run that already
+succeeded is returned as stored), so a redelivered job does no harm.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from cxsuite.access.principal import Principal
 from cxsuite.db.session import Database
-from cxsuite.jobs.tables import Job
-from cxsuite.plugin_manager import Plugins
+from cxsuite.jobs import service as jobs
+from cxsuite.jobs.kinds import JobContext, JobKind, register_kind
 from cxsuite.scoring.schemas import JobOut, ScoreRunAccepted
 from cxsuite.scoring.service import readable_run, run_score, start_run, summary_of
-from cxsuite.settings import Settings
+from cxsuite.scoring.tables import ScoreRunRow
 
-log = logging.getLogger("cxsuite.scoring")
 KIND = "score"
+# Scoring is SQL aggregation over one workspace: seconds at the benchmark scale, so a run that
+# takes ten minutes is stuck, not slow.
+SCORE_TIMEOUT_S = 600
 
 
-async def _finish(db: Database, tenant_id: UUID, job_id: UUID, status: str, error: str = "") -> None:
-    async with db.transaction(tenant_id):
-        await Job.update({Job.status: status, Job.error: error, Job.progress: 1.0,
-                          Job.finished_at: datetime.now(UTC)}).where(
-            (Job.tenant_id == tenant_id) & (Job.id == job_id)).run()
+async def score_body(ctx: JobContext) -> str:
+    """Compute the queued run the job points at."""
+    res = ctx.resources
+    async with res.db.transaction(ctx.tenant_id, write=False):
+        row = await ScoreRunRow.select(ScoreRunRow.project_id).where(
+            (ScoreRunRow.tenant_id == ctx.tenant_id) & (ScoreRunRow.id == ctx.subject_id)).first().run()
+    if row is None:
+        return ""  # the project (and its run) was deleted meanwhile: nothing to do
+
+    async def progress(fraction: float) -> None:
+        await ctx.report_progress(fraction)
+
+    await run_score(res.db, res.settings, ctx.tenant_id, row["project_id"], ctx.subject_id,
+                    progress=progress, plugins=res.plugins)
+    return f"score_run:{ctx.subject_id}"
 
 
-async def start_score_job(db: Database, settings: Settings, principal: Principal, project_id: UUID,
-                          plugins: Plugins | None) -> ScoreRunAccepted:
-    """Queue a run, run it inline under a job row, and answer with both."""
+register_kind(JobKind(KIND, score_body, timeout_s=SCORE_TIMEOUT_S, max_attempts=3))
+
+
+async def start_score_job(db: Database, queue: object, principal: Principal, project_id: UUID,
+                          ) -> ScoreRunAccepted:
+    """A queued run and the job that will compute it."""
     run = await start_run(db, principal, project_id)
-    job_id, now = uuid4(), datetime.now(UTC)
-    async with db.transaction(principal.tenant_id, principal.user_id):
-        workspace = (await readable_run(db, principal, run.id))["workspace_id"]
-        await Job.insert(Job(id=job_id, tenant_id=principal.tenant_id, workspace_id=workspace, kind=KIND,
-                             subject_type="score_run", subject_id=run.id, status="running",
-                             created_by=principal.user_id, created_at=now, started_at=now,
-                             max_attempts=1)).run()
-    try:
-        await run_score(db, settings, principal.tenant_id, project_id, run.id, plugins=plugins)
-        status, error = "succeeded", ""
-    except Exception as exc:  # stored on the run and the job; the client reads it there
-        log.warning("score run %s failed: %s", run.id, exc)
-        status, error = "failed", str(exc)[:2000]
-    await _finish(db, principal.tenant_id, job_id, status, error)
-    return ScoreRunAccepted(run=summary_of(await readable_run(db, principal, run.id)),
-                            job=JobOut(id=job_id, kind=KIND, status=status))
+    readable = await readable_run(db, principal, run.id)
+    job, _ = await jobs.create(db, principal.tenant_id, kind=KIND, subject_type="score_run",
+                               subject_id=run.id, workspace_id=readable["workspace_id"],
+                               created_by=principal.user_id, max_attempts=3)
+    await queue.enqueue(principal.tenant_id, job["id"])  # type: ignore[attr-defined]
+    return ScoreRunAccepted(run=summary_of(readable),
+                            job=JobOut(id=job["id"], kind=KIND, status=job["status"]))

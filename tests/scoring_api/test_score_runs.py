@@ -3,6 +3,7 @@ determinism of stored results."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -38,9 +39,18 @@ async def answer_all(eng, client, level: int) -> None:
 
 
 async def start(eng, client) -> dict:
+    """Start a run, follow its job to the end, and return the job and the run as they ended."""
     response = await client.post(f"{eng.base}/score-runs", headers=eng.owner.headers)
     assert response.status_code == 202, response.text
-    return response.json()
+    accepted = response.json()
+    assert accepted["job"]["status"] == "queued"
+    for _ in range(300):
+        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            break
+        await asyncio.sleep(0.05)
+    run = (await client.get(f"/api/v1/score-runs/{accepted['run']['id']}", headers=eng.owner.headers)).json()
+    return {"job": job, "run": run["run"]}
 
 
 async def test_run_read_list_compare(eng, client):
