@@ -21,9 +21,10 @@ from cxsuite.connections.credentials import store_credentials
 from cxsuite.connections.schemas import ConnectionIn, ConnectionOut, ConnectionPatch, SyncIssueOut
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.contract import BaseConnector
+from cxsuite.connectors.http import egress_policy
 from cxsuite.connectors.tables import SyncIssue
 from cxsuite.db.session import Database
-from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
+from cxsuite.errors import FieldProblem, NotFound, SsrfBlocked, ValidationFailed
 from cxsuite.settings import Settings
 from cxsuite.workspaces.tables import Workspace
 
@@ -76,11 +77,24 @@ def parse_config(connector: type[BaseConnector], config: dict[str, Any]) -> Any:
             f"body.config.{path}" if path else "body.config", str(exc).split(" - at ")[0])]) from None
 
 
+async def check_base_url(settings: Settings, connector: type[BaseConnector], config: Any) -> None:
+    """A configured ``base_url`` must pass the egress policy now, not at the first sync."""
+    base_url = getattr(config, "base_url", None)
+    if not base_url:
+        return
+    try:
+        await egress_policy(settings, connector).resolve(base_url)
+    except SsrfBlocked as exc:
+        raise ValidationFailed("this base URL may not be called",
+                               problems=[FieldProblem("body.config.base_url", exc.detail)]) from None
+
+
 async def create(db: Database, settings: Settings, principal: Principal, actor: Actor,
                  workspace_id: UUID, connector: type[BaseConnector], data: ConnectionIn,
                  ) -> dict[str, Any]:
     """Insert the connection; API-key connections are connected at once."""
     config = parse_config(connector, data.config)
+    await check_base_url(settings, connector, config)
     if connector.auth_kind == "api_key" and not data.api_key:
         raise ValidationFailed("this connector needs an API key",
                                problems=[FieldProblem("body.api_key", "required")])

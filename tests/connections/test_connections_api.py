@@ -161,3 +161,21 @@ def _sandbox_tokens(oauth) -> list[str]:
     assert tokens, "the sandbox should have issued a token"
     return tokens + refresh
 
+
+
+@pytest.mark.parametrize("base_url", [
+    "http://127.0.0.1:1/hubspot", "http://169.254.169.254/latest/meta-data/", "http://2130706433/",
+    "https://api.hubapi.com@127.0.0.1/", "https://api.hubapi.com.attacker.example/", "file:///etc/passwd",
+])
+async def test_a_base_url_outside_the_egress_policy_is_refused_at_creation(client, owner_with_workspace,
+                                                                           base_url, cxsuite_sandbox):
+    owner = owner_with_workspace
+    cxsuite_sandbox.sandbox.clear_requests()
+    response = await client.post(f"/api/v1/workspaces/{owner.workspace_id}/connections", headers=owner.headers,
+                                 json={"connector": "hubspot", "config": {"base_url": base_url}})
+    assert response.status_code == 422
+    problem = response.json()["errors"][0]
+    assert problem["field"] == "body.config.base_url"
+    assert "refused" in problem["reason"]
+    listed = (await client.get(f"/api/v1/workspaces/{owner.workspace_id}/connections", headers=owner.headers)).json()
+    assert listed["total"] == 0
