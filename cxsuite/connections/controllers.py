@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from cxsuite.access.permissions import Action
@@ -31,12 +32,20 @@ from cxsuite.connections.schemas import (
     ConnectionPatch,
     SyncIssueOut,
 )
+from cxsuite.connections.uploads import MAX_UPLOAD_BYTES
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.jobs.controllers import accepted
 from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
+
+
+@dataclass
+class UploadForm:
+    """``multipart/form-data`` with one ``file`` part."""
+
+    file: UploadFile
 
 
 def _connector(state: State, key: str) -> type[BaseConnector]:
@@ -100,9 +109,10 @@ class ConnectionController(Controller):
 
     @delete("/", guards=[requires(Action.CONNECTION_MANAGE)], responses=errors(401, 403, 404))
     async def remove(self, connection_id: FromPath[UUID], db: NamedDependency[Database],
-                     principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> None:
+                     settings: NamedDependency[Settings], principal: NamedDependency[Principal],
+                     actor: NamedDependency[Actor]) -> None:
         """Delete the connection, its credentials and the records it imported."""
-        await service.delete(db, principal, actor, connection_id)
+        await service.delete(db, settings, principal, actor, connection_id)
 
     @post("/authorize", status_code=200, guards=[requires(Action.CONNECTION_MANAGE)],
           responses=errors(401, 403, 404, 422))
@@ -115,6 +125,16 @@ class ConnectionController(Controller):
         if connector.auth_kind != "oauth2":
             raise ValidationFailed("this connection does not use OAuth")
         return AuthorizeOut(await oauth.start(db, settings, principal, connector, connection_id))
+
+    @post("/upload", status_code=200, guards=[requires(Action.CONNECTION_MANAGE)],
+          request_max_body_size=MAX_UPLOAD_BYTES + 100_000, responses=errors(400, 401, 403, 404, 413, 422))
+    async def upload(self, connection_id: FromPath[UUID], data: MultipartBody[UploadForm],
+                     db: NamedDependency[Database], settings: NamedDependency[Settings],
+                     principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> ConnectionOut:
+        """Upload the file a file-upload connection imports (CSV, XLSX …; up to 20 MB)."""
+        content = await data.file.read()
+        return service.to_out(await service.upload(db, settings, principal, actor, connection_id,
+                                                   data.file.filename or "upload", content))
 
     @post("/sync", status_code=202, guards=[requires(Action.SYNC_RUN)], responses=errors(401, 403, 404))
     async def sync(self, connection_id: FromPath[UUID], state: State, db: NamedDependency[Database],

@@ -25,6 +25,7 @@ from cxsuite.connections.oauth import client_credentials
 from cxsuite.connections.service import parse_config
 from cxsuite.connections.tables import Connection
 from cxsuite.connections.token_exchange import refresh_tokens
+from cxsuite.connections.uploads import load_upload
 from cxsuite.connectors.contract import BaseConnector, ConnectorContext, TokenSet
 from cxsuite.connectors.http import vendor_client
 from cxsuite.connectors.upsert import RecordScope
@@ -134,9 +135,13 @@ async def open_connection(db: Database, settings: Settings,
     secrets = open_credentials(settings, tenant_id, connection_id, row["credentials"])
     authenticator, extra = _authenticator(db, settings, connector_cls, config, scope, secrets)
     base_url = connector_cls.base_url(config, extra)
+    upload, upload_name = None, ""
+    if connector_cls.auth_kind == "file_upload":
+        upload, upload_name = load_upload(settings, tenant_id, connection_id), secrets.get("upload_name", "")
     async with vendor_client(settings, connector_cls, base_url, authenticator,
                              budget_key=str(connection_id), redis=redis) as http:
-        context = ConnectorContext(config=config, http=http, credentials_extra=extra)
+        context = ConnectorContext(config=config, http=http, credentials_extra=extra, upload=upload,
+                                   upload_name=upload_name)
         yield OpenConnection(connector_cls(context), scope)
 
 

@@ -20,6 +20,7 @@ from cxsuite.audit.service import Actor, record
 from cxsuite.connections.credentials import store_credentials
 from cxsuite.connections.schemas import ConnectionIn, ConnectionOut, ConnectionPatch, SyncIssueOut
 from cxsuite.connections.tables import Connection
+from cxsuite.connections.uploads import delete_upload, save_upload
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.connectors.http import egress_policy
 from cxsuite.connectors.tables import SyncIssue
@@ -149,11 +150,13 @@ async def update(db: Database, principal: Principal, actor: Actor, connection_id
         return await load(principal, connection_id, Action.CONNECTION_READ)
 
 
-async def delete(db: Database, principal: Principal, actor: Actor, connection_id: UUID) -> None:
+async def delete(db: Database, settings: Settings, principal: Principal, actor: Actor,
+                 connection_id: UUID) -> None:
     """Delete the connection with its credentials, checkpoints and imported records."""
     async with db.transaction(principal.tenant_id, principal.user_id):
         row = await load(principal, connection_id, Action.CONNECTION_MANAGE)
         await Connection.delete().where(_in_tenant(principal.tenant_id, connection_id)).run()
+        delete_upload(settings, principal.tenant_id, connection_id)
         await record(principal.tenant_id, actor, "connection.deleted", object_type="connection",
                      object_id=connection_id, details={"connector": row["connector"]})
 
@@ -171,3 +174,17 @@ async def list_issues(db: Database, principal: Principal, connection_id: UUID, l
             offset).run()
         total = await SyncIssue.count().where(where).run()
     return [SyncIssueOut(**r) for r in rows], total
+
+
+async def upload(db: Database, settings: Settings, principal: Principal, actor: Actor,
+                 connection_id: UUID, name: str, content: bytes) -> dict[str, Any]:
+    """Replace the file of a file-upload connection."""
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        row = await load(principal, connection_id, Action.CONNECTION_MANAGE)
+        if row["auth_kind"] != "file_upload":
+            raise ValidationFailed("this connection does not take files",
+                                   problems=[FieldProblem("body.file", "not a file-upload connection")])
+        meta = await save_upload(settings, principal.tenant_id, connection_id, name, content)
+        await record(principal.tenant_id, actor, "connection.file_uploaded", object_type="connection",
+                     object_id=connection_id, details={"size": meta["size"], "sha256": meta["sha256"]})
+        return await load(principal, connection_id, Action.CONNECTION_READ)

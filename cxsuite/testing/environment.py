@@ -20,6 +20,7 @@ from cxsuite.connections import oauth
 from cxsuite.connections.credentials import open_credentials, store_credentials
 from cxsuite.connections.runtime import open_connection
 from cxsuite.connections.tables import Connection
+from cxsuite.connections.uploads import save_upload
 from cxsuite.connectors.engine import SyncEngine, SyncResult
 from cxsuite.connectors.records import table_for
 from cxsuite.db.migrate import run_migrations
@@ -156,6 +157,11 @@ async def _authorise(env: Environment) -> None:
         async with env.db.transaction(env.principal.tenant_id):
             await store_credentials(env.settings, env.principal.tenant_id, env.connection_id,
                                     {"api_key": env.harness.api_key()}, status="connected")
+        return
+    if connector.auth_kind == "file_upload":
+        name, content = env.harness.upload()
+        async with env.db.transaction(env.principal.tenant_id):
+            await save_upload(env.settings, env.principal.tenant_id, env.connection_id, name, content)
         return
     if connector.auth_kind != "oauth2":
         return
