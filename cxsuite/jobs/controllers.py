@@ -54,7 +54,8 @@ class JobController(Controller):
         """Stop at the next batch boundary; what was committed stays."""
         return to_out(await service.request_cancel(db, principal, job_id))
 
-    @get("/events", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404))
+    @get("/events", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404),
+         media_type="text/event-stream")
     async def events(self, job_id: FromPath[UUID], db: NamedDependency[Database],
                      principal: NamedDependency[Principal]) -> ServerSentEvent:
         """Server-sent events: ``progress`` whenever the job changes, then ``end``."""

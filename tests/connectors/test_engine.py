@@ -90,7 +90,9 @@ async def snapshot(db: Database, scope: RecordScope) -> dict[str, list[tuple]]:
 
 
 def engine_for(db, scope, vendor, **kwargs) -> SyncEngine:
-    return SyncEngine(db, scope, PagedConnector(ConnectorContext(config=None, http=None), vendor, **kwargs))
+    """An engine committing every batch on its own, so tests can count committed pages."""
+    connector = PagedConnector(ConnectorContext(config=None, http=None), vendor, **kwargs)
+    return SyncEngine(db, scope, connector, commit_rows=1)
 
 
 async def test_full_sync_then_unchanged_resync_writes_nothing(db, scope):
@@ -163,3 +165,20 @@ async def test_a_changed_vendor_record_is_rewritten(db, scope):
 async def _forget_checkpoints(db: Database, scope: RecordScope) -> None:
     async with db.transaction(scope.tenant_id):
         await execute(db.engine, "DELETE FROM sync_checkpoint WHERE tenant_id = {}", scope.tenant_id)
+
+
+async def test_batches_are_grouped_into_commits_without_changing_the_result(db, scope):
+    vendor = vendor_data(n_contacts=10, n_tickets=0)
+    commits = 0
+
+    async def count_commits() -> bool:
+        nonlocal commits
+        commits += 1
+        return False
+
+    connector = PagedConnector(ConnectorContext(config=None, http=None), vendor, page_size=2)
+    engine = SyncEngine(db, scope, connector, cancelled=count_commits, commit_rows=4)
+    result = await engine.run(["contacts"])
+    assert result.totals.written == 10
+    assert commits == 3  # pages of 2 grouped by 4 records: 4 + 4 + 2
+    assert await engine.load_checkpoint("contacts") == {"offset": 10}
