@@ -171,3 +171,42 @@ async def test_a_job_redis_lost_is_found_by_the_sweep_and_duplicates_run_once(se
     assert await stored(db, lost_tenant, lost_connection) == expected(slow_sandbox)
     dup_row = await job_row(db, dup_tenant, duplicated)
     assert (dup_row["status"], dup_row["attempts"]) == ("succeeded", 1)
+
+
+async def test_inline_mode_and_cli_run_the_same_job_function_to_the_same_result(settings, worker_env,
+                                                                                slow_sandbox):
+    """No Redis: `cxsuite sync` runs the job in-process, with a progress bar, to the same records."""
+    db = Database.from_url(settings.database_url)
+    tenant_id, connection_id, _ = await hubspot_connection(db, settings, slow_sandbox)
+    env = {k: v for k, v in worker_env.items() if k != "CXSUITE_REDIS_URL"}
+    done = await anyio.run_process([CXSUITE, "sync", str(connection_id), "--tenant", str(tenant_id)],
+                                   env=env, check=False)
+    output = done.stdout.decode()
+    assert done.returncode == 0, output[-3000:]
+    assert "sync succeeded" in output
+    assert "100.0%" in output  # the progress bar reached the end
+    assert await stored(db, tenant_id, connection_id) == expected(slow_sandbox)
+
+
+async def test_readiness_reports_the_worker_heartbeat_and_queue_depth(settings, worker_env):
+    import httpx
+
+    from tests.support.server import start_server
+
+    with start_server(worker_settings(settings, worker_env)) as live:
+        async with httpx.AsyncClient(base_url=live.base_url) as http:
+            before = await http.get("/health/ready")
+            assert before.status_code == 503
+            assert before.json()["checks"]["workers"]["status"] == "error"
+            worker = start_worker(worker_env)
+            try:
+                async def ready():
+                    response = await http.get("/health/ready")
+                    return response if response.status_code == 200 else None
+                response = await wait_until(ready, 30, "a worker heartbeat")
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(30)
+    workers = response.json()["checks"]["workers"]
+    assert workers["mode"] == "arq"
+    assert workers["queue_depth"] == 0
