@@ -119,6 +119,7 @@ class HubSpotConnector(BaseConnector):
     config_type = HubSpotConfig
     allowed_hosts = ("api.hubapi.com", "app.hubspot.com")
     default_base_url = API
+    rate_limit = (100, 10.0)  # HubSpot allows 110 requests per 10 s per portal to OAuth apps
 
     @classmethod
     def authorize_endpoint(cls, config: HubSpotConfig | None) -> str:
