@@ -46,6 +46,12 @@ def settings(backend: str, tmp_path_factory: pytest.TempPathFactory, cxsuite_san
 
 
 @pytest.fixture(scope="session")
+def cxsuite_kit_database(settings: Settings) -> tuple[str, str] | None:
+    """The connector test kit runs on this run's database too (PostgreSQL with RLS when chosen)."""
+    return (settings.database_url, settings.owner_url) if settings.is_postgres else None
+
+
+@pytest.fixture(scope="session")
 def server(settings: Settings) -> Iterator[LiveServer]:
     """The real app served by uvicorn on a free loopback port, for the whole session."""
     with start_server(settings, int(settings.public_base_url.rsplit(":", 1)[1])) as live:

@@ -34,9 +34,10 @@ class ConnectorConformance:
         return "asyncio"
 
     @pytest.fixture
-    async def environment(self, harness: VendorHarness, tmp_path: Any) -> AsyncIterator[Environment]:
-        """A migrated embedded database with one authorised connection to the stand-in."""
-        async with open_environment(harness, tmp_path) as env:
+    async def environment(self, harness: VendorHarness, tmp_path: Any,
+                          cxsuite_kit_database: tuple[str, str] | None) -> AsyncIterator[Environment]:
+        """A migrated database with one authorised connection to the stand-in."""
+        async with open_environment(harness, tmp_path, cxsuite_kit_database) as env:
             yield env
 
     @pytest.mark.anyio

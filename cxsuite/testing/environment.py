@@ -99,20 +99,26 @@ class Environment:
                                 rows[0]["credentials"])
 
 
-def kit_settings(harness: VendorHarness, data_dir: Path) -> Settings:
-    """Embedded settings that let the connector reach (only) the stand-in."""
+def kit_settings(harness: VendorHarness, data_dir: Path, database: tuple[str, str] | None = None) -> Settings:
+    """Settings that let the connector reach (only) the stand-in; embedded SQLite unless
+    ``database`` gives the app's and the owner's URLs."""
     env = {"CXSUITE_DATA_DIR": str(data_dir), "CXSUITE_SECRET_KEY": "conformance-" + "k" * 40,
            "CXSUITE_ENCRYPTION_KEYS": TEST_KEY,
            "CXSUITE_CONNECTOR_ALLOWED_HOSTS": ",".join(harness.allowed_hosts)}
+    if database:
+        env["CXSUITE_DATABASE_URL"], env["CXSUITE_DATABASE_OWNER_URL"] = database
     if harness.connector.auth_kind == "oauth2":
         env["CXSUITE_OAUTH_CLIENTS"] = json.dumps({harness.connector.key: harness.oauth_client()})
     return load_settings(env)
 
 
 @asynccontextmanager
-async def open_environment(harness: VendorHarness, data_dir: Path) -> AsyncIterator[Environment]:
-    """Migrate, create the tenant and the connection, authorise it, and clean up after."""
-    settings = kit_settings(harness, data_dir)
+async def open_environment(harness: VendorHarness, data_dir: Path,
+                           database: tuple[str, str] | None = None) -> AsyncIterator[Environment]:
+    """Migrate, create the tenant and the connection, authorise it, and clean up after.
+
+    Each test gets its own tenant, so a shared database needs no cleaning between tests."""
+    settings = kit_settings(harness, data_dir, database)
     await run_migrations(settings)
     db = Database.from_url(settings.database_url)
     await db.start()

@@ -29,3 +29,10 @@ def cxsuite_fresh_sandbox(cxsuite_sandbox: Any) -> Iterator[Any]:
     cxsuite_sandbox.sandbox.clear_requests()
     yield cxsuite_sandbox
     cxsuite_sandbox.sandbox.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def cxsuite_kit_database() -> tuple[str, str] | None:
+    """``(app URL, owner URL)`` the conformance suite runs on; ``None`` (the default) gives
+    each test an embedded SQLite database. Override it to run the suite on PostgreSQL."""
+    return None
