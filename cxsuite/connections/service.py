@@ -24,6 +24,7 @@ from cxsuite.connections.uploads import delete_upload, save_upload
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.connectors.http import egress_policy
 from cxsuite.connectors.tables import SyncIssue
+from cxsuite.db.lookup import page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, NotFound, SsrfBlocked, ValidationFailed
 from cxsuite.settings import Settings
@@ -122,10 +123,8 @@ async def list_for_workspace(db: Database, principal: Principal, workspace_id: U
     where = (Connection.tenant_id == principal.tenant_id) & (Connection.workspace_id == workspace_id)
     async with db.transaction(principal.tenant_id, write=False):
         await _require_workspace(principal, workspace_id, Action.CONNECTION_READ)
-        rows = await Connection.select(*PUBLIC_COLUMNS).where(where).order_by(
-            Connection.created_at).order_by(Connection.id).limit(limit).offset(offset).run()
-        total = await Connection.count().where(where).run()
-    return rows, total
+        return await page_of(Connection, where, PUBLIC_COLUMNS, Connection.created_at, limit=limit,
+                             offset=offset)
 
 
 async def get(db: Database, principal: Principal, connection_id: UUID) -> dict[str, Any]:
@@ -167,12 +166,10 @@ async def list_issues(db: Database, principal: Principal, connection_id: UUID, l
     where = (SyncIssue.tenant_id == principal.tenant_id) & (SyncIssue.connection_id == connection_id)
     async with db.transaction(principal.tenant_id, write=False):
         await load(principal, connection_id, Action.CONNECTION_READ)
-        rows = await SyncIssue.select(
-            SyncIssue.id, SyncIssue.stream, SyncIssue.external_id, SyncIssue.reason,
-            SyncIssue.excerpt, SyncIssue.occurred_at, SyncIssue.job_id).where(where).order_by(
-            SyncIssue.occurred_at, ascending=False).order_by(SyncIssue.id).limit(limit).offset(
-            offset).run()
-        total = await SyncIssue.count().where(where).run()
+        columns = (SyncIssue.id, SyncIssue.stream, SyncIssue.external_id, SyncIssue.reason,
+                   SyncIssue.excerpt, SyncIssue.occurred_at, SyncIssue.job_id)
+        rows, total = await page_of(SyncIssue, where, columns, SyncIssue.occurred_at, newest_first=True,
+                                    limit=limit, offset=offset)
     return [SyncIssueOut(**r) for r in rows], total
 
 

@@ -20,3 +20,12 @@ async def one_in_tenant(table: type[Table], tenant_id: UUID, object_id: UUID, *c
     if row is None:
         raise NotFound(f"{what} not found")
     return row
+
+
+async def page_of(table: type[Table], where: Any, columns: tuple[Column, ...], order: Column, *,
+                  newest_first: bool = False, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``table`` rows matching ``where`` and the total, in a stable order
+    (``order`` then the primary key, so equal timestamps never swap between pages)."""
+    rows = await table.select(*columns).where(where).order_by(order, ascending=not newest_first).order_by(
+        table._meta.primary_key).limit(limit).offset(offset).run()
+    return rows, await table.count().where(where).run()

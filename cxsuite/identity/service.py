@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 from cxsuite.access.principal import Principal, Role
 from cxsuite.audit.service import Actor, record
+from cxsuite.db.lookup import page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
 from cxsuite.identity.passwords import hash_password, verify_password
@@ -232,14 +233,11 @@ async def list_tokens(db: Database, principal: Principal, limit: int, offset: in
                       ) -> tuple[list[dict], int]:
     """The caller's own tokens (never their hashes), newest first."""
     mine = (ApiToken.tenant_id == principal.tenant_id) & (ApiToken.user_id == principal.user_id)
-    columns = [ApiToken.id, ApiToken.name, ApiToken.kind, ApiToken.created_at,
-               ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at]
+    columns = (ApiToken.id, ApiToken.name, ApiToken.kind, ApiToken.created_at,
+               ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at)
     async with db.transaction(principal.tenant_id, write=False):
-        rows = await ApiToken.select(*columns).where(mine).order_by(
-            ApiToken.created_at, ascending=False).order_by(ApiToken.id).limit(limit).offset(
-            offset).run()
-        total = await ApiToken.count().where(mine).run()
-    return rows, total
+        return await page_of(ApiToken, mine, columns, ApiToken.created_at, newest_first=True,
+                             limit=limit, offset=offset)
 
 
 async def revoke_token(db: Database, principal: Principal, token_id: UUID, ip: str) -> None:

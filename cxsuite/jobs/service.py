@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
-from cxsuite.db.lookup import one_in_tenant
+from cxsuite.db.lookup import one_in_tenant, page_of
 from cxsuite.db.session import Database
 from cxsuite.jobs.schemas import TERMINAL
 from cxsuite.jobs.tables import Job
@@ -67,10 +67,7 @@ async def list_for_workspace(db: Database, principal: Principal, workspace_id: U
         where = where & (Job.kind == kind)
     async with db.transaction(principal.tenant_id, write=False):
         await load_workspace(principal, workspace_id, Action.JOB_READ)
-        rows = await Job.select().where(where).order_by(Job.created_at, ascending=False).order_by(
-            Job.id).limit(limit).offset(offset).run()
-        total = await Job.count().where(where).run()
-    return rows, total
+        return await page_of(Job, where, (), Job.created_at, newest_first=True, limit=limit, offset=offset)
 
 
 async def request_cancel(db: Database, principal: Principal, job_id: UUID) -> dict[str, Any]:

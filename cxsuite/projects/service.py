@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant
+from cxsuite.db.lookup import one_in_tenant, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.projects.schemas import ProjectIn, ProjectPatch
@@ -55,10 +55,7 @@ async def list_for_workspace(db: Database, principal: Principal, workspace_id: U
     where = (Project.tenant_id == principal.tenant_id) & (Project.workspace_id == workspace_id)
     async with db.transaction(principal.tenant_id, write=False):
         await load_workspace(principal, workspace_id, Action.PROJECT_READ)
-        rows = await Project.select(*COLUMNS).where(where).order_by(Project.created_at).order_by(
-            Project.id).limit(limit).offset(offset).run()
-        total = await Project.count().where(where).run()
-    return rows, total
+        return await page_of(Project, where, COLUMNS, Project.created_at, limit=limit, offset=offset)
 
 
 async def get(db: Database, principal: Principal, project_id: UUID) -> dict[str, Any]:

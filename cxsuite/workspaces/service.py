@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant
+from cxsuite.db.lookup import one_in_tenant, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import user_for_invite
@@ -54,10 +54,7 @@ async def list_visible(db: Database, principal: Principal, limit: int, offset: i
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
     async with db.transaction(principal.tenant_id, write=False):
-        rows = await Workspace.select(*COLUMNS).where(where).order_by(Workspace.created_at).order_by(
-            Workspace.id).limit(limit).offset(offset).run()
-        total = await Workspace.count().where(where).run()
-    return rows, total
+        return await page_of(Workspace, where, COLUMNS, Workspace.created_at, limit=limit, offset=offset)
 
 
 async def get(db: Database, principal: Principal, workspace_id: UUID) -> dict[str, Any]:

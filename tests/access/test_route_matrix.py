@@ -50,6 +50,15 @@ def operations(app: Any) -> list[Operation]:
     return found
 
 
+def payload(op: Operation, schema: dict | None = None) -> dict[str, Any]:
+    """httpx keyword arguments carrying a valid body: a file for multipart routes, else JSON."""
+    if op.method in ("POST", "PUT", "PATCH") and schema is not None:
+        content = schema["paths"][op.path][op.method.lower()].get("requestBody", {}).get("content", {})
+        if "multipart/form-data" in content:
+            return {"files": {"file": ("export.csv", b"score\n9\n", "text/csv")}}
+    return {"json": body_for(op, schema)}
+
+
 def body_for(op: Operation, schema: dict | None = None) -> Any:
     """A valid body where one is needed, so an object check (not validation) answers: a hand-
     picked one where a rule beyond the schema applies, else the minimal one the schema allows."""
@@ -158,7 +167,7 @@ async def test_another_tenants_ids_answer_404_and_change_nothing(client, server,
             continue
         ids = bobs_member if op.path.startswith("/api/v1/tenant/") else bobs
         response = await client.request(op.method, fill(op.path, ids), headers=alice.headers,
-                                        json=body_for(op, schema))
+                                        **payload(op, schema))
         assert response.status_code == 404, f"{op.method} {op.path}: {response.status_code} {response.text[:200]}"
     assert await snapshot(client, bob, bobs) == before
 
@@ -168,12 +177,13 @@ async def test_a_viewer_is_refused_what_the_matrix_denies_viewers(client, server
     ids = await objects_of(client, parties, owner)
     viewer = await parties.client_user(owner, ids["workspace_id"], "client_viewer")
     ids_for_tenant_routes = {**ids, "member_id": ids["tenant_member_id"]}
+    schema = (await client.get("/schema/openapi.json")).json()
     denied = [op for op in operations(server.app)
               if op.action is not None and Role.CLIENT_VIEWER not in MATRIX[op.action]]
     assert denied, "the matrix denies viewers something"
     for op in denied:
         path = fill(op.path, ids_for_tenant_routes if op.path.startswith("/api/v1/tenant/") else ids)
-        response = await client.request(op.method, path, headers=viewer.headers, json=body_for(op))
+        response = await client.request(op.method, path, headers=viewer.headers, **payload(op, schema))
         assert response.status_code == 403, f"{op.method} {op.path}: {response.status_code}"
 
 
@@ -182,11 +192,12 @@ async def test_client_users_get_404_for_another_workspace_of_their_tenant(client
     theirs = await objects_of(client, parties, owner)
     other = await objects_of(client, parties, owner)
     admin = await parties.client_user(owner, theirs["workspace_id"], "client_admin")
+    schema = (await client.get("/schema/openapi.json")).json()
     allowed = [op for op in operations(server.app) if op.action is not None
                and Role.CLIENT_ADMIN in MATRIX[op.action] and "{" in op.path
                and not op.path.startswith("/api/v1/tokens")]
     assert allowed
     for op in allowed:
         response = await client.request(op.method, fill(op.path, other), headers=admin.headers,
-                                        json=body_for(op))
+                                        **payload(op, schema))
         assert response.status_code == 404, f"{op.method} {op.path}: {response.status_code}"
