@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -105,6 +106,35 @@ def sync(connection_id: str, tenant_id: str) -> None:
     job = run_async(sync_connection)(settings_or_exit(), tenant_id, connection_id, console)
     console.print(f"sync {job.status}: {job.counts}" + (f" — {job.error}" if job.error else ""))
     sys.exit(0 if job.status == "succeeded" else 1)
+
+
+@main.command()
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+              show_default=True, help="Where the PDF (and the demo's own data folder) go.")
+@click.option("--size", default="demo", show_default=True,
+              help="Sandbox data volume: 'small' (300 contacts), 'demo' (2,000) or a number of contacts.")
+@click.option("--lang", "language", type=click.Choice(["en", "lt", "lv", "ru", "fa"]), default="en",
+              show_default=True, help="Report language.")
+def demo(output: Path, size: str, language: str) -> None:
+    """Run a complete audit on the embedded default and print its summary."""
+    from rich.table import Table
+
+    from cxsuite.demo.audit import run_demo
+
+    result = asyncio.run(run_demo(output, int(size) if size.isdigit() else size, language, console))
+    table = Table("connector", "records imported", title=f"Audit of {result.client_name}")
+    for key, count in result.records.items():
+        table.add_row(key, f"{count:,}")
+    for key, error in result.failures.items():
+        table.add_row(key, f"[red]failed[/red]: {error}")
+    console.print(table)
+    overall = result.overall
+    console.print(f"overall maturity: level {overall.get('level')} (score {overall.get('score')}), "
+                  f"weakest dimension {overall.get('weakest_dimension')}")
+    for number, title in enumerate(result.top, start=1):
+        console.print(f"  {number}. {title}")
+    console.print(f"report: {result.pdf}" if result.pdf else "report: not rendered")
+    sys.exit(0 if result.pdf and not result.failures else 1)
 
 
 @main.group()

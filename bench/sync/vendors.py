@@ -16,17 +16,12 @@ from cxsuite.connections.tables import Connection
 from cxsuite.db.session import Database
 from cxsuite.plugin_manager import build_plugins
 from cxsuite.sandbox import CLIENTS
+from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
 from cxsuite.settings import Settings
 from cxsuite.tenancy.tables import Tenant, TenantDirectory
 from cxsuite.workspaces.tables import Workspace
 
-# Connection configuration per connector key, given the sandbox's base URL.
-VENDORS = {
-    "hubspot": lambda base: {"base_url": f"{base}/hubspot"},
-    "salesforce": lambda base: {"base_url": f"{base}/salesforce"},
-    "zoho": lambda base: {"base_url": base},
-    "ga4": lambda base: {"base_url": base, "property_id": "412345678"},
-}
+VENDORS = tuple(SANDBOX_CONFIG)
 
 
 def clients_json() -> str:
@@ -45,7 +40,7 @@ async def connect(db: Database, settings: Settings, vendor: str, sandbox) -> tup
                                          updated_at=now)).run()
         await Connection.insert(Connection(
             id=connection_id, tenant_id=tenant_id, workspace_id=workspace_id, connector=vendor, name=vendor,
-            auth_kind=connector.auth_kind, config=json.dumps(VENDORS[vendor](sandbox.base_url)),
+            auth_kind=connector.auth_kind, config=json.dumps(sandbox_config(vendor, sandbox.base_url)),
             created_at=now, updated_at=now)).run()
     principal = Principal(uuid4(), tenant_id, uuid4(), "bench@example.test", Role.OWNER)
     url = await oauth.start(db, settings, principal, connector, connection_id)

@@ -1,0 +1,186 @@
+"""The demo audit, step by step, over the public HTTP API (the same paths a client uses)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import anyio
+import httpx
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cxsuite.db.migrate import run_migrations
+from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
+from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
+
+CLIENT_NAME = "Aurora Home & Garden"
+PASSWORD = "demo-password-2026"  # noqa: S105 - the demo tenant's, on a throw-away database
+SAMPLE = Path(__file__).with_name("questionnaire_sample.json")
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+@dataclass
+class DemoResult:
+    """What the summary shows."""
+
+    client_name: str
+    records: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    overall: dict[str, Any] = field(default_factory=dict)
+    top: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+
+
+class Api:
+    """An authenticated client that fails loudly with the API's own problem details."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http, self.headers = http, {}
+
+    async def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        response = await self.http.request(method, path, headers=self.headers, **kwargs)
+        if response.status_code != expect:
+            raise RuntimeError(f"{method} {path} answered {response.status_code}: {response.text[:300]}")
+        return response.json() if "json" in response.headers.get("content-type", "") else response
+
+
+async def run_demo(output: Path, size: int | str, language: str, console: Console) -> DemoResult:
+    """Run the whole audit; the data folder is recreated each time, so it can run again."""
+    data_dir = output / ".cxsuite-demo"
+    await anyio.to_thread.run_sync(_fresh, data_dir)
+    with sandbox(size) as stand_in:
+        port = free_port()
+        settings = demo_settings(data_dir, stand_in, port)
+        await run_migrations(settings)
+        with api_server(settings, port) as base:
+            async with httpx.AsyncClient(base_url=base, timeout=300) as http:
+                return await _audit(Api(http), stand_in, output, language, console)
+
+
+def _fresh(data_dir: Path) -> None:
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+
+
+async def _audit(api: Api, stand_in: Any, output: Path, language: str, console: Console) -> DemoResult:
+    result = DemoResult(CLIENT_NAME)
+    signup = await api.call("POST", "/api/v1/signup", 201, json={
+        "tenant_name": "Northwind CX Partners", "email": "lead@northwind-cx.example", "password": PASSWORD})
+    api.headers = {"Authorization": f"Bearer {signup['access_token']}"}
+    console.print(f"signed up [bold]{signup['tenant']['name']}[/bold]")
+    await _brand(api, language)
+    workspace = await api.call("POST", "/api/v1/workspaces", 201, json={"name": CLIENT_NAME})
+    project = await api.call("POST", f"/api/v1/workspaces/{workspace['id']}/projects", 201, json={
+        "name": "Digital CX audit", "industry": "Retail"})
+    connections = await _connect_all(api, workspace["id"], stand_in, console)
+    await _sync_all(api, connections, result, console)
+    await _answer(api, project["id"])
+    run = await _score(api, project["id"], console, result)
+    result.pdf = await _render(api, project["id"], language, output, console)
+    console.print(f"score run {run['run']['id']}")
+    return result
+
+
+async def _brand(api: Api, language: str) -> None:
+    """Set the consultancy's branding when the branding API is there."""
+    response = await api.http.put("/api/v1/branding", headers=api.headers, json={
+        "primary_colour": "#1F3A5F", "accent_colour": "#E07A1F", "footer_text": "Northwind CX Partners",
+        "default_language": language})
+    if response.status_code not in (200, 404, 405):
+        raise RuntimeError(f"branding answered {response.status_code}: {response.text[:300]}")
+
+
+async def _connect_all(api: Api, workspace_id: str, stand_in: Any, console: Console) -> dict[str, str]:
+    """Every installed connector the sandbox stands in for, through the real OAuth flow."""
+    installed = {c["key"] for c in await api.call("GET", "/api/v1/connectors")}
+    connections = {}
+    async with httpx.AsyncClient(timeout=60) as browser:
+        for key in (k for k in SANDBOX_CONFIG if k in installed):
+            created = await api.call("POST", f"/api/v1/workspaces/{workspace_id}/connections", 201, json={
+                "connector": key, "config": sandbox_config(key, stand_in.base_url)})
+            consent = await browser.get(created["authorize_url"])
+            callback = consent.headers["location"]
+            await api.call("GET", urlsplit(callback).path, params=dict(parse_qsl(urlsplit(callback).query)))
+            connections[key] = created["connection"]["id"]
+            console.print(f"connected [bold]{created['connection']['name']}[/bold] (OAuth)")
+    return connections
+
+
+async def _follow(api: Api, jobs: dict[str, str], label: str, console: Console) -> dict[str, dict]:
+    """Progress bars for running jobs until each ends."""
+    done: dict[str, dict] = {}
+    with Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+                  TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=console) as bars:
+        tasks = {name: bars.add_task(f"{label} {name}", total=1.0, note="") for name in jobs}
+        while len(done) < len(jobs):
+            for name, job_id in jobs.items():
+                if name in done:
+                    continue
+                job = await api.call("GET", f"/api/v1/jobs/{job_id}")
+                written = job["counts"].get("written")
+                bars.update(tasks[name], completed=job["progress"],
+                            note=f"{written} written" if written is not None else job["status"])
+                if job["status"] in TERMINAL:
+                    done[name] = job
+            await asyncio.sleep(0.2)
+    return done
+
+
+async def _sync_all(api: Api, connections: dict[str, str], result: DemoResult, console: Console) -> None:
+    jobs = {key: (await api.call("POST", f"/api/v1/connections/{cid}/sync", 202))["id"]
+            for key, cid in connections.items()}
+    for key, job in (await _follow(api, jobs, "sync", console)).items():
+        if job["status"] == "succeeded":
+            result.records[key] = int(job["counts"].get("written", 0))
+        else:
+            result.failures[key] = job["error"]
+
+
+async def _answer(api: Api, project_id: str) -> None:
+    """The bundled self-assessment, at every stage each item covers."""
+    sample = json.loads(SAMPLE.read_text())["answers"]
+    items = (await api.call("GET", f"/api/v1/projects/{project_id}/questionnaire"))["items"]
+    answers = [{"item_id": item["item_id"], "stage": stage, "answer": sample.get(item["item_id"])}
+               for item in items for stage in item["stages"]]
+    await api.call("PUT", f"/api/v1/projects/{project_id}/questionnaire/answers", json={"answers": answers})
+
+
+async def _score(api: Api, project_id: str, console: Console, result: DemoResult) -> dict:
+    started = await api.call("POST", f"/api/v1/projects/{project_id}/score-runs", 202)
+    job = (await _follow(api, {"maturity": started["job"]["id"]}, "score", console))["maturity"]
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"scoring failed: {job['error']}")
+    run = await api.call("GET", f"/api/v1/score-runs/{started['run']['id']}")
+    result.overall = run["result"]["overall"]
+    ranked = sorted(run["opportunities"], key=lambda o: (-o["priority"], o["title"]))
+    seen: dict[str, str] = {}
+    for opportunity in ranked:
+        seen.setdefault(opportunity["title"], f"{opportunity['title']} ({opportunity['dimension']}, "
+                                              f"priority {opportunity['priority']:.1f})")
+    result.top = list(seen.values())[:5]
+    return run
+
+
+async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path | None:
+    """Render and download the report when the reports API is there."""
+    started = await api.http.post(f"/api/v1/projects/{project_id}/reports", headers=api.headers,
+                                  json={"language": language})
+    if started.status_code in (404, 405):
+        console.print("[yellow]report rendering is not available in this build[/yellow]")
+        return None
+    if started.status_code != 202:
+        raise RuntimeError(f"render answered {started.status_code}: {started.text[:300]}")
+    job = (await _follow(api, {language: started.json()["job"]["id"]}, "report", console))[language]
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"rendering failed: {job['error']}")
+    report_id = started.json()["report"]["id"]
+    pdf = await api.call("GET", f"/api/v1/reports/{report_id}/download")
+    path = output / f"cx-strategy-report-{language}.pdf"
+    await anyio.Path(path).write_bytes(pdf.content)
+    return path
