@@ -1,0 +1,120 @@
+"""The cxsuite sandbox's GA4 stand-in as a conformance-suite harness, and the helpers the GA4
+tests share: expected rows straight from the sandbox's world, and a sync whose commit size a
+test chooses (to interrupt it inside a date window)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from cxsuite_ga4.connector import GA4Connector
+
+from cxsuite.connections.runtime import open_connection
+from cxsuite.connectors.engine import SyncEngine, SyncResult
+from cxsuite.db.sql import execute
+from cxsuite.sandbox import CLIENTS, RunningSandbox
+from cxsuite.sandbox.web import WebMetricRow
+from cxsuite.testing import Fault, VendorHarness
+from cxsuite.testing.environment import Environment
+
+STREAM = "web_metrics"
+# Short synced windows keep the tests fast: ten days of the world's traffic, small pages.
+DAYS = 10
+PAGE = 100
+
+
+def row_id(row: WebMetricRow) -> str:
+    """The external id GA4's dimension tuple gives a row (written out here, not imported from
+    the connector, so the test checks the connector's ids rather than repeating them)."""
+    return f"{row.day:%Y%m%d}|{row.channel_group}|{row.device}|{row.landing_page}"
+
+
+class GA4Harness(VendorHarness):
+    """GA4 served by the sandbox; ``overrides`` change the connection config (property,
+    dates, page size), ``today`` pins the last day the connector reads."""
+
+    connector = GA4Connector
+
+    def __init__(self, running: RunningSandbox, today: date | None = None, **overrides: Any) -> None:
+        self.running = running
+        self.allowed_hosts = (urlsplit(running.base_url).netloc,)
+        self.today = today
+        self.overrides = overrides
+
+    @property
+    def world_end(self) -> date:
+        """The last day the sandbox's world has traffic for."""
+        return max(r.day for r in self.running.sandbox.world.web)
+
+    def config(self) -> dict[str, Any]:
+        start = self.world_end - timedelta(days=DAYS - 1)
+        return {"base_url": self.running.base_url, "property_id": self.running.sandbox.ga4_property_id,
+                "start_date": start.isoformat(), "page_size": PAGE, **self.overrides}
+
+    def oauth_client(self) -> dict[str, str]:
+        client = CLIENTS["ga4"]
+        return {"client_id": client.client_id, "client_secret": client.client_secret}
+
+    def last_day(self) -> date:
+        """The connector's "today": pinned, or the UTC date."""
+        return self.today or datetime.now(UTC).date()
+
+    def rows(self, first: date | None = None, last: date | None = None) -> list[WebMetricRow]:
+        """The world's rows between two days (default: the synced window)."""
+        first = first or date.fromisoformat(self.config()["start_date"])
+        last = last or self.last_day()
+        return [r for r in self.running.sandbox.world.web if first <= r.day <= last]
+
+    def expected_ids(self, stream: str) -> set[str]:
+        return ids_of(self.rows())
+
+    def inject(self, fault: Fault, count: int = 1) -> None:
+        # A throttle that says when to come back; a spent quota (no Retry-After) defers the
+        # whole sync instead, which tests/connectors/ga4/test_sync.py checks on its own.
+        retry_after = 1 if fault is Fault.RATE_LIMIT else None
+        self.running.sandbox.inject("ga4", fault.value, count, retry_after=retry_after)
+
+    def expire_tokens(self) -> None:
+        self.running.sandbox.expire_tokens()
+
+
+def ids_of(rows: Iterable[WebMetricRow]) -> set[str]:
+    """External ids of world rows."""
+    return {row_id(r) for r in rows}
+
+
+async def sync(env: Environment, *, commit_rows: int = 2000, cancel_after: int | None = None) -> SyncResult:
+    """One sync through the real runtime and engine, committing every ``commit_rows`` records
+    and cancelling after ``cancel_after`` commits."""
+    commits = 0
+
+    async def cancelled() -> bool:
+        nonlocal commits
+        commits += 1
+        return cancel_after is not None and commits >= cancel_after
+
+    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
+                               env.connection_id) as opened:
+        engine = SyncEngine(env.db, opened.scope, opened.connector, cancelled=cancelled,
+                            commit_rows=commit_rows)
+        return await engine.run([STREAM])
+
+
+async def stored(env: Environment) -> dict[str, dict[str, Any]]:
+    """The connection's web-metric rows by external id."""
+    async with env.db.transaction(env.principal.tenant_id, write=False):
+        rows = await execute(env.db.engine, "SELECT external_id, date, channel_group, device, landing_page, "
+                             "sessions, engaged_sessions, conversions, revenue, raw FROM record_web_metric "
+                             "WHERE tenant_id = {} AND connection_id = {}",
+                             env.principal.tenant_id, env.connection_id)
+    return {r["external_id"]: r for r in rows}
+
+
+async def checkpoint(env: Environment) -> dict[str, Any]:
+    """The stream's stored checkpoint."""
+    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
+                               env.connection_id) as opened:
+        engine = SyncEngine(env.db, opened.scope, opened.connector)
+        return await engine.load_checkpoint(STREAM) or {}
