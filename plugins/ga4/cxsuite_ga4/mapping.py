@@ -100,14 +100,15 @@ def _optional(value: str | None) -> str | None:
 
 
 def web_metric(shape: ReportShape, row: dict[str, Any]) -> WebMetric:
-    """One row as a record, with the raw strings and the report's currency kept for audit."""
+    """One row as a record; ``raw`` keeps GA4's strings and the property's currency and time zone."""
     dims, mets = shape.dimension_values(row), shape.metric_values(row)
     if DATE not in dims:
         raise MappingError("the row has no date dimension")
     types = dict(shape.metric_types)
     numbers = {METRICS[name]: cast(mets[name], types[name], name) for name in METRICS if name in mets}
-    raw = {"property_id": shape.property_id, "dimensions": dims, "metrics": mets,
-           "currency_code": shape.currency, "time_zone": shape.time_zone}
+    # Flat, under GA4's own names, so scoring can read any dimension a report adds (``raw.newVsReturning``).
+    raw = {**dims, **mets, "propertyId": shape.property_id, "currencyCode": shape.currency,
+           "timeZone": shape.time_zone}
     return WebMetric(external_id=external_id(dims), raw=raw, date=parse_day(dims[DATE]),
                      channel_group=_optional(dims.get(CHANNEL)), device=_optional(dims.get(DEVICE)),
                      landing_page=_optional(dims.get(LANDING_PAGE)),

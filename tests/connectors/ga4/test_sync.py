@@ -47,8 +47,8 @@ async def test_full_sync_casts_every_value_and_pages_over_row_count(cxsuite_fres
         assert row["revenue"] == pytest.approx(world.revenue, abs=0.005)
     raw = rows[row_id(expected[0])]["raw"]
     raw = json.loads(raw) if isinstance(raw, str) else raw
-    assert raw["currency_code"] == "EUR" and raw["property_id"] == sb.sandbox.ga4_property_id
-    assert raw["metrics"]["sessions"] == str(expected[0].sessions)  # GA4's own strings, for audit
+    assert raw["currencyCode"] == "EUR" and raw["propertyId"] == sb.sandbox.ga4_property_id
+    assert raw["sessions"] == str(expected[0].sessions)  # GA4's own strings, for audit
 
 
 async def test_incremental_sync_rereads_the_trailing_window(cxsuite_fresh_sandbox, open_env, world_web):

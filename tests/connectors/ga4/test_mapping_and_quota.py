@@ -1,0 +1,114 @@
+"""GA4's response shapes without a server: rows zipped with headers by name and cast by their
+types, ids that stay stable, and the wait each quota error asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+from cxsuite_ga4 import mapping
+from cxsuite_ga4.connector import GA4Config, Position, resume
+from cxsuite_ga4.quota import quota_hint
+
+BODY = {
+    "dimensionHeaders": [{"name": "landingPage"}, {"name": "date"}, {"name": "deviceCategory"},
+                         {"name": "sessionDefaultChannelGroup"}],
+    "metricHeaders": [{"name": "totalRevenue", "type": "TYPE_CURRENCY"}, {"name": "sessions", "type": "TYPE_INTEGER"},
+                      {"name": "keyEvents", "type": "TYPE_FLOAT"},
+                      {"name": "engagedSessions", "type": "TYPE_INTEGER"}],
+    "metadata": {"currencyCode": "USD", "timeZone": "America/New_York"},
+}
+
+
+def _row(dims: list[str], mets: list[str]) -> dict:
+    return {"dimensionValues": [{"value": v} for v in dims], "metricValues": [{"value": v} for v in mets]}
+
+
+def test_rows_are_zipped_with_headers_by_name_and_cast_by_type():
+    shape = mapping.ReportShape.of("412345678", BODY)
+    record = mapping.web_metric(shape, _row(["/pricing", "20260114", "mobile", "Paid Search"],
+                                            ["123.45", "17", "2.5", "11"]))
+    assert record.external_id == "20260114|Paid Search|mobile|/pricing"
+    assert record.date == date(2026, 1, 14)
+    assert (record.channel_group, record.device, record.landing_page) == ("Paid Search", "mobile", "/pricing")
+    assert (record.sessions, record.engaged_sessions, record.conversions, record.revenue) == (17, 11, 2.5, 123.45)
+    assert record.raw["sessions"] == "17" and record.raw["landingPage"] == "/pricing"
+    assert record.raw["currencyCode"] == "USD" and record.raw["timeZone"] == "America/New_York"
+
+
+def test_not_set_values_are_none_but_keep_their_place_in_the_id():
+    shape = mapping.ReportShape.of("1", BODY)
+    record = mapping.web_metric(shape, _row(["(not set)", "20260114", "desktop", "Unassigned"],
+                                            ["0", "3", "0", "1"]))
+    assert record.landing_page is None and record.channel_group == "Unassigned"
+    assert record.external_id == "20260114|Unassigned|desktop|(not set)"
+
+
+def test_a_landing_page_too_long_for_the_id_column_is_digested_stably():
+    page = "/search?q=" + "x" * 400
+    first = mapping.external_id({"date": "20260114", "sessionDefaultChannelGroup": "Direct",
+                                 "deviceCategory": "mobile", "landingPage": page})
+    again = mapping.external_id({"date": "20260114", "sessionDefaultChannelGroup": "Direct",
+                                 "deviceCategory": "mobile", "landingPage": page})
+    assert first == again and len(first) <= 255 and first.startswith("20260114|Direct|mobile|sha256:")
+
+
+@pytest.mark.parametrize(("dims", "mets", "reason"), [
+    (["/", "20260114", "mobile", "Direct"], ["1", "n/a", "0", "0"], "metric sessions (TYPE_INTEGER)"),
+    (["/", "2026-01-14", "mobile", "Direct"], ["1", "2", "0", "0"], "dimension date is not YYYYMMDD"),
+    (["/", "20260114", "mobile", "Direct"], ["1", "2.5", "0", "0"], "metric sessions (TYPE_INTEGER)"),
+])
+def test_a_value_that_does_not_cast_is_a_mapping_error(dims, mets, reason):
+    with pytest.raises(mapping.MappingError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        mapping.web_metric(mapping.ReportShape.of("1", BODY), _row(dims, mets))
+
+
+def _quota_error(message: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(429, headers=headers, json={"error": {
+        "code": 429, "message": message, "status": "RESOURCE_EXHAUSTED"}})
+
+
+@pytest.mark.parametrize(("message", "wait"), [
+    ("Exhausted concurrent requests quota.", 30),
+    ("Exhausted property tokens for a project per hour. These quota tokens will return in under an hour.",
+     1800),
+    ("Exhausted potentially thresholded requests quota.", 1800),
+    ("Exhausted server errors quota.", 3600),
+    ("Exhausted property tokens per day.", 1800),
+])
+def test_each_quota_message_waits_as_long_as_its_bucket_needs(message, wait):
+    hint = quota_hint(_quota_error(message))
+    assert hint is not None and hint.action == "retry" and hint.after == wait
+
+
+def test_a_retry_after_from_google_wins_over_the_table():
+    hint = quota_hint(_quota_error("Exhausted property tokens for a project per hour.", {"Retry-After": "5"}))
+    assert hint is not None and hint.after == 5
+
+
+@pytest.mark.parametrize("status", [400, 403, 500, 503])
+def test_other_errors_are_left_to_the_status_code(status):
+    assert quota_hint(httpx.Response(status, json={"error": {"code": status, "status": "X"}})) is None
+
+
+def test_windows_chain_to_today_and_the_next_sync_rereads_the_look_back():
+    config = GA4Config(property_id="1", start_date=date(2026, 1, 1), window_days=10, lookback_days=3)
+    position = resume(None, config, date(2026, 1, 15))
+    assert (position.start, position.end) == ("2026-01-01", "2026-01-10")
+    position.advance(100, 250, config)
+    assert position.offset == 100 and position.start == "2026-01-01"
+    position.advance(60, 250, config)  # a short page is not the end: rowCount is
+    assert position.offset == 160
+    position.advance(90, 250, config)
+    assert (position.start, position.end, position.offset) == ("2026-01-11", "2026-01-15", 0)
+    position.advance(0, 0, config)
+    assert position.as_dict() == {"offset": 0, "synced_through": "2026-01-15"}
+    again = resume(position.as_dict(), config, date(2026, 1, 17))
+    assert (again.start, again.end) == ("2026-01-12", "2026-01-17")
+
+
+def test_a_first_sync_without_start_date_reads_two_years():
+    position = resume(None, GA4Config(property_id="1"), date(2026, 11, 22))
+    assert position.start == "2024-11-22"
+    assert Position(**position.as_dict()) == position
