@@ -22,7 +22,7 @@ from cxsuite.connectors.records import WebMetric
 
 DATE, CHANNEL, DEVICE, LANDING_PAGE = "date", "sessionDefaultChannelGroup", "deviceCategory", "landingPage"
 DIMENSIONS = (DATE, CHANNEL, DEVICE, LANDING_PAGE)
-# GA4 metric → WebMetric field. ``keyEvents`` replaced ``conversions`` in March 2024.
+# GA4 metric → WebMetric field. ``keyEvents`` replaced the deprecated ``conversions`` in 2024.
 METRICS = {"sessions": "sessions", "engagedSessions": "engaged_sessions", "keyEvents": "conversions",
            "totalRevenue": "revenue"}
 # Every MetricType but TYPE_INTEGER is "a special floating point type" (v1beta MetricType).
