@@ -50,7 +50,10 @@ class Environment:
         return {self.harness.connector.key: self.harness.connector}
 
     async def sync(self, cancel_after_batches: int | None = None) -> SyncResult:
-        """One sync through the real runtime and engine."""
+        """One sync through the real runtime and engine. A file-upload harness's file is stored
+        again first: the file is the vendor's data, so a fault injected after setup reaches it."""
+        if self.harness.connector.auth_kind == "file_upload":
+            await _authorise(self)
         batches = 0
 
         async def cancelled() -> bool:
