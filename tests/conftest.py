@@ -47,8 +47,12 @@ def settings(backend: str, tmp_path_factory: pytest.TempPathFactory, cxsuite_san
 
 @pytest.fixture(scope="session")
 def cxsuite_kit_database(settings: Settings) -> tuple[str, str] | None:
-    """The connector test kit runs on this run's database too (PostgreSQL with RLS when chosen)."""
-    return (settings.database_url, settings.owner_url) if settings.is_postgres else None
+    """The connector test kit runs on this run's database too (PostgreSQL with RLS when chosen).
+
+    Piccolo binds its tables to one engine per process, so a second database in the same
+    process (the kit's default temporary SQLite file) would pull the served app's tables away
+    from the app's database."""
+    return settings.database_url, settings.owner_url
 
 
 @pytest.fixture(scope="session")
