@@ -158,7 +158,7 @@ class VendorClient:
             log.warning("%s %s failed: %s", method, _where(request.url), type(exc).__name__)
             return None
         await response.aread()
-        if response.is_redirect:
+        if response.has_redirect_location:
             target = _where(httpx.URL(response.headers.get("location", "")))
             raise SsrfBlocked(f"{self.connector.display_name} answered {response.status_code} "
                               f"with a redirect to {target}; redirects are not followed")

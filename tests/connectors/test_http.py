@@ -51,7 +51,11 @@ def vendor_app(script: Script, other_port: int) -> Litestar:
     async def redirect() -> Response:
         return Response("", status_code=302, headers={"Location": f"http://127.0.0.1:{other_port}/secret"})
 
-    return Litestar([data, redirect], openapi_config=None)
+    @get("/unchanged")
+    async def unchanged() -> Response:
+        return Response(b"", status_code=304)
+
+    return Litestar([data, redirect, unchanged], openapi_config=None)
 
 
 @contextmanager
@@ -169,6 +173,13 @@ async def test_a_redirect_to_loopback_is_refused_and_nothing_reaches_it(vendor):
     with pytest.raises(SsrfBlocked, match="redirects are not followed"):
         await client_for(port).get("/redirect")
     assert bystander.hits == 0
+
+
+async def test_a_304_without_a_location_is_an_answer_not_a_redirect(vendor):
+    """Conditional reads (Zoho's If-Modified-Since) answer 304 Not Modified: the caller decides."""
+    _, port, _ = vendor
+    response = await client_for(port).get("/unchanged")
+    assert response.status_code == 304
 
 
 async def test_rate_budget_spaces_requests():
