@@ -14,6 +14,7 @@ from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.identity.controllers import IdentityController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
+from cxsuite.reports.controllers import BrandingController, ProjectReportsController, ReportController
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
     ScoreRunController,
@@ -39,4 +40,7 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     WorkspaceConnectionsController,
     ConnectionController,
     OAuthCallbackController,
+    BrandingController,
+    ProjectReportsController,
+    ReportController,
 ]

@@ -8,9 +8,11 @@ matches, and clients validate with the latter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 _TEXT = r"[^<>\x00-\x1f\x7f-\x9f]"
 _VISIBLE = r"[^<>\x00-\x20\x7f-\x9f]"
@@ -27,3 +29,10 @@ Password = Annotated[str, msgspec.Meta(
     min_length=10, max_length=200, description="10-200 characters")]
 Industry = Annotated[str, msgspec.Meta(
     max_length=100, pattern=f"^{_TEXT}*$", description="Up to 100 characters")]
+
+
+@dataclass
+class UploadForm:
+    """``multipart/form-data`` with one ``file`` part (connection files, logos)."""
+
+    file: UploadFile

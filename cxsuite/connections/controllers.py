@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.pagination import OffsetPagination
@@ -21,6 +20,7 @@ from cxsuite.api.deps import client_ip
 from cxsuite.api.guards import requires
 from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
+from cxsuite.api.types import UploadForm
 from cxsuite.audit.service import Actor
 from cxsuite.connections import oauth, service
 from cxsuite.connections.jobs import start_sync
@@ -39,13 +39,6 @@ from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.jobs.controllers import accepted
 from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
-
-
-@dataclass
-class UploadForm:
-    """``multipart/form-data`` with one ``file`` part."""
-
-    file: UploadFile
 
 
 def _connector(state: State, key: str) -> type[BaseConnector]:

@@ -16,6 +16,7 @@ from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import ApiToken, Invitation, User
 from cxsuite.jobs.tables import Job
 from cxsuite.projects.tables import Project
+from cxsuite.reports.tables import ReportFile, ReportRow, TenantBranding
 from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
 from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
@@ -23,7 +24,8 @@ from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 _TABLES: list[type[Table]] = [
     Tenant, TenantDirectory, TenantMembership, User, ApiToken, Invitation, Workspace,
     WorkspaceMembership, Project, AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
-    ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow,
+    ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow, TenantBranding, ReportRow,
+    ReportFile,
 ]
 
 

@@ -28,9 +28,16 @@ async def execute_script(engine: Engine, statements: Iterable[str]) -> None:
 
 
 def dialect_ddl(engine: Engine, statements: Sequence[str]) -> list[str]:
-    """Adapt portable DDL: ``{json}`` becomes JSONB on PostgreSQL and JSON on SQLite."""
-    json_type = "JSONB" if engine.engine_type == "postgres" else "JSON"
-    return [s.replace("{json}", json_type) for s in statements]
+    """Adapt portable DDL: ``{json}`` becomes JSONB on PostgreSQL and JSON on SQLite,
+    ``{bytes}`` BYTEA and BLOB."""
+    postgres = engine.engine_type == "postgres"
+    types = {"{json}": "JSONB" if postgres else "JSON", "{bytes}": "BYTEA" if postgres else "BLOB"}
+    adapted = []
+    for statement in statements:
+        for token, sql_type in types.items():
+            statement = statement.replace(token, sql_type)
+        adapted.append(statement)
+    return adapted
 
 
 def rls_statements(table: str, *, user_visible: bool = False, tenant_column: str = "tenant_id",

@@ -10,6 +10,7 @@ added later is covered without anyone remembering to add it here:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -132,12 +133,31 @@ async def objects_of(client, parties, owner) -> dict[str, str]:
 
 
 async def _extra_objects(client, owner, project_id: str) -> dict[str, str]:
-    """Objects of later domains (score runs), made through their own API."""
-    started = await client.post(f"/api/v1/projects/{project_id}/score-runs", headers=owner.headers, json={})
-    assert started.status_code in (200, 201, 202), started.text
-    runs = (await client.get(f"/api/v1/projects/{project_id}/score-runs", headers=owner.headers)).json()
-    run_id = runs["items"][0]["id"]
-    return {"run_id": run_id, "other_run_id": run_id}
+    """Objects of later domains (score runs, reports), made through their own API."""
+    base = f"/api/v1/projects/{project_id}"
+    items = (await client.get(f"{base}/questionnaire", headers=owner.headers)).json()["items"]
+    answers = [{"item_id": i["item_id"], "stage": s, "answer": 2} for i in items[:3] for s in i["stages"]]
+    saved = await client.put(f"{base}/questionnaire/answers", headers=owner.headers, json={"answers": answers})
+    assert saved.status_code == 200, saved.text
+    started = await client.post(f"{base}/score-runs", headers=owner.headers, json={})
+    assert started.status_code == 202, started.text
+    await finished(client, owner, started.json()["job"]["id"])
+    report = await client.post(f"{base}/reports", headers=owner.headers, json={})
+    assert report.status_code == 202, report.text
+    await finished(client, owner, report.json()["job"]["id"])
+    run_id = started.json()["run"]["id"]
+    return {"run_id": run_id, "other_run_id": run_id, "report_id": report.json()["report"]["id"]}
+
+
+async def finished(client, owner, job_id: str) -> None:
+    """Wait for a job, so no render is still writing when the test's database is cleaned."""
+    for _ in range(600):
+        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers)).json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            assert job["status"] == "succeeded", job
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish")
 
 
 async def snapshot(client, party, ids: dict[str, str]) -> list[Any]:

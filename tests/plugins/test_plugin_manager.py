@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
 from cxsuite import hookimpl, hookspecs
 from cxsuite.connectors import BaseConnector, StreamSpec
 from cxsuite.plugin_manager import build_plugins
+from cxsuite.reports.render import render_html
+from cxsuite.reports.sample import sample_document
+from cxsuite.reports.service import plugin_sections
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugin_hooks.md"
 
@@ -69,3 +73,19 @@ def test_the_documented_connector_example_registers_cleanly():
     plugins = build_plugins(load_entrypoints=False, extra=[("doc", plugin)])
     assert list(plugins.connectors()) == ["acme_crm"]
     assert plugins.problems == []
+
+
+def test_the_documented_report_section_lands_where_it_says():
+    section = DOCS.read_text().split("## register_report_sections", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```python", 2)[2].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(example, "docs/plugin_hooks.md", "exec"), namespace)  # noqa: S102 - our own docs
+    plugin = type("DocPlugin", (), {"register_report_sections": staticmethod(namespace["register_report_sections"])})
+    sections = plugin_sections(build_plugins(load_entrypoints=False, extra=[("doc", plugin)]))
+    document = sample_document("en")
+    html = render_html(document, extra_sections=sections)
+    order = [html.index(f'id="sec-{key}"') for key in ("journey_map", "nps_verbatims", "kpi_table")]
+    assert order == sorted(order)
+    assert "Customer verbatims" in html.split('id="sec-contents"', 1)[1].split("</section>", 1)[0]
+    hidden = render_html(replace(document, disabled_sections=frozenset({"nps_verbatims"})), extra_sections=sections)
+    assert 'id="sec-nps_verbatims"' not in hidden

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import warnings
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ with warnings.catch_warnings():
     # it); the fetcher tests import WeasyPrint in-process, so that notice must not fail collection.
     warnings.simplefilter("ignore", DeprecationWarning)
     import weasyprint  # noqa: F401
+
+from pypdf import PdfReader
 
 from cxsuite.reports.document import SUPPORTED_LANGUAGES, ReportDocument
 from cxsuite.reports.render import html_to_pdf, render_html
@@ -46,6 +50,22 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     if tool := shutil.which("pdftotext"):
         run = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603
         return run.stdout.decode()
-    from pypdf import PdfReader
-
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def squash(text: str) -> str:
+    """Whitespace and zero-width joiners removed: PDF extraction re-wraps lines and drops ZWNJ."""
+    return re.sub(r"[\s\u200c\u200f\u200e]+", "", text)
+
+
+def missing_phrases(pdf: bytes, phrases: list[str], rtl: bool, tmp_path: Path) -> list[str]:
+    """The phrases the PDF's text does not contain (both extractors are consulted).
+
+    Extraction reorders mixed-direction runs (Persian next to "KPI" or digits), so an RTL
+    phrase is checked word by word.
+    """
+    pypdf_text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
+    found = squash(pdf_text(pdf, tmp_path)) + "\n" + squash(pypdf_text)
+    if rtl:
+        return [word for phrase in phrases for word in phrase.split() if squash(word) not in found]
+    return [phrase for phrase in phrases if squash(phrase) not in found]

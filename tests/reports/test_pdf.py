@@ -15,12 +15,7 @@ from pypdf import PdfReader
 
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR, html_to_pdf
-from tests.reports.conftest import ARTIFACTS, Rendered, pdf_text
-
-
-def _squash(text: str) -> str:
-    """Whitespace and zero-width joiners removed: PDF extraction re-wraps lines and drops ZWNJ."""
-    return re.sub(r"[\s\u200c\u200f\u200e]+", "", text)
+from tests.reports.conftest import ARTIFACTS, Rendered, missing_phrases
 
 
 def _expected(rendered: Rendered) -> list[str]:
@@ -32,16 +27,8 @@ def _expected(rendered: Rendered) -> list[str]:
 
 
 def test_pdf_shows_client_level_stages_and_top_recommendations(rendered: Rendered, tmp_path: Path):
-    pypdf_text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(rendered.pdf)).pages)
-    found = _squash(pdf_text(rendered.pdf, tmp_path)) + "\n" + _squash(pypdf_text)
-    for phrase in _expected(rendered):
-        if rendered.document.rtl:
-            # Extraction reorders mixed-direction runs (Persian next to "KPI" or digits), so an RTL
-            # phrase is checked word by word.
-            missing = [word for word in phrase.split() if _squash(word) not in found]
-            assert not missing, f"{phrase!r}: {missing} not in the PDF"
-        else:
-            assert _squash(phrase) in found, f"{phrase!r} not in the PDF"
+    missing = missing_phrases(rendered.pdf, _expected(rendered), rendered.document.rtl, tmp_path)
+    assert not missing, f"not in the PDF: {missing}"
 
 
 def test_page_images_are_written_for_review(rendered: Rendered, tmp_path: Path):

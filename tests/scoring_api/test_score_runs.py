@@ -3,54 +3,19 @@ determinism of stored results."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
 import pytest
 
 from cxsuite.access.principal import Principal, Role
-from cxsuite.connectors.records import Feedback, Ticket
 from cxsuite.scoring import shipped_model
 from cxsuite.scoring.service import RunInputs, rescore, run_score, start_run
 from cxsuite.scoring.tables import ScoreRunRow
+from tests.support.engagement import answer_all, seed, start
 
 pytestmark = pytest.mark.anyio
-T0 = datetime(2025, 2, 1, tzinfo=UTC)
-
-
-async def seed(eng, reply_hours: float) -> None:
-    await eng.write("ticket", [Ticket(external_id=f"t{i}", channel="email", created_at=T0 + timedelta(days=i),
-                                      first_response_at=T0 + timedelta(days=i, hours=reply_hours),
-                                      resolved_at=T0 + timedelta(days=i, hours=20)) for i in range(200)])
-    await eng.write("feedback", [Feedback(external_id=f"f{i}", metric="csat", score=5 if i % 5 else 2,
-                                          scale_min=1, scale_max=5, journey_stage="usage_service",
-                                          submitted_at=T0 + timedelta(days=i)) for i in range(60)])
-
-
-async def answer_all(eng, client, level: int) -> None:
-    items = (await client.get(f"{eng.base}/questionnaire", headers=eng.owner.headers)).json()["items"]
-    batch = [{"item_id": i["item_id"], "stage": s, "answer": level} for i in items for s in i["stages"]]
-    for start in range(0, len(batch), 500):
-        response = await client.put(f"{eng.base}/questionnaire/answers", headers=eng.owner.headers,
-                                    json={"answers": batch[start:start + 500]})
-        assert response.status_code == 200, response.text
-
-
-async def start(eng, client) -> dict:
-    """Start a run, follow its job to the end, and return the job and the run as they ended."""
-    response = await client.post(f"{eng.base}/score-runs", headers=eng.owner.headers)
-    assert response.status_code == 202, response.text
-    accepted = response.json()
-    assert accepted["job"]["status"] == "queued"
-    for _ in range(300):
-        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            break
-        await asyncio.sleep(0.05)
-    run = (await client.get(f"/api/v1/score-runs/{accepted['run']['id']}", headers=eng.owner.headers)).json()
-    return {"job": job, "run": run["run"]}
 
 
 async def test_run_read_list_compare(eng, client):

@@ -1,0 +1,300 @@
+"""Score run → :class:`ReportDocument`: the only place that knows both storage and the report.
+
+:func:`load_inputs` reads everything a report shows in one tenant transaction (the run, its
+journey and model, the project and client, the previous run for the trend, the connections
+the data came from, the tenant's branding); :func:`build_document` turns that into the frozen
+document without touching the database. Every date in the document comes from the run, never
+from the clock, so rendering the same run again gives the same report.
+
+Model text (level, dimension and stage names, recommendations) becomes :class:`Term` so the
+catalogue translates it; what the consultant or client wrote (a renamed stage, touchpoints, the
+client's name, the project description) stays plain text and is printed as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from cxsuite.connections.tables import Connection
+from cxsuite.connectors.records import RECORD_TYPES, table_for
+from cxsuite.db.sql import execute
+from cxsuite.errors import NotFound
+from cxsuite.projects.tables import Project
+from cxsuite.reports import document as doc
+from cxsuite.reports.branding import TenantLook, tenant_look
+from cxsuite.reports.i18n import Localiser
+from cxsuite.reports.labels import METRIC_LABELS, QUESTIONNAIRE_EVIDENCE, RECORD_KIND_LABELS, UNIT_LABELS
+from cxsuite.reports.sections import Section
+from cxsuite.scoring import results
+from cxsuite.scoring.journey import StoredJourney, by_id
+from cxsuite.scoring.opportunities import Opportunity
+from cxsuite.scoring.schema import Benchmark, ScoringModel
+from cxsuite.scoring.tables import ScoreRunRow
+from cxsuite.workspaces.tables import Workspace
+
+TEMPLATE_VERSION = "strategy-report 1.0"
+ROADMAP_LENGTH = 15
+T = doc.Term
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """A connection the run's figures came from, with its live record counts per kind."""
+
+    connector: str
+    account: str
+    counts: tuple[tuple[str, int], ...]
+    last_sync: datetime | None
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything :func:`build_document` needs, read from storage in one go."""
+
+    run: Mapping[str, Any]
+    result: results.ScoreResult
+    opportunities: tuple[Opportunity, ...]
+    journey: StoredJourney
+    project: Mapping[str, Any]
+    client_name: str
+    previous: Mapping[str, Any] | None
+    sources: tuple[SourceData, ...]
+    look: TenantLook
+
+    @property
+    def model(self) -> ScoringModel:
+        """The model the run used (the journey version names it)."""
+        return self.journey.model
+
+
+async def load_inputs(tenant_id: UUID, run_id: UUID, connectors: Mapping[str, Any],
+                      sections: Sequence[Section] = ()) -> ReportInputs:
+    """Read a succeeded run and its surroundings (inside the caller's tenant transaction)."""
+    run = await ScoreRunRow.select().where(
+        (ScoreRunRow.tenant_id == tenant_id) & (ScoreRunRow.id == run_id)).first().run()
+    if run is None or run["status"] != "succeeded":
+        raise NotFound("succeeded score run not found")
+    project = await Project.select().where(
+        (Project.tenant_id == tenant_id) & (Project.id == run["project_id"])).first().run()
+    workspace = await Workspace.select(Workspace.name).where(
+        (Workspace.tenant_id == tenant_id) & (Workspace.id == run["workspace_id"])).first().run()
+    if project is None or workspace is None:
+        raise NotFound("project not found")
+    previous = await ScoreRunRow.select(ScoreRunRow.result, ScoreRunRow.finished_at).where(
+        (ScoreRunRow.tenant_id == tenant_id) & (ScoreRunRow.project_id == run["project_id"])
+        & (ScoreRunRow.status == "succeeded") & (ScoreRunRow.created_at < run["created_at"])
+    ).order_by(ScoreRunRow.created_at, ascending=False).first().run()
+    return ReportInputs(
+        run=run, result=msgspec.json.decode(run["result"], type=results.ScoreResult),
+        opportunities=msgspec.json.decode(run["opportunities"] or "[]", type=tuple[Opportunity, ...]),
+        journey=await by_id(tenant_id, run["journey_version_id"]), project=project,
+        client_name=workspace["name"], previous=previous,
+        sources=await _sources(tenant_id, run["workspace_id"], connectors),
+        look=await tenant_look(tenant_id, sections))
+
+
+async def _sources(tenant_id: UUID, workspace_id: UUID, connectors: Mapping[str, Any],
+                   ) -> tuple[SourceData, ...]:
+    """The workspace's synced connections with their current (not archived) record counts."""
+    connections = await Connection.select(Connection.id, Connection.connector, Connection.name,
+                                          Connection.last_sync_at).where(
+        (Connection.tenant_id == tenant_id) & (Connection.workspace_id == workspace_id)
+        & Connection.last_sync_at.is_not_null()).order_by(Connection.created_at).run()
+    found = []
+    engine = Connection._meta.db
+    for connection in connections:
+        counts = []
+        for kind in RECORD_TYPES:
+            rows = await execute(engine, f"SELECT count(*) AS n FROM {table_for(kind)} "  # fixed table names
+                                 "WHERE tenant_id = {} AND connection_id = {} AND NOT archived",
+                                 tenant_id, connection["id"])
+            if rows[0]["n"]:
+                counts.append((kind, int(rows[0]["n"])))
+        plugin = connectors.get(connection["connector"])
+        found.append(SourceData(plugin.display_name if plugin else connection["connector"],
+                                connection["name"], tuple(counts), connection["last_sync_at"]))
+    return tuple(found)
+
+
+def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.ReportDocument:
+    """The report of ``inputs`` in ``language``; pure, so the same inputs give the same document."""
+    model, result, run = inputs.model, inputs.result, inputs.run
+    period = doc.Period(run["period_start"], run["period_end"])
+    stage_names = {s.key: s.name for s in model.stages}
+    overall = result.overall
+    if overall.score is None or overall.level is None or overall.weakest_dimension is None:
+        raise NotFound("the score run has no scored dimension to report on")
+    dimension_names = {d.key: T(d.name) for d in model.dimensions}
+    return doc.ReportDocument(
+        branding=inputs.look.branding,
+        language=language,
+        client_name=inputs.client_name,
+        project_name=inputs.project["name"],
+        context=inputs.project["description"],
+        period=period,
+        generated_at=run["finished_at"],
+        overall=doc.Overall(overall.score, overall.level, T(_level(model, overall.level).name),
+                            overall.weakest_dimension),
+        levels=tuple(doc.Level(lv.level, T(lv.name), T(lv.anchor)) for lv in model.levels),
+        dimensions=tuple(doc.Dimension(d.key, dimension_names[d.key], d.score, d.level,
+                                       _target(result, d.key, model.default_target_level))
+                         for d in result.dimensions),
+        stages=tuple(doc.Stage(s.key, T(s.name) if stage_names.get(s.key) == s.name else s.name)
+                     for s in inputs.journey.stages),
+        cells=tuple(_cell(c, l10n) for c in result.cells),
+        journey=_journey(inputs, dimension_names, l10n),
+        kpis=_kpis(result, inputs.previous, l10n),
+        opportunities=_opportunities(model, inputs.opportunities),
+        data_sources=tuple(doc.DataSource(
+            s.connector, s.account, period, tuple((T(RECORD_KIND_LABELS[k]), n) for k, n in s.counts),
+            s.last_sync or run["finished_at"]) for s in inputs.sources),
+        model_version=f"{model.name} {model.version}",
+        template_version=TEMPLATE_VERSION,
+        trend=_trend(inputs.previous),
+        section_order=inputs.look.section_order,
+        disabled_sections=inputs.look.disabled_sections,
+    )
+
+
+def _level(model: ScoringModel, number: int) -> Any:
+    return next(lv for lv in model.levels if lv.level == number)
+
+
+def _target(result: results.ScoreResult, dimension: str, default: int) -> float:
+    """A dimension's target: the mean target of its cells that are scored at all."""
+    targets = [c.target for c in result.cells if c.dimension == dimension and c.applicability > 0]
+    return sum(targets) / len(targets) if targets else float(default)
+
+
+def metric_name(key: str) -> doc.Name:
+    """A metric's catalogue label, or its key when no label exists (a plugin's own metric)."""
+    return T(METRIC_LABELS[key]) if key in METRIC_LABELS else key
+
+
+def unit_text(unit: str | None, l10n: Localiser) -> str:
+    """The unit as the report's language writes it."""
+    label = UNIT_LABELS.get(unit or "", unit or "")
+    return l10n.gettext(label) if label else ""
+
+
+def _cell(cell: results.Cell, l10n: Localiser) -> doc.Cell:
+    """A cell with its data evidence, and the questionnaire answers folded into one line (their
+    mean and count at the questionnaire's level): the client needs the consultant's verdict,
+    not every item."""
+    data = [e for e in cell.evidence if e.kind != "questionnaire" and e.level is not None]
+    answers = [e.value for e in cell.evidence if e.kind == "questionnaire" and e.value is not None]
+    evidence = [_evidence(e, l10n) for e in data]
+    if answers and cell.questionnaire_level is not None:
+        evidence.append(doc.Evidence(
+            metric=T(QUESTIONNAIRE_EVIDENCE), value=round(sum(answers) / len(answers), 1), unit="/ 5",
+            threshold=f"n = {l10n.number(len(answers))}", level=cell.questionnaire_level,
+            kind="questionnaire"))
+    return doc.Cell(cell.stage, cell.dimension, cell.status, cell.level, cell.score, cell.confidence,
+                    cell.contested, tuple(evidence))
+
+
+def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
+    bench = item.benchmark
+    return doc.Evidence(
+        metric=metric_name(item.ref),
+        value="–" if item.value is None else item.value,
+        unit=unit_text(item.unit, l10n),
+        threshold=item.threshold or "",
+        level=item.level or 0,
+        kind=item.kind,
+        benchmark=_benchmark(bench, l10n) if bench else None,
+        source=None if item.default else item.source,
+    )
+
+
+def _benchmark(bench: Benchmark, l10n: Localiser) -> str:
+    return f"{l10n.number(bench.value, 1)} {unit_text(bench.unit, l10n)} ({bench.source}, {bench.year})"
+
+
+def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n: Localiser,
+          ) -> tuple[doc.KpiRow, ...]:
+    before = {}
+    if previous is not None:
+        old = msgspec.json.decode(previous["result"], type=results.ScoreResult)
+        before = {(o.metric, o.stage, o.channel): o.value for o in old.outcomes}
+    return tuple(doc.KpiRow(
+        metric=metric_name(o.metric), value=o.value, unit=unit_text(o.unit, l10n), stage=o.stage,
+        definition=o.channel or "",
+        benchmark=doc.Benchmark(o.benchmark.value, o.benchmark.source, _year(o.benchmark.year),
+                                o.benchmark.population) if o.benchmark else None,
+        records=o.n or len(o.records), previous=before.get((o.metric, o.stage, o.channel)),
+    ) for o in result.outcomes)
+
+
+def _year(text: str) -> int | None:
+    digits = text.strip()[:4]
+    return int(digits) if digits.isdigit() else None
+
+
+def _journey(inputs: ReportInputs, dimension_names: Mapping[str, doc.Name], l10n: Localiser) -> doc.Journey:
+    """Touchpoints as the consultant mapped them, outcomes per stage, CSAT as the curve, and
+    each stage's widest gap below target as its pain point."""
+    result = inputs.result
+    staged = [o for o in result.outcomes if o.stage and o.channel is None]
+    return doc.Journey(
+        touchpoints=tuple(doc.Touchpoint(stage.key, tp.channel, tp.name)
+                          for stage in inputs.journey.stages for tp in stage.touchpoints),
+        kpis=tuple(doc.StageKpi(o.stage, metric_name(o.metric), o.value, unit_text(o.unit, l10n))
+                   for o in staged if o.stage),
+        # CSAT (% satisfied) on the curve's −2…+2 scale: 50 % is neutral, 100 % is +2.
+        satisfaction=tuple(doc.Satisfaction(o.stage, max(-2.0, min(2.0, (o.value - 50) / 25)), o.n or 0)
+                           for o in staged if o.metric == "csat" and o.stage),
+        pain_points=tuple(_pain_points(result, dimension_names)),
+    )
+
+
+def _pain_points(result: results.ScoreResult, names: Mapping[str, doc.Name]) -> list[doc.PainPoint]:
+    worst: dict[str, results.Cell] = {}
+    for cell in result.cells:
+        if cell.level is None or cell.level >= cell.target:
+            continue
+        current = worst.get(cell.stage)
+        if current is None or cell.target - cell.level > current.target - (current.level or 0):
+            worst[cell.stage] = cell
+    points = []
+    for stage, cell in worst.items():
+        weakest = min((e for e in cell.evidence if e.level is not None and e.kind != "questionnaire"),
+                      key=lambda e: e.level or 0, default=None)
+        points.append(doc.PainPoint(stage, names[cell.dimension],
+                                    metric_name(weakest.ref) if weakest else "",
+                                    min(3, cell.target - (cell.level or 0))))
+    return points
+
+
+def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[doc.Opportunity, ...]:
+    """The roadmap: each library action once, at its highest-priority gap, best first.
+
+    The scorer pairs every gap cell with every fitting action, which repeats one action for
+    several stages; a report lists the action once and stops at :data:`ROADMAP_LENGTH`.
+    """
+    library = {r.id: r for r in model.recommendations}
+    best: dict[str, Opportunity] = {}
+    for o in sorted(found, key=lambda o: -o.priority):
+        best.setdefault(o.recommendation_id, o)
+    return tuple(doc.Opportunity(
+        title=T(o.title), description=T(library[o.recommendation_id].description)
+        if o.recommendation_id in library else "",
+        dimension=o.dimension, stage=o.stage, value=o.value, effort=o.effort, priority=o.priority,
+        quadrant=o.quadrant, horizon=o.horizon, owner_role=T(o.owner_role),
+        expected_kpi=T(o.expected_kpi.movement), kpi_source=o.expected_kpi.source,
+    ) for o in list(best.values())[:ROADMAP_LENGTH])
+
+
+def _trend(previous: Mapping[str, Any] | None) -> doc.Trend | None:
+    if previous is None:
+        return None
+    old = msgspec.json.decode(previous["result"], type=results.ScoreResult)
+    scores = tuple((d.key, d.score) for d in old.dimensions if d.score is not None)
+    finished = previous["finished_at"]
+    return doc.Trend(finished.date().isoformat(), finished.date(), scores) if scores else None

@@ -1,0 +1,165 @@
+"""Branding and report endpoints.
+
+Branding is tenant-wide: owners change it, owners and consultants read and preview it. Reports
+hang off a project (render, list) and are then addressed by id (read, publish, download).
+Client admins and viewers see published reports of their own workspace only; everything else
+answers 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from cxsuite.access.permissions import Action, require_tenant_wide
+from cxsuite.access.principal import Principal
+from cxsuite.api.guards import requires
+from cxsuite.api.pagination import PageParams
+from cxsuite.api.problems import errors
+from cxsuite.api.types import UploadForm
+from cxsuite.audit.service import Actor
+from cxsuite.db.session import Database
+from cxsuite.reports import branding, service
+from cxsuite.reports.document import MAX_LOGO_BYTES
+from cxsuite.reports.jobs import start_report_job
+from cxsuite.reports.render import render_html
+from cxsuite.reports.sample import sample_document
+from cxsuite.reports.schemas import BrandingIn, BrandingOut, Language, ReportAccepted, ReportIn, ReportOut
+from cxsuite.reports.sections import Section, registry
+
+# The preview is our own HTML around tenant text: no script may run, nothing may load except
+# inline styles and data: images, and it cannot be framed by another site.
+PREVIEW_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                               "font-src data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+def _sections(state: State) -> list[Section]:
+    """Every section a tenant can order or switch off: built-in ones and plugins'."""
+    return registry(service.plugin_sections(state.plugins))
+
+
+class BrandingController(Controller):
+    """The consultancy's report look."""
+
+    path = "/branding"
+    tags = ["reports"]
+
+    @get("/", guards=[requires(Action.REPORT_RENDER)], responses=errors(401, 403))
+    async def get_branding(self, state: State, db: NamedDependency[Database],
+                           principal: NamedDependency[Principal]) -> BrandingOut:
+        """The branding reports are rendered with, and the sections and fonts to choose from."""
+        return await branding.get_branding(db, principal, _sections(state))
+
+    @put("/", guards=[requires(Action.BRANDING_MANAGE)], responses=errors(400, 401, 403, 422))
+    async def put_branding(self, data: JSONBody[BrandingIn], state: State, db: NamedDependency[Database],
+                           principal: NamedDependency[Principal],
+                           actor: NamedDependency[Actor]) -> BrandingOut:
+        """Change colours, fonts, footer, default language or sections (owners)."""
+        return await branding.update_branding(db, principal, actor, data, _sections(state))
+
+    @put("/logo", guards=[requires(Action.BRANDING_MANAGE)], request_max_body_size=MAX_LOGO_BYTES + 10_000,
+         responses=errors(400, 401, 403, 413, 422))
+    async def put_logo(self, data: MultipartBody[UploadForm], state: State, db: NamedDependency[Database],
+                       principal: NamedDependency[Principal],
+                           actor: NamedDependency[Actor]) -> BrandingOut:
+        """Upload the logo: PNG or JPEG, up to 512 KiB and 4000 px a side, checked by its bytes."""
+        content = await data.file.read()
+        return await branding.set_logo(db, principal, actor, content, data.file.content_type,
+                                       _sections(state))
+
+    @delete("/logo", status_code=200, guards=[requires(Action.BRANDING_MANAGE)], responses=errors(401, 403))
+    async def delete_logo(self, state: State, db: NamedDependency[Database],
+                          principal: NamedDependency[Principal],
+                           actor: NamedDependency[Actor]) -> BrandingOut:
+        """Remove the logo; reports show the consultancy's name instead."""
+        return await branding.delete_logo(db, principal, actor, _sections(state))
+
+    @get("/preview", guards=[requires(Action.REPORT_RENDER)], media_type="text/html",
+         responses={**errors(400, 401, 403),
+                    200: ResponseSpec(str, media_type="text/html", description="The sample report")})
+    async def preview(self, state: State, db: NamedDependency[Database],
+                      principal: NamedDependency[Principal],
+                      language: Annotated[Language | None, QueryParameter(
+                          description="Report language (default: the tenant's)")] = None,
+                      ) -> Response[str]:
+        """The sample report in the tenant's branding, as HTML: check a brand before rendering."""
+        require_tenant_wide(principal, Action.REPORT_RENDER)
+        sections = service.plugin_sections(state.plugins)
+        async with db.transaction(principal.tenant_id, write=False):
+            look = await branding.tenant_look(principal.tenant_id, sections)
+        document = dataclasses.replace(
+            sample_document(language or look.default_language), branding=look.branding,
+            section_order=look.section_order, disabled_sections=look.disabled_sections)
+        return Response(render_html(document, extra_sections=sections), media_type="text/html",
+                        headers=PREVIEW_HEADERS)
+
+
+class ProjectReportsController(Controller):
+    """A project's reports."""
+
+    path = "/projects/{project_id:uuid}/reports"
+    tags = ["reports"]
+
+    @post("/", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.REPORT_RENDER)],
+          responses=errors(400, 401, 403, 404, 422))
+    async def render(self, project_id: FromPath[UUID], request: Request, db: NamedDependency[Database],
+                     principal: NamedDependency[Principal],
+                     data: JSONBody[ReportIn]) -> Response[ReportAccepted]:
+        """Render a score run (default: the newest) as a PDF; follow the job, then download."""
+        accepted = await start_report_job(db, request.app.state.queue, principal, project_id, data)
+        return Response(accepted, status_code=HTTP_202_ACCEPTED,
+                        headers={"Location": f"/api/v1/jobs/{accepted.job.id}"})
+
+    @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(400, 401, 403, 404))
+    async def list_reports(self, project_id: FromPath[UUID], db: NamedDependency[Database],
+                           principal: NamedDependency[Principal],
+                           page: NamedDependency[PageParams]) -> OffsetPagination[ReportOut]:
+        """Newest first; client admins and viewers see published reports only."""
+        reports, total = await service.list_reports(db, principal, project_id, page.limit, page.offset)
+        return OffsetPagination(reports, page.limit, page.offset, total)
+
+
+class ReportController(Controller):
+    """One report."""
+
+    path = "/reports/{report_id:uuid}"
+    tags = ["reports"]
+
+    @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(401, 403, 404))
+    async def get_report(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                         principal: NamedDependency[Principal]) -> ReportOut:
+        """How the report was made: run, language, template and model versions, PDF hash."""
+        return await service.get_report(db, principal, report_id)
+
+    @post("/publish", status_code=200, guards=[requires(Action.REPORT_PUBLISH)],
+          responses=errors(401, 403, 404, 409))
+    async def publish(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                      principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> ReportOut:
+        """Show a rendered report to the client's admins and viewers."""
+        return await service.publish(db, principal, actor, report_id)
+
+    @get("/download", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type="application/pdf",
+         responses={**errors(401, 403, 404, 409),
+                    200: ResponseSpec(bytes, media_type="application/pdf", description="The PDF")})
+    async def download(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                       principal: NamedDependency[Principal],
+                       actor: NamedDependency[Actor]) -> Response[bytes]:
+        """The PDF (audited); its ETag is the SHA-256 the report lists."""
+        row, pdf = await service.download(db, principal, actor, report_id)
+        name = f"cx-strategy-report-{row['language']}-{str(report_id)[:8]}.pdf"
+        return Response(pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "ETag": f'"{row["sha256"]}"',
+            "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,122 @@
+"""Reports over HTTP: render a real score run (202 + job), read how it was made, publish it to
+the client, download it — and who may not see it. The PDFs are real and their text is read."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from cxsuite.reports.i18n import localiser
+from cxsuite.reports.render import TEMPLATES_DIR
+from cxsuite.scoring import shipped_model
+from tests.reports.conftest import ARTIFACTS, missing_phrases
+from tests.support.engagement import Engagement, answer_all, seed, start
+
+pytestmark = pytest.mark.anyio
+
+
+async def scored(eng: Engagement, client) -> dict:
+    """The engagement with records, answers and one succeeded score run."""
+    await seed(eng, reply_hours=30)
+    await answer_all(eng, client, 2)
+    run = await start(eng, client)
+    assert run["run"]["status"] == "succeeded"
+    return run["run"]
+
+
+async def render(eng: Engagement, client, **body) -> dict:
+    """Ask for a report, follow its job to the end and return the report as it ended."""
+    response = await client.post(f"{eng.base}/reports", headers=eng.owner.headers, json=body)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["report"]["status"] == "queued" and accepted["job"]["kind"] == "report"
+    for _ in range(600):
+        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
+        if job["status"] in ("succeeded", "failed", "cancelled"):
+            break
+        await asyncio.sleep(0.1)
+    assert job["status"] == "succeeded", job
+    report = await client.get(f"/api/v1/reports/{accepted['report']['id']}", headers=eng.owner.headers)
+    return report.json()
+
+
+def expected_phrases(run: dict, language: str) -> list[str]:
+    """Client name, overall level name, every stage and the top recommendations, translated."""
+    model = shipped_model()
+    l10n = localiser(TEMPLATES_DIR, language)
+    level = next(lv.name for lv in model.levels if lv.level == run["overall_level"])
+    return ["Client", l10n.gettext(level), *(l10n.gettext(s.name) for s in model.stages)]
+
+
+async def test_render_publish_download(eng, other, client, parties, tmp_path: Path):
+    run = await scored(eng, client)
+    hostile = "<img src='http://127.0.0.1/x'> {{ 7*7 }} url(file:///etc/passwd)"
+    branded = await client.put("/api/v1/branding", headers=eng.owner.headers,
+                               json={"footer_text": hostile, "confidentiality": "Strictly confidential"})
+    assert branded.status_code == 200
+    report = await render(eng, client)
+    assert report["status"] == "rendered" and report["language"] == "en"
+    assert report["score_run_id"] == run["id"] and report["model_hash"] == run["model_hash"]
+    assert report["template_version"] and not report["published"]
+
+    url = f"/api/v1/reports/{report['id']}"
+    download = await client.get(f"{url}/download", headers=eng.owner.headers)
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert hashlib.sha256(download.content).hexdigest() == report["sha256"] == download.headers["etag"].strip('"')
+    details = (await client.get(f"/api/v1/score-runs/{run['id']}", headers=eng.owner.headers)).json()
+    titles = [o["title"] for o in details["opportunities"][:3]]
+    phrases = [*expected_phrases(run, "en"), *titles, hostile, "Strictly confidential"]
+    missing = missing_phrases(download.content, phrases, False, tmp_path)
+    assert not missing, f"not in the PDF: {missing}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "api-report-en.pdf").write_bytes(download.content)
+
+    viewer = await eng.client_viewer()
+    assert (await client.get(url, headers=viewer)).status_code == 404  # a draft is not the client's
+    assert (await client.get(f"{url}/download", headers=viewer)).status_code == 404
+    assert (await client.get(f"{eng.base}/reports", headers=viewer)).json()["total"] == 0
+    assert (await client.post(f"{url}/publish", headers=viewer)).status_code == 403
+
+    published = await client.post(f"{url}/publish", headers=eng.owner.headers)
+    assert published.status_code == 200 and published.json()["published"]
+    assert (await client.get(f"{url}/download", headers=viewer)).content == download.content
+    assert (await client.get(f"{eng.base}/reports", headers=viewer)).json()["total"] == 1
+
+    # A viewer of another workspace of the same consultancy, another tenant's owner and viewer:
+    # 404, published or not.
+    elsewhere = await parties.client_user(eng.owner, await parties.workspace(eng.owner), "client_viewer")
+    for headers in (elsewhere.headers, other.owner.headers, await other.client_viewer()):
+        assert (await client.get(url, headers=headers)).status_code == 404
+        assert (await client.get(f"{url}/download", headers=headers)).status_code == 404
+        assert (await client.post(f"{url}/publish", headers=headers)).status_code in (403, 404)
+
+    audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
+    actions = [e["action"] for e in audit if e["object_id"] == report["id"]]
+    assert {"report.rendered", "report.published", "report.downloaded"} <= set(actions)
+    assert actions.count("report.downloaded") == 2
+
+
+async def test_persian_report_of_the_same_run(eng, client, tmp_path: Path):
+    run = await scored(eng, client)
+    report = await render(eng, client, language="fa", score_run_id=run["id"])
+    pdf = (await client.get(f"/api/v1/reports/{report['id']}/download", headers=eng.owner.headers)).content
+    missing = missing_phrases(pdf, expected_phrases(run, "fa"), True, tmp_path)
+    assert not missing, f"not in the PDF: {missing}"
+
+
+async def test_rendering_needs_a_succeeded_run(eng, client):
+    response = await client.post(f"{eng.base}/reports", headers=eng.owner.headers, json={})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.score_run_id"
+    assert "run scoring first" in response.json()["errors"][0]["reason"]
+    bad = await client.post(f"{eng.base}/reports", headers=eng.owner.headers, json={"language": "xx"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "body.language"
+
+
+async def test_same_run_renders_the_same_content(eng, client):
+    await scored(eng, client)
+    first, second = await render(eng, client), await render(eng, client)
+    assert first["id"] != second["id"] and first["sha256"] == second["sha256"]
