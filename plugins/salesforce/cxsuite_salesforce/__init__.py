@@ -1,0 +1,1 @@
+"""Salesforce connector for cxsuite, loaded through the ``cxsuite`` entry-point group."""

@@ -1,0 +1,299 @@
+"""Salesforce REST API: what to read, how to page, how to resume.
+
+Each stream is one SOQL query on ``queryAll`` (live rows and deleted ones, ``IsDeleted``),
+ordered by ``(SystemModstamp, Id)`` and continued strictly after the cursor (see
+:mod:`cxsuite_salesforce.cursor`). Batches come back 2,000 rows at a time (1,000 for Task and
+Event) and are followed through ``nextRecordsUrl`` until a response says ``done: true`` — never
+ended by a short or empty page. Every page is one :class:`Batch` whose checkpoint is the cursor
+of its last row, so a sync stopped anywhere resumes with the next row; a query locator that
+expired (``INVALID_QUERY_LOCATOR``) is replaced by the same query from the cursor.
+
+Opportunities carry their OpportunityHistory stage changes, read per page; survey answers
+(Feedback Management's SurveyQuestionResponse) are read for the questions that measure NPS,
+CSAT or CES, and an org without Feedback Management simply has none.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec, TokenSet
+from cxsuite.connectors.records import Record
+from cxsuite.errors import ConnectorAuthError, VendorError
+from cxsuite_salesforce import mapping
+from cxsuite_salesforce.config import LOGIN_URL, SALESFORCE_DOMAINS, SalesforceConfig, salesforce_origin
+from cxsuite_salesforce.cursor import Cursor, in_list, incremental_query
+
+log = logging.getLogger("cxsuite.connectors.salesforce")
+
+SYSTEM_FIELDS = ("Id", "IsDeleted", "SystemModstamp", "CreatedDate")
+HISTORY_CHUNK = 200  # ids per OpportunityHistory query, keeping the GET URL short
+EXCERPT = 300
+LOCATOR_RESTARTS = 3
+DAILY_LIMIT_WAIT = 3600.0  # the daily allowance is a rolling 24 h: come back much later
+_NEXT = re.compile(r"^/services/data/v\d+\.\d+/(?:query|queryAll)/[A-Za-z0-9-]+$")
+_LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+
+
+@dataclass(frozen=True)
+class Stream:
+    """How one sObject is read and mapped."""
+
+    sobject: str
+    kind: str
+    to_record: mapping.Mapper
+    fields: tuple[str, ...]
+
+
+STREAMS: dict[str, Stream] = {
+    "contacts": Stream("Contact", "customer", mapping.contact,
+                       ("Name", "Email", "Phone", "AccountId")),
+    "accounts": Stream("Account", "company", mapping.account, ("Name", "Website", "Industry")),
+    "opportunities": Stream("Opportunity", "deal", mapping.opportunity,
+                            ("Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon",
+                             "AccountId", "ContactId")),
+    "cases": Stream("Case", "ticket", mapping.case,
+                    ("Subject", "Origin", "Status", "Priority", "IsClosed", "ClosedDate", "ContactId")),
+    "tasks": Stream("Task", "interaction", mapping.task,
+                    ("Subject", "TaskSubtype", "CallType", "ActivityDate", "CompletedDateTime", "WhoId",
+                     "WhatId")),
+    "events": Stream("Event", "interaction", mapping.event,
+                     ("Subject", "Type", "StartDateTime", "ActivityDateTime", "WhoId")),
+    "survey_responses": Stream("SurveyQuestionResponse", "feedback", mapping.survey_response,
+                               ("QuestionId", "NumberValue")),
+}
+
+
+class SalesforceConnector(BaseConnector):
+    """Salesforce CRM and Service Cloud: contacts, accounts, opportunities with stage history,
+    cases, tasks, events and survey answers."""
+
+    key: ClassVar[str] = "salesforce"
+    display_name: ClassVar[str] = "Salesforce"
+    auth_kind = "oauth2"
+    oauth = OAuth2Spec(authorize_url=f"{LOGIN_URL}/services/oauth2/authorize",
+                       token_url=f"{LOGIN_URL}/services/oauth2/token", scopes=("api", "refresh_token"))
+    streams = tuple(StreamSpec(name, s.kind, f"{s.sobject} via queryAll") for name, s in STREAMS.items())
+    config_type = SalesforceConfig
+    allowed_hosts = tuple(f"*.{domain}" for domain in SALESFORCE_DOMAINS)
+
+    @classmethod
+    def _login(cls, config: SalesforceConfig | None) -> str:
+        if config is None:
+            return LOGIN_URL
+        return config.base_url or config.login_url
+
+    @classmethod
+    def authorize_endpoint(cls, config: SalesforceConfig | None) -> str:
+        """The login host's consent page (My Domain, test.salesforce.com or the stand-in)."""
+        return f"{cls._login(config)}/services/oauth2/authorize"
+
+    @classmethod
+    def token_endpoint(cls, config: SalesforceConfig | None, callback_params: Mapping[str, str]) -> str:
+        """The configured login host; never a host from the callback."""
+        return f"{cls._login(config)}/services/oauth2/token"
+
+    @classmethod
+    def accept_token(cls, body: Mapping[str, Any], config: SalesforceConfig, now: datetime,
+                     previous: TokenSet | None = None) -> TokenSet:
+        """Tokens plus the org's ``instance_url``, refused unless it is a Salesforce origin (or
+        the configured stand-in). There is no ``expires_in``: the session is refreshed when a call
+        answers ``INVALID_SESSION_ID``, and a rotated refresh token replaces the old one."""
+        tokens = super().accept_token(body, config, now, previous)
+        instance = body.get("instance_url") or (previous.extra.get("instance_url") if previous else "")
+        if not instance:
+            raise ConnectorAuthError("Salesforce returned no instance_url; reconnect the account")
+        tokens.extra["instance_url"] = instance_origin(str(instance), config)
+        return tokens
+
+    @classmethod
+    def base_url(cls, config: SalesforceConfig, credentials_extra: Mapping[str, str]) -> str:
+        """The org's instance, checked again before every sync."""
+        instance = credentials_extra.get("instance_url")
+        if not instance:
+            raise ConnectorAuthError("Salesforce is not authorised yet; connect the account")
+        return instance_origin(instance, config)
+
+    @classmethod
+    def retry_hint(cls, response: Any) -> RetryHint | None:
+        """403 ``REQUEST_LIMIT_EXCEEDED`` is throttling (backoff; an hour once the daily
+        allowance in ``Sforce-Limit-Info`` is spent); 401 ``INVALID_SESSION_ID`` means refresh;
+        other 403s (API disabled, no access) are permanent."""
+        if response.status_code not in (401, 403):
+            return None
+        codes = {code for code, _ in vendor_errors(response)}
+        if "REQUEST_LIMIT_EXCEEDED" in codes:
+            usage = _LIMIT_INFO.search(response.headers.get("sforce-limit-info", ""))
+            spent = usage is not None and int(usage.group(1)) >= int(usage.group(2))
+            return RetryHint("retry", DAILY_LIMIT_WAIT if spent else None,
+                             "refused the request: REQUEST_LIMIT_EXCEEDED")
+        if response.status_code == 401:
+            return RetryHint("refresh")
+        return RetryHint("fail", message=f"refused access ({describe_errors(response)})")
+
+    async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
+        """Pages of ``stream`` after the checkpoint's cursor, each with the cursor of its last row."""
+        spec = STREAMS[stream]
+        cursor = Cursor.load(checkpoint)
+        context, condition = await self._prepare(spec)
+        if condition is None:
+            yield Batch([], cursor.settled(self.context.now).as_checkpoint())
+            return
+        page = await self._query("queryAll", self._soql(spec, cursor, condition))
+        while True:
+            rows = page.get("records") or []
+            if spec.sobject == "Opportunity":
+                context = mapping.Context(history=await self._history(rows))
+            records, errors = _map(spec, rows, context)
+            cursor = cursor.after(rows)
+            done = page.get("done") is True
+            position = cursor.settled(self.context.now) if done else cursor
+            yield Batch(records, position.as_checkpoint(), errors, total=page.get("totalSize"))
+            if done:
+                return
+            try:
+                page = await self._next(page)
+            except LocatorExpired:
+                log.info("query locator expired; querying %s again from the cursor", spec.sobject)
+                page = await self._query("queryAll", self._soql(spec, cursor, condition))
+
+    def _soql(self, spec: Stream, cursor: Cursor, condition: str) -> str:
+        """The stream's query after ``cursor``; the configured custom fields join Case's."""
+        custom = self.config.case_fields if spec.sobject == "Case" else ()
+        return incremental_query(spec.sobject, (*SYSTEM_FIELDS, *spec.fields, *custom), cursor, condition)
+
+    @property
+    def config(self) -> SalesforceConfig:
+        """The connection's typed settings."""
+        return self.context.config
+
+    async def _prepare(self, spec: Stream) -> tuple[mapping.Context, str | None]:
+        """The mapping context and extra condition of a stream; ``None`` condition: nothing to read."""
+        if spec.sobject == "Case":
+            config = self.config
+            return mapping.Context(case_first_response=config.case_first_response_field,
+                                   case_reopened=config.case_reopened_field,
+                                   case_csat=config.case_csat_field), ""
+        if spec.sobject != "SurveyQuestionResponse":
+            return mapping.Context(), ""
+        try:
+            rows = await self._collect("SELECT Id, DeveloperName, QuestionType, Name FROM SurveyQuestion")
+        except VendorError as exc:
+            if "INVALID_TYPE" not in str(exc):
+                raise
+            log.info("no survey objects in this org (Feedback Management is not enabled)")
+            return mapping.Context(), None
+        questions = {str(q["Id"]): (metric, q.get("Name")) for q in rows
+                     if q.get("Id") and (metric := mapping.question_metric(q))}
+        if not questions:
+            return mapping.Context(), None
+        return mapping.Context(questions=questions), f"QuestionId IN {in_list(sorted(questions))}"
+
+    async def _history(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """OpportunityHistory rows of the page's opportunities, by opportunity, oldest first."""
+        ids = [str(r["Id"]) for r in rows if r.get("Id") and not r.get("IsDeleted")]
+        history: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), HISTORY_CHUNK):
+            chunk = in_list(ids[start:start + HISTORY_CHUNK])
+            for change in await self._collect(
+                    "SELECT Id, OpportunityId, StageName, CreatedDate FROM OpportunityHistory "
+                    f"WHERE OpportunityId IN {chunk} ORDER BY OpportunityId, CreatedDate, Id"):
+                history.setdefault(str(change.get("OpportunityId")), []).append(change)
+        return history
+
+    async def _collect(self, soql: str) -> list[dict[str, Any]]:
+        """Every row of a (small) query. It has no cursor to resume from, so an expired locator
+        starts it over, a few times at most."""
+        restarts = 0
+        while True:
+            try:
+                return await self._every_page(soql)
+            except LocatorExpired:
+                restarts += 1
+                if restarts >= LOCATOR_RESTARTS:
+                    raise
+
+    async def _every_page(self, soql: str) -> list[dict[str, Any]]:
+        page = await self._query("query", soql)
+        rows = list(page.get("records") or [])
+        while page.get("done") is not True:
+            page = await self._next(page)
+            rows += page.get("records") or []
+        return rows
+
+    async def _query(self, endpoint: str, soql: str) -> dict[str, Any]:
+        return await self._call(f"/services/data/{self.config.api_version}/{endpoint}", {"q": soql})
+
+    async def _next(self, page: dict[str, Any]) -> dict[str, Any]:
+        """The batch after ``page``; :class:`LocatorExpired` when Salesforce forgot the query."""
+        path = str(page.get("nextRecordsUrl") or "")
+        if not _NEXT.match(path):
+            raise VendorError("Salesforce said the query is not done but gave no usable nextRecordsUrl "
+                              f"({path[:80]!r})")
+        return await self._call(path)
+
+    async def _call(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        size = self.config.batch_size
+        headers = {"Sforce-Query-Options": f"batchSize={size}"} if size else {}
+        response: httpx.Response = await self.context.http.get(path, params=params, headers=headers)
+        if response.status_code >= 400:
+            if any(code == "INVALID_QUERY_LOCATOR" for code, _ in vendor_errors(response)):
+                raise LocatorExpired(describe_errors(response))
+            raise VendorError(f"Salesforce answered {response.status_code} on {path.split('?')[0]}: "
+                              f"{describe_errors(response)}")
+        return response.json()
+
+
+class LocatorExpired(VendorError):
+    """``INVALID_QUERY_LOCATOR``: the server forgot the query's cursor (they expire after ~15 min)."""
+
+
+def instance_origin(url: str, config: SalesforceConfig) -> str:
+    """The instance URL to call: the configured stand-in (which the URL must name exactly), or
+    a vetted Salesforce origin."""
+    if config.base_url:
+        if url.rstrip("/") != config.base_url:
+            raise ConnectorAuthError(f"Salesforce returned an instance_url other than the configured "
+                                     f"base_url ({url[:80]!r}); the connection was not stored")
+        return config.base_url
+    return salesforce_origin(url)
+
+
+def vendor_errors(response: Any) -> list[tuple[str, str]]:
+    """``(errorCode, message)`` pairs of a Salesforce error list (or a lone error object)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    items = body if isinstance(body, list) else [body]
+    return [(str(i.get("errorCode") or i.get("error") or ""), str(i.get("message") or ""))
+            for i in items if isinstance(i, dict)]
+
+
+def describe_errors(response: Any) -> str:
+    """The errors as ``CODE: message`` text, short enough for a job's status."""
+    pairs = vendor_errors(response)
+    text = "; ".join(f"{code}: {message.strip()}" for code, message in pairs) if pairs else response.text
+    return text[:300]
+
+
+def _map(spec: Stream, rows: list[dict[str, Any]], context: mapping.Context,
+         ) -> tuple[list[Record], list[RecordError]]:
+    records: list[Record] = []
+    errors: list[RecordError] = []
+    for row in rows:
+        try:
+            records.append(spec.to_record(row, context))
+        except (mapping.MappingError, KeyError, TypeError) as exc:
+            reason = str(exc) if isinstance(exc, mapping.MappingError) else (
+                f"unexpected shape: {type(exc).__name__} {exc}")
+            errors.append(RecordError(mapping.error_id(row), reason, json.dumps(row, default=str)[:EXCERPT]))
+    return records, errors

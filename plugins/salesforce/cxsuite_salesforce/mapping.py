@@ -1,0 +1,199 @@
+"""Salesforce sObject rows → canonical records.
+
+Every record keeps the row as Salesforce sent it (``attributes`` included) as ``raw``; deleted
+rows (``IsDeleted``, read through ``queryAll``) become ``archived`` records. A row whose Id,
+dates or numbers do not parse raises :class:`MappingError` and becomes a sync issue; it never
+turns into a half-filled record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cxsuite.connectors.records import Company, Customer, Deal, Feedback, Interaction, Record, Ticket
+from cxsuite_salesforce.cursor import parse_stamp, record_id
+
+ORIGIN_CHANNELS = {"email": "email", "phone": "phone", "web": "web", "chat": "chat"}
+# Key prefixes say what a polymorphic WhoId/WhatId points at.
+CONTACT, CASE, OPPORTUNITY = "003", "500", "006"
+WHAT_STAGES = {CASE: "usage_service", OPPORTUNITY: "purchase"}
+# Survey metrics by question: Salesforce's NPS question type, or the metric named in the
+# question's developer name (``csat_question``, ``Support_CES``).
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+
+class MappingError(ValueError):
+    """The row cannot become a canonical record; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a row's mapping needs beyond the row: the Case custom fields the org uses, the
+    stage history of opportunities and the metric of each survey question."""
+
+    case_first_response: str | None = None
+    case_reopened: str | None = None
+    case_csat: str | None = None
+    history: dict[str, list[dict[str, Any]]] | None = None
+    questions: dict[str, tuple[str, str]] | None = None
+
+
+Mapper = Callable[[dict[str, Any], Context], Record]
+
+
+def when(row: dict[str, Any], name: str | None) -> datetime | None:
+    """A datetime field as aware UTC; empty is ``None``."""
+    value = row.get(name) if name else None
+    if value in (None, ""):
+        return None
+    try:
+        return parse_stamp(str(value))
+    except ValueError:
+        raise MappingError(f"field {name} is not a datetime: {str(value)[:40]!r}") from None
+
+
+def day(row: dict[str, Any], name: str) -> datetime | None:
+    """A date field as midnight UTC."""
+    value = row.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(str(value)[:10]), datetime.min.time(), UTC)
+    except ValueError:
+        raise MappingError(f"field {name} is not a date: {str(value)[:40]!r}") from None
+
+
+def number(row: dict[str, Any], name: str | None) -> float | None:
+    """A numeric field; empty is ``None``."""
+    value = row.get(name) if name else None
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise MappingError(f"field {name} is not a number: {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise MappingError(f"field {name} is not a number: {str(value)[:40]!r}") from None
+
+
+def _common(row: dict[str, Any]) -> dict[str, Any]:
+    if not row.get("Id"):
+        raise MappingError("the row has no Id")
+    return {"external_id": str(row["Id"]), "archived": bool(row.get("IsDeleted")), "raw": row,
+            "updated_at": when(row, "SystemModstamp")}
+
+
+def _linked(value: Any, prefix: str) -> str | None:
+    """A polymorphic reference when it points at the given object type."""
+    return str(value) if value and str(value).startswith(prefix) else None
+
+
+def _lower(value: Any) -> str | None:
+    return str(value).lower() if value else None
+
+
+def contact(row: dict[str, Any], _: Context) -> Record:
+    """A Contact: a customer of the client company."""
+    return Customer(**_common(row), email=row.get("Email") or None, phone=row.get("Phone") or None,
+                    name=row.get("Name") or None, company_external_id=row.get("AccountId") or None,
+                    created_at=when(row, "CreatedDate"))
+
+
+def account(row: dict[str, Any], _: Context) -> Record:
+    """An Account: an organisation; the domain comes from its Website."""
+    return Company(**_common(row), name=row.get("Name"), domain=domain_of(row.get("Website")),
+                   industry=row.get("Industry"), created_at=when(row, "CreatedDate"))
+
+
+def domain_of(website: Any) -> str | None:
+    """``https://www.acme.example/about`` → ``acme.example``."""
+    if not website:
+        return None
+    host = re.sub(r"^[a-z]+://", "", str(website).strip().lower()).split("/")[0].split(":")[0]
+    return host.removeprefix("www.") or None
+
+
+def opportunity(row: dict[str, Any], context: Context) -> Record:
+    """An Opportunity with its stage history (OpportunityHistory rows, oldest first)."""
+    closed = bool(row.get("IsClosed"))
+    history: list[dict[str, Any]] = []
+    for change in (context.history or {}).get(str(row.get("Id")), []):
+        at = when(change, "CreatedDate")
+        if at is not None and change.get("StageName") and (
+                not history or history[-1]["stage"] != change["StageName"]):
+            history.append({"stage": change["StageName"], "at": at.isoformat()})
+    return Deal(**_common(row), name=row.get("Name"), stage=row.get("StageName"),
+                amount=number(row, "Amount"), created_at=when(row, "CreatedDate"),
+                closed_at=day(row, "CloseDate") if closed else None,
+                won=bool(row.get("IsWon")) if closed else None,
+                customer_external_id=_linked(row.get("ContactId"), CONTACT),
+                company_external_id=row.get("AccountId") or None, stage_history=history)
+
+
+def case(row: dict[str, Any], context: Context) -> Record:
+    """A Case; first response, reopen count and CSAT come from the org's custom fields."""
+    origin = _lower(row.get("Origin"))
+    csat = number(row, context.case_csat)
+    if csat is not None and not 1 <= csat <= 5:
+        raise MappingError(f"{context.case_csat} {csat} is outside 1-5")
+    return Ticket(**_common(row), subject=row.get("Subject"),
+                  channel=ORIGIN_CHANNELS.get(origin or "", origin), status=_lower(row.get("Status")),
+                  priority=_lower(row.get("Priority")), created_at=when(row, "CreatedDate"),
+                  first_response_at=when(row, context.case_first_response),
+                  resolved_at=when(row, "ClosedDate") if row.get("IsClosed") else None,
+                  reopened=(number(row, context.case_reopened) or 0) > 0,
+                  satisfaction=csat, satisfaction_scale=5 if csat is not None else None,
+                  customer_external_id=_linked(row.get("ContactId"), CONTACT))
+
+
+def task(row: dict[str, Any], _: Context) -> Record:
+    """A Task: a call, an email or another to-do, at the stage of what it is about."""
+    subtype = str(row.get("TaskSubtype") or "Task").lower()
+    kind = subtype if subtype in ("call", "email") else "task"
+    call_type = _lower(row.get("CallType"))
+    return Interaction(**_common(row), type=kind, channel={"call": "phone", "email": "email"}.get(kind),
+                       journey_stage=WHAT_STAGES.get(str(row.get("WhatId") or "")[:3]),
+                       direction=call_type if call_type in ("inbound", "outbound") else None,
+                       occurred_at=when(row, "CompletedDateTime") or day(row, "ActivityDate"),
+                       customer_external_id=_linked(row.get("WhoId"), CONTACT))
+
+
+def event(row: dict[str, Any], _: Context) -> Record:
+    """An Event: a meeting (or other calendar event) with a contact."""
+    kind = "meeting" if str(row.get("Type") or "").lower() == "meeting" else "event"
+    return Interaction(**_common(row), type=kind, channel="meeting",
+                       occurred_at=when(row, "StartDateTime") or when(row, "ActivityDateTime"),
+                       customer_external_id=_linked(row.get("WhoId"), CONTACT))
+
+
+def question_metric(question: dict[str, Any]) -> str | None:
+    """``nps``, ``csat`` or ``ces`` for a SurveyQuestion row; ``None`` for other questions."""
+    if str(question.get("QuestionType") or "").lower() == "nps":
+        return "nps"
+    words = set(re.split(r"[^a-z]+", str(question.get("DeveloperName") or "").lower()))
+    return next((metric for metric in ("csat", "ces", "nps") if metric in words), None)
+
+
+def survey_response(row: dict[str, Any], context: Context) -> Record:
+    """A SurveyQuestionResponse: one score, with its question's metric, scale and wording."""
+    question_id = str(row.get("QuestionId") or "")
+    metric, wording = (context.questions or {}).get(question_id, (None, None))
+    if metric is None:
+        raise MappingError(f"question {question_id or 'missing'} is not an NPS, CSAT or CES question")
+    score = number(row, "NumberValue")
+    if score is None:
+        raise MappingError("NumberValue is missing")
+    low, high = SCALES[metric]
+    if not low <= score <= high:
+        raise MappingError(f"{metric.upper()} score {score} is outside {low}-{high}")
+    return Feedback(**_common(row), metric=metric, score=score, scale_min=low, scale_max=high,
+                    question=wording, submitted_at=when(row, "CreatedDate"))
+
+
+def error_id(row: dict[str, Any]) -> str:
+    """The id a rejected row is reported under."""
+    return record_id(row) or "unknown"
