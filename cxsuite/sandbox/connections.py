@@ -9,7 +9,7 @@ from typing import Any
 SANDBOX_CONFIG: dict[str, Callable[[str], dict[str, Any]]] = {
     "hubspot": lambda base: {"base_url": f"{base}/hubspot"},
     "salesforce": lambda base: {"base_url": f"{base}/salesforce"},
-    "zoho": lambda base: {"base_url": base},
+    "zoho": lambda base: {"base_url": f"{base}/zoho"},
     "ga4": lambda base: {"base_url": base, "property_id": "412345678"},
 }
 

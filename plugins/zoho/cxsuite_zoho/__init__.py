@@ -1,0 +1,1 @@
+"""Zoho CRM connector for cxsuite, loaded through the ``cxsuite`` entry-point group."""

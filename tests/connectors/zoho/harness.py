@@ -1,0 +1,97 @@
+"""The cxsuite sandbox's Zoho CRM stand-in as a conformance-suite harness, and helpers the Zoho
+tests share: expected ids straight from the sandbox's world, stored rows, the stored checkpoint
+of a stream and a sync whose commits a test controls."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from cxsuite_zoho.connector import ZohoConnector
+
+from cxsuite.connections.runtime import open_connection
+from cxsuite.connectors.engine import SyncEngine, SyncResult
+from cxsuite.connectors.records import table_for
+from cxsuite.db.sql import execute
+from cxsuite.sandbox import CLIENTS, RunningSandbox
+from cxsuite.sandbox import zoho_objects as modules
+from cxsuite.sandbox.connections import sandbox_config
+from cxsuite.sandbox.ids import zoho_id
+from cxsuite.testing import Fault, VendorHarness
+from cxsuite.testing.environment import Environment
+
+# Stream → module and kind, written out here rather than imported from the connector, so the
+# tests check the connector's streams instead of repeating them.
+MODULES = {"contacts": "Contacts", "accounts": "Accounts", "deals": "Deals", "cases": "Cases",
+           "tasks": "Tasks", "events": "Events", "calls": "Calls"}
+KINDS = {"contacts": "customer", "accounts": "company", "deals": "deal", "cases": "ticket",
+         "tasks": "interaction", "events": "interaction", "calls": "interaction"}
+
+
+class ZohoHarness(VendorHarness):
+    """Zoho CRM served by the sandbox (configured as the demo configures it); ``overrides``
+    change the connection config."""
+
+    connector = ZohoConnector
+
+    def __init__(self, running: RunningSandbox, **overrides: Any) -> None:
+        self.running = running
+        self.allowed_hosts = (urlsplit(running.base_url).netloc,)
+        self.overrides = overrides
+
+    def config(self) -> dict[str, Any]:
+        return {**sandbox_config("zoho", self.running.base_url), **self.overrides}
+
+    def oauth_client(self) -> dict[str, str]:
+        client = CLIENTS["zoho"]
+        return {"client_id": client.client_id, "client_secret": client.client_secret}
+
+    def world_records(self, stream: str) -> list[Any]:
+        """The sandbox's records of the stream's module, deleted ones included."""
+        return modules.records(self.running.sandbox.world, MODULES[stream])
+
+    def expected_ids(self, stream: str) -> set[str]:
+        return {zoho_id(MODULES[stream], r.seq) for r in self.world_records(stream)}
+
+    def deleted_ids(self, stream: str) -> set[str]:
+        """Ids of the module's deleted records."""
+        return {zoho_id(MODULES[stream], r.seq) for r in self.world_records(stream) if r.deleted_at}
+
+    def inject(self, fault: Fault, count: int = 1) -> None:
+        self.running.sandbox.inject("zoho", fault.value, count)
+
+    def expire_tokens(self) -> None:
+        self.running.sandbox.expire_tokens()
+
+
+async def stored(env: Environment, stream: str) -> dict[str, dict[str, Any]]:
+    """The connection's rows of ``stream``'s kind by external id."""
+    async with env.db.transaction(env.principal.tenant_id, write=False):
+        rows = await execute(env.db.engine, f"SELECT * FROM {table_for(KINDS[stream])} "
+                             "WHERE tenant_id = {} AND connection_id = {}",
+                             env.principal.tenant_id, env.connection_id)
+    return {r["external_id"]: r for r in rows}
+
+
+async def checkpoint(env: Environment, stream: str) -> dict[str, Any]:
+    """The stream's stored checkpoint."""
+    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
+                               env.connection_id) as opened:
+        return await SyncEngine(env.db, opened.scope, opened.connector).load_checkpoint(stream) or {}
+
+
+async def sync(env: Environment, streams: list[str] | None = None, *,
+               cancel_after: int | None = None) -> SyncResult:
+    """One sync through the real runtime and engine, committing every page on its own (so a
+    cancellation after ``cancel_after`` commits stops between two pages of one pass)."""
+    commits = 0
+
+    async def cancelled() -> bool:
+        nonlocal commits
+        commits += 1
+        return cancel_after is not None and commits >= cancel_after
+
+    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
+                               env.connection_id) as opened:
+        engine = SyncEngine(env.db, opened.scope, opened.connector, cancelled=cancelled, commit_rows=1)
+        return await engine.run(streams or list(MODULES))
