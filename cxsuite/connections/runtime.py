@@ -5,6 +5,7 @@ OAuth access tokens are refreshed shortly before they expire and once on a 401, 
 tokens are saved at once (encrypted): a vendor that rotates refresh tokens (Salesforce)
 invalidates the old one, so losing the new one would disconnect the account. Refreshes of one
 connection are serialised through its row, so two workers never spend one refresh token twice.
+Service-account connections mint their tokens from the stored key instead (nothing to save).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import msgspec
 from cxsuite.connections.credentials import open_credentials, store_credentials
 from cxsuite.connections.oauth import client_credentials
 from cxsuite.connections.service import parse_config
+from cxsuite.connections.service_account import ServiceAccountKey, from_stored, mint_token
 from cxsuite.connections.tables import Connection
 from cxsuite.connections.token_exchange import refresh_tokens
 from cxsuite.connections.uploads import load_upload
@@ -95,6 +97,41 @@ class ApiKeyAuthenticator:
                                  "enter a valid key for this connection")
 
 
+class ServiceAccountAuthenticator:
+    """A token minted from the service account's key: on first use, shortly before it
+    expires, and when the API refuses it. Tokens live for one sync only; there is nothing
+    to rotate or save, the stored key is the credential."""
+
+    def __init__(self, db: Database, settings: Settings, connector: type[BaseConnector], config: Any,
+                 scope: RecordScope, key: ServiceAccountKey) -> None:
+        self.db, self.settings, self.connector, self.config = db, settings, connector, config
+        self.scope, self.key = scope, key
+        self.tokens: TokenSet | None = None
+
+    async def apply(self, request: httpx.Request) -> None:
+        """Add the access token, minting one first when there is none or it is about to expire."""
+        if self.tokens is None or self.tokens.expires_within(REFRESH_MARGIN):
+            await self.refresh()
+        assert self.tokens is not None
+        name, value = self.connector.auth_header(self.tokens.access_token)
+        request.headers[name] = value
+
+    async def refresh(self) -> None:
+        """Sign a new assertion and exchange it. A refusal marks the connection in error; a
+        grant after such a refusal (the key was re-enabled) marks it connected again, so
+        scheduled syncs resume without re-creating the connection."""
+        try:
+            self.tokens = await mint_token(self.settings, self.connector, self.config, self.key)
+        except ConnectorAuthError as exc:
+            async with self.db.transaction(self.scope.tenant_id):
+                await _mark_error(self.scope, exc.detail)
+            raise
+        async with self.db.transaction(self.scope.tenant_id):
+            await Connection.update({Connection.status: "connected", Connection.status_detail: ""}).where(
+                (Connection.tenant_id == self.scope.tenant_id) & (Connection.id == self.scope.connection_id)
+                & (Connection.status == "error")).run()
+
+
 async def _lock_credentials(db: Database, scope: RecordScope) -> str:
     lock = " FOR UPDATE" if db.is_postgres else ""
     rows = await db.engine.run_querystring(_query(
@@ -155,4 +192,11 @@ def _authenticator(db: Database, settings: Settings, connector: type[BaseConnect
         return OAuthAuthenticator(db, settings, connector, config, scope, tokens), dict(tokens.extra)
     if connector.auth_kind == "api_key":
         return ApiKeyAuthenticator(connector, secrets.get("api_key", "")), {}
+    if connector.auth_kind == "service_account":
+        key = from_stored(secrets)
+        if key is None:
+            raise ConnectorAuthError(f"{connector.display_name} has no service-account key; upload "
+                                     "the key file again")
+        return (ServiceAccountAuthenticator(db, settings, connector, config, scope, key),
+                {"client_email": key.client_email})
     return None, {}

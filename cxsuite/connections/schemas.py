@@ -17,13 +17,17 @@ Schedule = Literal["", "hourly", "daily"]
 
 
 class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A new connection. ``api_key`` only for API-key connectors; OAuth connectors answer with
-    an ``authorize_url`` the client admin opens to grant access."""
+    """A new connection. ``api_key`` only for API-key connectors, ``service_account_key`` (the
+    JSON key file, as an object) only for service-account connectors; OAuth connectors answer
+    with an ``authorize_url`` the client admin opens to grant access."""
 
     connector: ConnectorKey
     name: Name | None = None
     config: dict[str, Any] = msgspec.field(default_factory=dict)
     api_key: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] | None = None
+    service_account_key: Annotated[dict[str, Any], msgspec.Meta(
+        description="The service account's JSON key file from Google Cloud (type, client_email, "
+                    "private_key, token_uri …); stored encrypted, never returned")] | None = None
     schedule: Schedule = ""
 
 

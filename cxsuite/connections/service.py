@@ -17,6 +17,7 @@ import msgspec
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
+from cxsuite.connections import service_account
 from cxsuite.connections.credentials import store_credentials
 from cxsuite.connections.schemas import ConnectionIn, ConnectionOut, ConnectionPatch, SyncIssueOut
 from cxsuite.connections.tables import Connection
@@ -91,15 +92,33 @@ async def check_base_url(settings: Settings, connector: type[BaseConnector], con
                                problems=[FieldProblem("body.config.base_url", exc.detail)]) from None
 
 
-async def create(db: Database, settings: Settings, principal: Principal, actor: Actor,
-                 workspace_id: UUID, connector: type[BaseConnector], data: ConnectionIn,
-                 ) -> dict[str, Any]:
-    """Insert the connection; API-key connections are connected at once."""
-    config = parse_config(connector, data.config)
-    await check_base_url(settings, connector, config)
+async def given_credentials(settings: Settings, connector: type[BaseConnector], config: Any,
+                            data: ConnectionIn) -> dict[str, Any] | None:
+    """The credentials the request carries for this connector's auth kind, checked; ``None``
+    for connectors that are authorised later (OAuth) or by a file upload."""
+    if data.service_account_key is not None and connector.auth_kind != "service_account":
+        raise ValidationFailed("this connector does not take a service-account key", problems=[
+            FieldProblem("body.service_account_key", f"not accepted by {connector.key}")])
     if connector.auth_kind == "api_key" and not data.api_key:
         raise ValidationFailed("this connector needs an API key",
                                problems=[FieldProblem("body.api_key", "required")])
+    if connector.auth_kind == "service_account":
+        if data.service_account_key is None:
+            raise ValidationFailed("this connector needs a service-account key file", problems=[
+                FieldProblem("body.service_account_key", "required: the service account's JSON key file")])
+        key = service_account.parse_key(data.service_account_key)
+        await service_account.check_token_uri(settings, connector, config, key)
+        return service_account.stored(key)
+    return {"api_key": data.api_key} if data.api_key else None
+
+
+async def create(db: Database, settings: Settings, principal: Principal, actor: Actor,
+                 workspace_id: UUID, connector: type[BaseConnector], data: ConnectionIn,
+                 ) -> dict[str, Any]:
+    """Insert the connection; API-key and service-account connections are connected at once."""
+    config = parse_config(connector, data.config)
+    await check_base_url(settings, connector, config)
+    credentials = await given_credentials(settings, connector, config, data)
     connection_id, now = uuid4(), datetime.now(UTC)
     async with db.transaction(principal.tenant_id, principal.user_id):
         await _require_workspace(principal, workspace_id, Action.CONNECTION_MANAGE)
@@ -109,9 +128,9 @@ async def create(db: Database, settings: Settings, principal: Principal, actor: 
             auth_kind=connector.auth_kind, config=msgspec.json.encode(config or {}).decode(),
             schedule=data.schedule, created_by=principal.user_id, created_at=now,
             updated_at=now)).run()
-        if data.api_key:
-            await store_credentials(settings, principal.tenant_id, connection_id,
-                                    {"api_key": data.api_key}, status="connected")
+        if credentials:
+            await store_credentials(settings, principal.tenant_id, connection_id, credentials,
+                                    status="connected")
         await record(principal.tenant_id, actor, "connection.created", object_type="connection",
                      object_id=connection_id, details={"connector": connector.key})
         return await load(principal, connection_id, Action.CONNECTION_READ)

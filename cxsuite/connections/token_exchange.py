@@ -1,6 +1,7 @@
-"""Talking to a vendor's token endpoint: the code exchange and refreshes.
+"""Talking to a vendor's token endpoint: the code exchange, refreshes, and (through
+:func:`post_token_request`) the service-account JWT grant.
 
-Both go through the same egress policy as data requests (the token host must be on the
+All go through the same egress policy as data requests (the token host must be on the
 connector's allow-list), and both let the connector interpret the response, because vendors
 disagree on the details: Zoho answers some errors with HTTP 200, Salesforce gives no expiry
 and may rotate the refresh token, Zoho never returns a new one.
@@ -33,7 +34,7 @@ async def exchange_code(settings: Settings, connector: type[BaseConnector], conf
             "client_id": client["client_id"], "client_secret": client["client_secret"]}
     if verifier:
         form["code_verifier"] = verifier
-    body = await _post(settings, connector, connector.token_endpoint(config, callback), form)
+    body = await post_token_request(settings, connector, connector.token_endpoint(config, callback), form)
     return connector.accept_token(body, config, datetime.now(UTC))
 
 
@@ -45,12 +46,14 @@ async def refresh_tokens(settings: Settings, connector: type[BaseConnector], con
                                  "token was granted; reconnect the account")
     form = {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token,
             "client_id": client["client_id"], "client_secret": client["client_secret"]}
-    body = await _post(settings, connector, connector.refresh_endpoint(config, tokens), form)
+    body = await post_token_request(settings, connector, connector.refresh_endpoint(config, tokens), form)
     return connector.accept_token(body, config, datetime.now(UTC), previous=tokens)
 
 
-async def _post(settings: Settings, connector: type[BaseConnector], url: str,
-                form: dict[str, str]) -> dict[str, Any]:
+async def post_token_request(settings: Settings, connector: type[BaseConnector], url: str,
+                             form: dict[str, str], remedy: str = "reconnect the account") -> dict[str, Any]:
+    """POST ``form`` to a token endpoint under the egress policy; the JSON answer, or
+    :class:`ConnectorAuthError` saying what the vendor refused and ``remedy``."""
     async with outbound_client(settings, connector, timeout=TOKEN_TIMEOUT_S) as http:
         try:
             response = await http.post(url, data=form, headers={"Accept": "application/json"})
@@ -67,5 +70,5 @@ async def _post(settings: Settings, connector: type[BaseConnector], url: str,
     if response.status_code >= 400 or "error" in body:
         reason = body.get("error_description") or body.get("error") or body.get("message") or ""
         raise ConnectorAuthError(f"{connector.display_name} refused the authorisation "
-                                 f"({response.status_code}: {str(reason)[:200]}); reconnect the account")
+                                 f"({response.status_code}: {str(reason)[:200]}); {remedy}")
     return body

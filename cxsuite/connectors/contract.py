@@ -21,7 +21,9 @@ import msgspec
 from cxsuite.connectors.records import Record
 from cxsuite.errors import ConnectorAuthError
 
-AuthKind = Literal["oauth2", "api_key", "file_upload"]
+# ``service_account``: a key file signs its own token requests (Google's JWT-bearer grant); such a
+# connector keeps ``oauth`` for its scopes and ``token_endpoint`` for where tokens are minted.
+AuthKind = Literal["oauth2", "api_key", "file_upload", "service_account"]
 
 
 @dataclass(frozen=True)

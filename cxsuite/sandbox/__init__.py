@@ -24,6 +24,8 @@ ca, sa, uk, cn)                                         ``/oauth/v2/token``); ``
 ``https://analyticsdata.googleapis.com``                ``{base}/ga4`` (``/v1beta/properties/{id}:runReport``)
 =====================================================  ==================================================
 
+Google's token endpoint also takes the service-account (JWT-bearer) grant, signed with the
+key file ``Sandbox.service_account_key(base_url)`` hands out (``RunningSandbox.service_account_key()``).
 The OAuth clients the sandbox accepts are ``oauth.CLIENTS``; ``/_sandbox/info`` lists them
 with the URLs. Start it with ``server.running()`` (tests) or ``server.serve()`` (CLI).
 """

@@ -1,4 +1,5 @@
-"""Google stand-in: OAuth (accounts.google.com, oauth2.googleapis.com) and GA4 Data API runReport.
+"""Google stand-in: OAuth (accounts.google.com, oauth2.googleapis.com) including the
+service-account JWT-bearer grant, and GA4 Data API runReport.
 
 ``runReport`` aggregates the world's daily web rows to the requested dimensions; every value
 is a string, ``date`` is ``YYYYMMDD``, ``rowCount`` counts all rows whatever ``limit`` and
@@ -16,8 +17,9 @@ from litestar import Request, Response, Router, post, route
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
-from cxsuite.sandbox.common import bearer, consent, gate, malformed_now, params, reply, sandbox_of
+from cxsuite.sandbox.common import base_url, bearer, consent, gate, malformed_now, params, reply, sandbox_of
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
+from cxsuite.sandbox.service_accounts import Refusal
 from cxsuite.sandbox.state import Sandbox
 from cxsuite.sandbox.web import WebMetricRow
 
@@ -35,6 +37,8 @@ METRICS = {
     "totalRevenue": ("TYPE_CURRENCY", lambda r: r.revenue),
 }
 TOKENS_PER_REQUEST = 10
+TOKEN_PATH = "/google/token"  # noqa: S105 - a path, not a secret
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _SEE_SCHEMA = (
     "For a list of valid dimensions and metrics, see "
     "https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema "
@@ -238,10 +242,13 @@ async def authorize(request: Request) -> Response:
     return await consent(request, "Google Analytics", "cxsuite", q["redirect_uri"], approved)
 
 
-@post("/google/token", status_code=200)
+@post(TOKEN_PATH, status_code=200)
 async def token(request: Request) -> Response:
-    """Code or refresh exchange; a refresh answer carries no new refresh token."""
+    """Code, refresh or service-account (JWT-bearer) exchange; only a code exchange with
+    offline access yields a refresh token."""
     form, sandbox = await params(request), sandbox_of(request)
+    if form.get("grant_type") == JWT_BEARER:
+        return _service_account_token(sandbox, form.get("assertion", ""), base_url(request) + TOKEN_PATH)
     if not sandbox.oauth.check_client("ga4", form.get("client_id"), form.get("client_secret")):
         return reply({"error": "invalid_client", "error_description": "Unauthorized"}, 401)
     if form.get("grant_type") == "refresh_token":
@@ -259,6 +266,15 @@ async def token(request: Request) -> Response:
         "ga4", grant.scope.removesuffix("offline").strip(), with_refresh=offline
     )
     return reply(_token_body(access, refresh.token if refresh else None))
+
+
+def _service_account_token(sandbox: Sandbox, assertion: str, audience: str) -> Response:
+    """Google's answer to a JWT-bearer grant: an access token, or 400 with ``invalid_grant``."""
+    outcome = sandbox.service_accounts.check(assertion, audience)
+    if isinstance(outcome, Refusal):
+        return reply({"error": outcome.error, "error_description": outcome.description}, 400)
+    access, _ = sandbox.oauth.issue("ga4", outcome.scope, with_refresh=False)
+    return reply(_token_body(access, None))
 
 
 def _token_body(access: AccessToken, refresh: str | None) -> dict[str, Any]:

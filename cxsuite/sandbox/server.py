@@ -45,6 +45,10 @@ class RunningSandbox:
         """``base_url`` joined with ``path``."""
         return f"{self.base_url}/{path.lstrip('/')}"
 
+    def service_account_key(self) -> dict[str, str]:
+        """The sandbox's Google service-account key file, pointing at this server."""
+        return self.sandbox.service_account_key(self.base_url)
+
     def stop(self) -> None:
         """Shut the server down and wait for its thread."""
         self._server.should_exit = True

@@ -18,6 +18,7 @@ from cxsuite.sandbox import mutate
 from cxsuite.sandbox.clock import Clock
 from cxsuite.sandbox.generate import generate_world
 from cxsuite.sandbox.oauth import CLIENTS, OAuthServer
+from cxsuite.sandbox.service_accounts import ServiceAccounts
 from cxsuite.sandbox.world import Record, World
 
 VENDORS = ("hubspot", "salesforce", "zoho", "ga4")
@@ -95,6 +96,7 @@ class Sandbox:
         self.world: World = generate_world(seed, size, now)
         self.clock = Clock(self.world.now)
         self.oauth = OAuthServer(self.clock)
+        self.service_accounts = ServiceAccounts()
         self.limits = limits or Limits()
         self.auto_approve = auto_approve
         self.zoho_location = zoho_location
@@ -196,6 +198,14 @@ class Sandbox:
         location = self.zoho_location if vendor == "zoho" else None
         access, refresh = self.oauth.issue(vendor, "sandbox", location)
         return access.token, refresh.token if refresh else None
+
+    def service_account_key(self, base_url: str) -> dict[str, str]:
+        """The JSON key file of the sandbox's Google service account, its ``token_uri`` at the
+        sandbox served at ``base_url`` (the key pair is made once per sandbox)."""
+        from cxsuite.sandbox.urls import vendor_urls
+
+        urls = vendor_urls(base_url, self.zoho_location, self.ga4_property_id)
+        return self.service_accounts.key_file(urls["ga4"]["token"])
 
     def info(self, base_url: str) -> dict[str, object]:
         """Base URLs, OAuth clients and record counts: what ``cxsuite sandbox`` prints."""

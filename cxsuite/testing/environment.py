@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 import httpx
 
 from cxsuite.access.principal import Principal, Role
-from cxsuite.connections import oauth
+from cxsuite.connections import oauth, service_account
 from cxsuite.connections.credentials import open_credentials, store_credentials
 from cxsuite.connections.runtime import open_connection
 from cxsuite.connections.tables import Connection
@@ -160,12 +160,19 @@ async def _connection(db: Database, settings: Settings, harness: VendorHarness,
 
 
 async def _authorise(env: Environment) -> None:
-    """The real authorization-code flow against the stand-in (consent approves itself)."""
+    """The real authorization-code flow against the stand-in (consent approves itself); the
+    key, the service-account key file or the upload for the other kinds."""
     connector = env.harness.connector
     if connector.auth_kind == "api_key":
         async with env.db.transaction(env.principal.tenant_id):
             await store_credentials(env.settings, env.principal.tenant_id, env.connection_id,
                                     {"api_key": env.harness.api_key()}, status="connected")
+        return
+    if connector.auth_kind == "service_account":
+        key = service_account.parse_key(env.harness.service_account_key())
+        async with env.db.transaction(env.principal.tenant_id):
+            await store_credentials(env.settings, env.principal.tenant_id, env.connection_id,
+                                    service_account.stored(key), status="connected")
         return
     if connector.auth_kind == "file_upload":
         name, content = env.harness.upload()

@@ -40,6 +40,10 @@ class VendorHarness(ABC):
         """For API-key connectors: a key the stand-in accepts."""
         raise NotImplementedError
 
+    def service_account_key(self) -> dict[str, Any]:
+        """For service-account connectors: a key file (JSON object) the stand-in accepts."""
+        raise NotImplementedError
+
     def upload(self) -> tuple[str, bytes]:
         """For file-upload connectors: a file name and its bytes."""
         raise NotImplementedError

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cxsuite_ga4.connector import GA4Connector
+from cxsuite_ga4.service_account import GA4ServiceAccountConnector
 
 from cxsuite.connections.runtime import open_connection
 from cxsuite.connectors.engine import SyncEngine, SyncResult
@@ -78,6 +79,15 @@ class GA4Harness(VendorHarness):
 
     def expire_tokens(self) -> None:
         self.running.sandbox.expire_tokens()
+
+
+class GA4ServiceAccountHarness(GA4Harness):
+    """The same stand-in, connected with the sandbox's service-account key file."""
+
+    connector = GA4ServiceAccountConnector
+
+    def service_account_key(self) -> dict[str, Any]:
+        return self.running.service_account_key()
 
 
 def ids_of(rows: Iterable[WebMetricRow]) -> set[str]:
