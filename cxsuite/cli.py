@@ -129,8 +129,8 @@ def demo(output: Path, size: str, language: str) -> None:
         table.add_row(key, f"[red]failed[/red]: {error}")
     console.print(table)
     overall = result.overall
-    console.print(f"overall maturity: level {overall.get('level')} (score {overall.get('score')}), "
-                  f"weakest dimension {overall.get('weakest_dimension')}")
+    console.print(f"overall maturity: level {overall.get('level')}, {overall.get('level_name')} "
+                  f"(score {overall.get('score')}); weakest dimension: {overall.get('weakest_name')}")
     for number, title in enumerate(result.top, start=1):
         console.print(f"  {number}. {title}")
     console.print(f"report: {result.pdf}" if result.pdf else "report: not rendered")

@@ -85,10 +85,11 @@ async def parties(client: httpx.AsyncClient) -> Parties:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``postgres_only`` tests are skipped, with the reason, on a SQLite run."""
-    if os.environ.get("CXSUITE_TEST_DATABASE", "sqlite") == "postgres":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (run with CXSUITE_TEST_DATABASE=postgres)")
+    """``postgres_only`` tests are skipped on a SQLite run, ``embedded_only`` ones (which bring
+    their own SQLite database) on a PostgreSQL run, each with the reason."""
+    on_postgres = os.environ.get("CXSUITE_TEST_DATABASE", "sqlite") == "postgres"
+    marker, reason = (("embedded_only", "runs on the embedded default; covered by the SQLite run") if on_postgres
+                      else ("postgres_only", "needs PostgreSQL (run with CXSUITE_TEST_DATABASE=postgres)"))
     for item in items:
-        if "postgres_only" in item.keywords:
-            item.add_marker(skip)
+        if marker in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))

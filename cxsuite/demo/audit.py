@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import httpx
+from PIL import Image, ImageDraw
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cxsuite.db.migrate import run_migrations
 from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
 from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
+from cxsuite.scoring import shipped_model
 
 CLIENT_NAME = "Aurora Home & Garden"
 PASSWORD = "demo-password-2026"  # noqa: S105 - the demo tenant's, on a throw-away database
@@ -53,6 +57,7 @@ class Api:
 async def run_demo(output: Path, size: int | str, language: str, console: Console) -> DemoResult:
     """Run the whole audit; the data folder is recreated each time, so it can run again."""
     data_dir = output / ".cxsuite-demo"
+    logging.getLogger("piccolo").setLevel(logging.WARNING)  # its engine version notice is noise here
     await anyio.to_thread.run_sync(_fresh, data_dir)
     with sandbox(size) as stand_in:
         port = free_port()
@@ -88,12 +93,24 @@ async def _audit(api: Api, stand_in: Any, output: Path, language: str, console: 
 
 
 async def _brand(api: Api, language: str) -> None:
-    """Set the consultancy's branding when the branding API is there."""
-    response = await api.http.put("/api/v1/branding", headers=api.headers, json={
+    """The consultancy's colours, footer, confidentiality line, language and logo."""
+    await api.call("PUT", "/api/v1/branding", json={
         "primary_colour": "#1F3A5F", "accent_colour": "#E07A1F", "footer_text": "Northwind CX Partners",
-        "default_language": language})
-    if response.status_code not in (200, 404, 405):
-        raise RuntimeError(f"branding answered {response.status_code}: {response.text[:300]}")
+        "confidentiality": "Confidential: prepared for Aurora Home & Garden", "default_language": language})
+    await api.call("PUT", "/api/v1/branding/logo", files={"file": ("logo.png", _logo(), "image/png")})
+
+
+def _logo() -> bytes:
+    """A generated monogram, so the demo ships no binary file."""
+    image = Image.new("RGB", (240, 80), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 8, 70, 72), fill="#1f3a5f")
+    draw.rectangle((30, 24, 46, 56), fill="#e07a1f")
+    draw.rectangle((86, 30, 228, 40), fill="#1f3a5f")
+    draw.rectangle((86, 48, 180, 54), fill="#9aa9bb")
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 async def _connect_all(api: Api, workspace_id: str, stand_in: Any, console: Console) -> dict[str, str]:
@@ -157,30 +174,31 @@ async def _score(api: Api, project_id: str, console: Console, result: DemoResult
     if job["status"] != "succeeded":
         raise RuntimeError(f"scoring failed: {job['error']}")
     run = await api.call("GET", f"/api/v1/score-runs/{started['run']['id']}")
-    result.overall = run["result"]["overall"]
+    overall = run["result"]["overall"]
+    dimensions = {d["key"]: d["name"] for d in run["result"]["dimensions"]}
+    levels = {level.level: level.name for level in shipped_model().levels}
+    result.overall = {**overall, "level_name": levels.get(overall["level"], ""),
+                      "weakest_name": dimensions.get(overall["weakest_dimension"], "")}
     ranked = sorted(run["opportunities"], key=lambda o: (-o["priority"], o["title"]))
     seen: dict[str, str] = {}
     for opportunity in ranked:
-        seen.setdefault(opportunity["title"], f"{opportunity['title']} ({opportunity['dimension']}, "
-                                              f"priority {opportunity['priority']:.1f})")
+        where = dimensions[opportunity["dimension"]]
+        seen.setdefault(opportunity["title"],
+                        f"{opportunity['title']} ({where}, priority {opportunity['priority']:.1f})")
     result.top = list(seen.values())[:5]
     return run
 
 
-async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path | None:
-    """Render and download the report when the reports API is there."""
-    started = await api.http.post(f"/api/v1/projects/{project_id}/reports", headers=api.headers,
-                                  json={"language": language})
-    if started.status_code in (404, 405):
-        console.print("[yellow]report rendering is not available in this build[/yellow]")
-        return None
-    if started.status_code != 202:
-        raise RuntimeError(f"render answered {started.status_code}: {started.text[:300]}")
-    job = (await _follow(api, {language: started.json()["job"]["id"]}, "report", console))[language]
+async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path:
+    """Render the report as a job, then download the PDF into ``output``."""
+    started = await api.call("POST", f"/api/v1/projects/{project_id}/reports", 202,
+                             json={"language": language})
+    job = (await _follow(api, {language: started["job"]["id"]}, "report", console))[language]
     if job["status"] != "succeeded":
         raise RuntimeError(f"rendering failed: {job['error']}")
-    report_id = started.json()["report"]["id"]
+    report_id = started["report"]["id"]
     pdf = await api.call("GET", f"/api/v1/reports/{report_id}/download")
     path = output / f"cx-strategy-report-{language}.pdf"
+    await anyio.Path(output).mkdir(parents=True, exist_ok=True)
     await anyio.Path(path).write_bytes(pdf.content)
     return path

@@ -20,7 +20,7 @@ def test_readme_quick_start_has_exactly_two_commands():
     quick_start = readme.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [line for line in quick_start.splitlines() if line.strip()]
     assert len(commands) == 2
-    assert commands[1].startswith("./dev test")
+    assert commands[0].startswith("./dev demo") and commands[1].startswith("./dev test")
 
 
 def test_permissions_doc_is_the_generated_matrix():

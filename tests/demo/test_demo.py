@@ -1,0 +1,42 @@
+"""`cxsuite demo` as a newcomer runs it: a fresh folder, exit 0, a PDF a client would recognise,
+and a second run in the same folder that works too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxsuite.demo.audit import CLIENT_NAME
+from cxsuite.scoring import shipped_model
+from tests.reports.conftest import ARTIFACTS, missing_phrases
+
+pytestmark = [pytest.mark.embedded_only, pytest.mark.slow]
+CXSUITE = str(Path(sys.executable).with_name("cxsuite"))
+
+
+def demo(output: Path, *options: str) -> subprocess.CompletedProcess:
+    """The command in a clean environment: none of the suite's CXSUITE_* settings leak in."""
+    env_free = {"PATH": "/usr/bin:/bin", "HOME": str(output.parent), "COLUMNS": "160"}
+    return subprocess.run([CXSUITE, "demo", "--output", str(output), "--size", "small", *options],  # noqa: S603
+                          capture_output=True, text=True, timeout=300, env=env_free, check=False)
+
+
+def test_demo_leaves_a_report_naming_the_client_and_its_level(tmp_path: Path):
+    output = tmp_path / "demo"
+    first = demo(output)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    pdf = output / "cx-strategy-report-en.pdf"
+    assert f"report: {pdf}" in first.stdout
+    level_line = next(line for line in first.stdout.splitlines() if line.startswith("overall maturity"))
+    level_name = next(lv.name for lv in shipped_model().levels if f"level {lv.level}, {lv.name}" in level_line)
+    missing = missing_phrases(pdf.read_bytes(), [CLIENT_NAME, level_name], False, tmp_path)
+    assert not missing, f"not in the demo's PDF: {missing}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "demo-en.pdf").write_bytes(pdf.read_bytes())
+
+    again = demo(output, "--lang", "lt")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert (output / "cx-strategy-report-lt.pdf").stat().st_size > 10_000
