@@ -4,7 +4,7 @@ stand-in, a tenant with a workspace and one connection authorised through the re
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,22 +49,45 @@ class Environment:
         """Only the connector under test (as if it were the one installed plugin)."""
         return {self.harness.connector.key: self.harness.connector}
 
-    async def sync(self, cancel_after_batches: int | None = None) -> SyncResult:
-        """One sync through the real runtime and engine. A file-upload harness's file is stored
-        again first: the file is the vendor's data, so a fault injected after setup reaches it."""
+    async def sync(self, streams: Sequence[str] | None = None, *, cancel_after_batches: int | None = None,
+                   commit_rows: int | None = None, between_commits: Callable[[], None] | None = None,
+                   ) -> SyncResult:
+        """One sync through the real runtime and engine, of ``streams`` (default: the harness's).
+
+        ``commit_rows=1`` commits every page on its own, so ``cancel_after_batches`` stops
+        between two pages of one query and ``between_commits`` runs while the connector waits
+        to fetch the next page (to change the vendor's data mid-sync). A file-upload harness's
+        file is stored again first: the file is the vendor's data, so a fault injected after
+        setup reaches it."""
         if self.harness.connector.auth_kind == "file_upload":
             await _authorise(self)
-        batches = 0
+        commits = 0
 
         async def cancelled() -> bool:
-            nonlocal batches
-            batches += 1
-            return cancel_after_batches is not None and batches >= cancel_after_batches
+            nonlocal commits
+            commits += 1
+            if between_commits is not None:
+                between_commits()
+            return cancel_after_batches is not None and commits >= cancel_after_batches
 
         async with open_connection(self.db, self.settings, self.connectors, self.principal.tenant_id,
                                    self.connection_id) as opened:
             engine = SyncEngine(self.db, opened.scope, opened.connector, cancelled=cancelled)
-            return await engine.run(self.harness.streams())
+            if commit_rows is not None:
+                engine.commit_rows = commit_rows
+            return await engine.run(list(streams) if streams else self.harness.streams())
+
+    async def stored(self, stream: str) -> dict[str, dict[str, Any]]:
+        """Every column of the connection's rows of ``stream``'s kind, by external id."""
+        rows = await self._select(f"SELECT * FROM {table_for(self._kind(stream))} "
+                                  "WHERE tenant_id = {} AND connection_id = {}")
+        return {r["external_id"]: r for r in rows}
+
+    async def checkpoint(self, stream: str) -> dict[str, Any]:
+        """The stream's stored checkpoint (empty before its first commit)."""
+        async with open_connection(self.db, self.settings, self.connectors, self.principal.tenant_id,
+                                   self.connection_id) as opened:
+            return await SyncEngine(self.db, opened.scope, opened.connector).load_checkpoint(stream) or {}
 
     def _kind(self, stream: str) -> str:
         return next(s.kind for s in self.harness.connector.streams if s.name == stream)
@@ -116,9 +139,10 @@ def kit_settings(harness: VendorHarness, data_dir: Path, database: tuple[str, st
 
 
 @asynccontextmanager
-async def open_environment(harness: VendorHarness, data_dir: Path,
-                           database: tuple[str, str] | None = None) -> AsyncIterator[Environment]:
-    """Migrate, create the tenant and the connection, authorise it, and clean up after.
+async def open_environment(harness: VendorHarness, data_dir: Path, database: tuple[str, str] | None = None,
+                           *, authorise: bool = True) -> AsyncIterator[Environment]:
+    """Migrate, create the tenant and the connection, authorise it (unless ``authorise`` is
+    false: to drive the OAuth flow yourself, e.g. with a tampered callback), and clean up after.
 
     Each test gets its own tenant, so a shared database needs no cleaning between tests."""
     settings = kit_settings(harness, data_dir, database)
@@ -129,7 +153,8 @@ async def open_environment(harness: VendorHarness, data_dir: Path,
         principal = await _tenant_with_workspace(db)
         connection_id = await _connection(db, settings, harness, principal)
         env = Environment(settings, db, harness, principal, connection_id)
-        await _authorise(env)
+        if authorise:
+            await _authorise(env)
         yield env
     finally:
         await db.close()

@@ -1,6 +1,5 @@
-"""Fixtures of the GA4 tests: a throw-away cxsuite connected to the sandbox's GA4, the
-connector's "today" pinned to the harness's, and the sandbox world restored after a test
-changes its traffic."""
+"""Fixtures of the GA4 tests: the connector's "today" pinned to the harness's, and the sandbox
+world and limits restored after a test changes them."""
 
 from __future__ import annotations
 
@@ -11,19 +10,18 @@ from typing import Any
 import pytest
 from cxsuite_ga4.connector import GA4Connector
 
-from cxsuite.testing.environment import Environment, open_environment
+from cxsuite.testing.environment import Environment
 from tests.connectors.ga4.harness import GA4Harness
 
 
 @pytest.fixture
-def open_env(tmp_path: Any, cxsuite_kit_database: tuple[str, str] | None, monkeypatch: pytest.MonkeyPatch,
+def open_env(open_env: Callable[..., AbstractAsyncContextManager[Environment]], monkeypatch: pytest.MonkeyPatch,
              ) -> Callable[[GA4Harness], AbstractAsyncContextManager[Environment]]:
-    """``async with open_env(harness) as env``: a database (this run's backend), a tenant and a
-    connection authorised through Google's OAuth flow; the connector's day is the harness's."""
+    """The connectors' ``open_env``, with the connector's day pinned to the harness's."""
 
     def opener(harness: GA4Harness) -> AbstractAsyncContextManager[Environment]:
         monkeypatch.setattr(GA4Connector, "today", lambda self: harness.last_day())
-        return open_environment(harness, tmp_path, cxsuite_kit_database)
+        return open_env(harness)
 
     return opener
 

@@ -12,13 +12,9 @@ from urllib.parse import urlsplit
 from cxsuite_ga4.connector import GA4Connector
 from cxsuite_ga4.service_account import GA4ServiceAccountConnector
 
-from cxsuite.connections.runtime import open_connection
-from cxsuite.connectors.engine import SyncEngine, SyncResult
-from cxsuite.db.sql import execute
 from cxsuite.sandbox import CLIENTS, RunningSandbox
 from cxsuite.sandbox.web import WebMetricRow
 from cxsuite.testing import Fault, VendorHarness
-from cxsuite.testing.environment import Environment
 
 STREAM = "web_metrics"
 # Short synced windows keep the tests fast: ten days of the world's traffic, small pages.
@@ -93,38 +89,3 @@ class GA4ServiceAccountHarness(GA4Harness):
 def ids_of(rows: Iterable[WebMetricRow]) -> set[str]:
     """External ids of world rows."""
     return {row_id(r) for r in rows}
-
-
-async def sync(env: Environment, *, commit_rows: int = 2000, cancel_after: int | None = None) -> SyncResult:
-    """One sync through the real runtime and engine, committing every ``commit_rows`` records
-    and cancelling after ``cancel_after`` commits."""
-    commits = 0
-
-    async def cancelled() -> bool:
-        nonlocal commits
-        commits += 1
-        return cancel_after is not None and commits >= cancel_after
-
-    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                               env.connection_id) as opened:
-        engine = SyncEngine(env.db, opened.scope, opened.connector, cancelled=cancelled,
-                            commit_rows=commit_rows)
-        return await engine.run([STREAM])
-
-
-async def stored(env: Environment) -> dict[str, dict[str, Any]]:
-    """The connection's web-metric rows by external id."""
-    async with env.db.transaction(env.principal.tenant_id, write=False):
-        rows = await execute(env.db.engine, "SELECT external_id, date, channel_group, device, landing_page, "
-                             "sessions, engaged_sessions, conversions, revenue, raw FROM record_web_metric "
-                             "WHERE tenant_id = {} AND connection_id = {}",
-                             env.principal.tenant_id, env.connection_id)
-    return {r["external_id"]: r for r in rows}
-
-
-async def checkpoint(env: Environment) -> dict[str, Any]:
-    """The stream's stored checkpoint."""
-    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                               env.connection_id) as opened:
-        engine = SyncEngine(env.db, opened.scope, opened.connector)
-        return await engine.load_checkpoint(STREAM) or {}

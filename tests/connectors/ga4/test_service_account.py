@@ -25,7 +25,7 @@ from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
 from cxsuite.errors import ConnectorConfigError, SsrfBlocked
 from cxsuite.sandbox.service_accounts import EMAIL
-from tests.connectors.ga4.harness import DAYS, PAGE, STREAM, GA4ServiceAccountHarness, ids_of, stored
+from tests.connectors.ga4.harness import DAYS, PAGE, STREAM, GA4ServiceAccountHarness, ids_of
 from tests.support.parties import Party
 
 pytestmark = pytest.mark.anyio
@@ -288,7 +288,7 @@ async def test_a_token_refused_mid_sync_is_replaced_by_a_newly_signed_one(cxsuit
             engine = SyncEngine(env.db, opened.scope, opened.connector, cancelled=expire_after_each_commit,
                                 commit_rows=PAGE)
             await engine.run([STREAM])
-        rows = await stored(env)
+        rows = await env.stored(STREAM)
     assert set(rows) == ids_of(harness.rows())
     grants = [r for r in sandbox.sandbox.requests("ga4") if r.path == "/google/token"]
     reports = [r for r in sandbox.sandbox.requests("ga4") if r.path.endswith(":runReport")]

@@ -16,7 +16,7 @@ from cxsuite.connections.service import parse_config
 from cxsuite.connectors.engine import SyncCancelled
 from cxsuite.errors import ConnectorConfigError, ConnectorTransientError, ValidationFailed
 from cxsuite.sandbox.web import CHANNEL_GROUPS, DEVICES, LANDING_PAGES
-from tests.connectors.ga4.harness import STREAM, GA4Harness, checkpoint, ids_of, row_id, stored, sync
+from tests.connectors.ga4.harness import STREAM, GA4Harness, ids_of, row_id
 
 pytestmark = pytest.mark.anyio
 
@@ -33,8 +33,8 @@ async def test_full_sync_casts_every_value_and_pages_over_row_count(cxsuite_fres
     expected = harness.rows()
     async with open_env(harness) as env:
         sb.sandbox.clear_requests()
-        result = await sync(env)
-        rows = await stored(env)
+        result = await env.sync()
+        rows = await env.stored(STREAM)
     assert set(rows) == ids_of(expected) and result.per_stream[STREAM].read == len(expected)
     assert _run_reports(sb) == math.ceil(len(expected) / 37) > 1
     for world in expected:
@@ -59,16 +59,16 @@ async def test_incremental_sync_rereads_the_trailing_window(cxsuite_fresh_sandbo
     end = harness.world_end
     harness.today = end - timedelta(days=2)
     async with open_env(harness) as env:
-        await sync(env)
-        assert set(await stored(env)) == ids_of(harness.rows())
-        assert (await checkpoint(env)).get("synced_through") == harness.today.isoformat()
+        await env.sync()
+        assert set(await env.stored(STREAM)) == ids_of(harness.rows())
+        assert (await env.checkpoint(STREAM)).get("synced_through") == harness.today.isoformat()
 
         inside = _bump(world_web, harness.today - timedelta(days=2))   # within the 3-day look-back
         outside = _bump(world_web, harness.today - timedelta(days=5))  # final: not read again
         late = _late_row(world_web, harness.today - timedelta(days=1))
         harness.today = end
-        result = await sync(env)
-        rows = await stored(env)
+        result = await env.sync()
+        rows = await env.stored(STREAM)
 
     reread = harness.rows(end - timedelta(days=2 + 3), end)
     assert result.per_stream[STREAM].read == len(reread)
@@ -107,11 +107,11 @@ async def test_interrupted_sync_resumes_inside_its_window(cxsuite_fresh_sandbox,
     expected = ids_of(harness.rows())
     async with open_env(harness) as env:
         with pytest.raises(SyncCancelled):
-            await sync(env, commit_rows=1, cancel_after=3)
-        position = await checkpoint(env)
-        committed = set(await stored(env))
-        resumed = await sync(env)
-        rows = await stored(env)
+            await env.sync(commit_rows=1, cancel_after_batches=3)
+        position = await env.checkpoint(STREAM)
+        committed = set(await env.stored(STREAM))
+        resumed = await env.sync()
+        rows = await env.stored(STREAM)
     assert position["offset"] == 150 and position["start"] == harness.config()["start_date"]
     assert len(committed) == 150
     assert resumed.per_stream[STREAM].read == len(expected) - 150
@@ -124,8 +124,8 @@ async def test_a_property_the_account_cannot_read_is_a_clear_config_error(cxsuit
     harness = GA4Harness(cxsuite_fresh_sandbox, property_id="398765432")
     async with open_env(harness) as env:
         with pytest.raises(ConnectorConfigError) as raised:
-            await sync(env)
-        assert await stored(env) == {}
+            await env.sync()
+        assert await env.stored(STREAM) == {}
     detail = raised.value.detail
     assert "property 398765432" in detail and "PERMISSION_DENIED" in detail
     assert "Admin → Property settings → Property ID" in detail
@@ -155,12 +155,12 @@ async def test_a_spent_quota_defers_the_sync_and_the_next_one_resumes(cxsuite_fr
         sandbox_limits.enforce_rate_limits = True
         sandbox_limits.ga4_tokens_per_hour = (sb.sandbox.usage.daily["ga4"] + 3) * 10
         with pytest.raises(ConnectorTransientError) as raised:
-            await sync(env, commit_rows=1)
+            await env.sync(commit_rows=1)
         assert _run_reports(sb) == 4
-        assert len(await stored(env)) == 300
+        assert len(await env.stored(STREAM)) == 300
         sandbox_limits.enforce_rate_limits = False
-        resumed = await sync(env)
-        rows = await stored(env)
+        resumed = await env.sync()
+        rows = await env.stored(STREAM)
     assert raised.value.retry_after == 1800
     assert "RESOURCE_EXHAUSTED" in raised.value.detail
     assert resumed.per_stream[STREAM].read == len(expected) - 300

@@ -4,16 +4,12 @@ stored checkpoint of a stream."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from cxsuite_salesforce.connector import SalesforceConnector
 
-from cxsuite.connections.runtime import open_connection
-from cxsuite.connectors.engine import SyncEngine, SyncResult
-from cxsuite.connectors.records import table_for
-from cxsuite.db.sql import execute
+from cxsuite.connectors.engine import SyncResult
 from cxsuite.sandbox import CLIENTS, RunningSandbox
 from cxsuite.sandbox import salesforce_objects as sobjects
 from cxsuite.testing import Fault, VendorHarness
@@ -59,38 +55,6 @@ class SalesforceHarness(VendorHarness):
         self.running.sandbox.expire_tokens()
 
 
-async def stored(env: Environment, stream: str) -> dict[str, dict[str, Any]]:
-    """The connection's rows of ``stream``'s kind by external id."""
-    async with env.db.transaction(env.principal.tenant_id, write=False):
-        rows = await execute(env.db.engine, f"SELECT * FROM {table_for(KINDS[stream])} "
-                             "WHERE tenant_id = {} AND connection_id = {}",
-                             env.principal.tenant_id, env.connection_id)
-    return {r["external_id"]: r for r in rows}
-
-
-async def checkpoint(env: Environment, stream: str) -> dict[str, Any]:
-    """The stream's stored checkpoint."""
-    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                               env.connection_id) as opened:
-        return await SyncEngine(env.db, opened.scope, opened.connector).load_checkpoint(stream) or {}
-
-
-async def sync(env: Environment, streams: list[str] | None = None, *,
-               cancel_after: int | None = None, between_pages: Callable[[], None] | None = None,
-               ) -> SyncResult:
-    """One sync through the real runtime and engine, committing every page on its own (so a
-    cancellation after ``cancel_after`` commits stops between two pages of one query, and
-    ``between_pages`` runs while the connector waits to fetch the next page)."""
-    commits = 0
-
-    async def cancelled() -> bool:
-        nonlocal commits
-        commits += 1
-        if between_pages is not None:
-            between_pages()
-        return cancel_after is not None and commits >= cancel_after
-
-    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                               env.connection_id) as opened:
-        engine = SyncEngine(env.db, opened.scope, opened.connector, cancelled=cancelled, commit_rows=1)
-        return await engine.run(streams or list(SOBJECTS))
+async def sync(env: Environment, streams: list[str] | None = None, **options: Any) -> SyncResult:
+    """:meth:`Environment.sync` committing every page on its own."""
+    return await env.sync(streams, commit_rows=1, **options)

@@ -5,14 +5,10 @@ on loopback) plays the vendor that hands out the hostile URL."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
-import httpx
 import msgspec
 import pytest
 from cxsuite_salesforce.config import SalesforceConfig, salesforce_origin
@@ -21,12 +17,15 @@ from cxsuite_salesforce.connector import SalesforceConnector
 from cxsuite.connections import oauth
 from cxsuite.connections.credentials import store_credentials
 from cxsuite.connections.runtime import open_connection
-from cxsuite.db.migrate import run_migrations
-from cxsuite.db.session import Database
-from cxsuite.db.sql import execute
 from cxsuite.errors import ConnectorAuthError, SsrfBlocked
-from cxsuite.testing import Fault, VendorHarness
-from cxsuite.testing.environment import Environment, _connection, _tenant_with_workspace, kit_settings
+from cxsuite.testing.environment import Environment
+from tests.connectors.fake_vendor import (
+    FakeHostHarness,
+    Server,
+    authorisation_server,
+    authorise,
+    connection_status,
+)
 from tests.connectors.salesforce.harness import SalesforceHarness, sync
 
 pytestmark = pytest.mark.anyio
@@ -67,124 +66,26 @@ def test_a_stored_instance_url_is_checked_again_before_use(url: str) -> None:
         SalesforceConnector.base_url(SalesforceConfig(), {"instance_url": url})
 
 
-class FakeLogin:
-    """A Salesforce login host on loopback whose token response names ``instance_url``."""
-
-    def __init__(self, instance_url: str) -> None:
-        self.instance_url = instance_url
-        self.requests: list[tuple[str, str]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                fake.requests.append(("GET", urlsplit(self.path).path))
-                query = dict(parse_qsl(urlsplit(self.path).query))
-                target = f"{query['redirect_uri']}?{urlencode({'code': 'aPrx==', 'state': query['state']})}"
-                self.send_response(302)
-                self.send_header("Location", target)
-                self.end_headers()
-
-            def do_POST(self) -> None:
-                fake.requests.append(("POST", urlsplit(self.path).path))
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                body = json.dumps({"access_token": "00Dx!fake", "refresh_token": "5Aep-fake",
-                                   "instance_url": fake.instance_url, "token_type": "Bearer",
-                                   "issued_at": "1700000000000"}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeLogin:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class FakeHarness(VendorHarness):
-    """The connection under test: pointed at the fake login host (as a stand-in, or not)."""
-
-    connector = SalesforceConnector
-
-    def __init__(self, fake: FakeLogin, config: dict[str, Any]) -> None:
-        self.allowed_hosts = (urlsplit(fake.base_url).netloc,)
-        self._config = config
-
-    def config(self) -> dict[str, Any]:
-        return self._config
-
-    def oauth_client(self) -> dict[str, str]:
-        return {"client_id": "fake-client", "client_secret": "fake-secret"}
-
-    def expected_ids(self, stream: str) -> set[str]:
-        return set()
-
-    def inject(self, fault: Fault, count: int = 1) -> None:
-        raise NotImplementedError
-
-    def expire_tokens(self) -> None:
-        raise NotImplementedError
-
-
 @pytest.fixture
-def fake_login(request: pytest.FixtureRequest) -> Iterator[FakeLogin]:
-    with FakeLogin(request.param) as fake:
+def fake_login(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A Salesforce login host on loopback whose token response names ``instance_url`` (the
+    parameter)."""
+    body = {"access_token": "00Dx!fake", "refresh_token": "5Aep-fake", "instance_url": request.param,
+            "token_type": "Bearer", "issued_at": "1700000000000"}
+    with authorisation_server(body) as fake:
         yield fake
 
 
-@pytest.fixture
-async def unconnected(tmp_path: Any, cxsuite_kit_database: tuple[str, str] | None,
-                      ) -> AsyncIterator[Any]:
-    """``await unconnected(harness)``: a tenant and a connection not yet authorised."""
-    databases: list[Database] = []
-
-    async def opener(harness: FakeHarness) -> Environment:
-        settings = kit_settings(harness, tmp_path, cxsuite_kit_database)
-        await run_migrations(settings)
-        db = Database.from_url(settings.database_url)
-        await db.start()
-        databases.append(db)
-        principal = await _tenant_with_workspace(db)
-        connection_id = await _connection(db, settings, harness, principal)
-        return Environment(settings, db, harness, principal, connection_id)
-
-    yield opener
-    for db in databases:
-        await db.close()
+def _harness(fake: Server, config: dict[str, Any]) -> FakeHostHarness:
+    return FakeHostHarness(SalesforceConnector, fake, config)
 
 
-async def _authorise(env: Environment) -> oauth.CallbackOutcome:
-    url = await oauth.start(env.db, env.settings, env.principal, SalesforceConnector, env.connection_id)
-    async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.get(url)
-    params = dict(parse_qsl(urlsplit(response.headers["location"]).query))
-    return await oauth.complete(env.db, env.settings, env.connectors, params, "test")
-
-
-async def _connection_row(env: Environment) -> dict[str, Any]:
-    async with env.db.transaction(env.principal.tenant_id, write=False):
-        rows = await execute(env.db.engine, "SELECT status, credentials FROM connection "
-                             "WHERE tenant_id = {} AND id = {}", env.principal.tenant_id, env.connection_id)
-    return rows[0]
-
-
-async def _assert_refused(env: Environment, fake: FakeLogin, outcome: oauth.CallbackOutcome) -> None:
+async def _assert_refused(env: Environment, fake: Server, outcome: oauth.CallbackOutcome) -> None:
     assert not outcome.ok
     assert "refused" in outcome.message or "not stored" in outcome.message
-    row = await _connection_row(env)
-    assert row["status"] != "connected" and not row["credentials"]
-    assert fake.requests == [("GET", "/services/oauth2/authorize"), ("POST", "/services/oauth2/token")]
+    status, credentials = await connection_status(env)
+    assert status != "connected" and not credentials
+    assert fake.paths == [("GET", "/services/oauth2/authorize"), ("POST", "/services/oauth2/token")]
     with pytest.raises(ConnectorAuthError, match="not authorised"):
         await sync(env, ["contacts"])
 
@@ -195,15 +96,15 @@ async def test_a_hostile_instance_url_is_refused_at_connect_time(fake_login, unc
     login = fake_login.base_url + "/services/oauth2"
     monkeypatch.setattr(SalesforceConnector, "authorize_endpoint", classmethod(lambda cls, c: f"{login}/authorize"))
     monkeypatch.setattr(SalesforceConnector, "token_endpoint", classmethod(lambda cls, c, p: f"{login}/token"))
-    env = await unconnected(FakeHarness(fake_login, {}))
-    await _assert_refused(env, fake_login, await _authorise(env))
+    env = await unconnected(_harness(fake_login, {}))
+    await _assert_refused(env, fake_login, await authorise(env))
 
 
 @pytest.mark.parametrize("fake_login", [*HOSTILE, "https://acme.my.salesforce.com"], indirect=True)
 async def test_with_a_stand_in_only_its_own_url_is_accepted(fake_login, unconnected):
     """A configured ``base_url`` is the trusted instance: any other instance_url is refused."""
-    env = await unconnected(FakeHarness(fake_login, {"base_url": fake_login.base_url}))
-    await _assert_refused(env, fake_login, await _authorise(env))
+    env = await unconnected(_harness(fake_login, {"base_url": fake_login.base_url}))
+    await _assert_refused(env, fake_login, await authorise(env))
 
 
 @pytest.mark.parametrize("fake_login", ["https://acme.my.salesforce.com"], indirect=True)
@@ -211,8 +112,8 @@ async def test_a_salesforce_instance_url_is_stored(fake_login, unconnected, monk
     login = fake_login.base_url + "/services/oauth2"
     monkeypatch.setattr(SalesforceConnector, "authorize_endpoint", classmethod(lambda cls, c: f"{login}/authorize"))
     monkeypatch.setattr(SalesforceConnector, "token_endpoint", classmethod(lambda cls, c, p: f"{login}/token"))
-    env = await unconnected(FakeHarness(fake_login, {}))
-    outcome = await _authorise(env)
+    env = await unconnected(_harness(fake_login, {}))
+    outcome = await authorise(env)
     assert outcome.ok, outcome.message
     credentials = await env.credentials()
     assert credentials["extra"]["instance_url"] == "https://acme.my.salesforce.com"

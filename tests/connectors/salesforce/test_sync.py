@@ -14,7 +14,8 @@ from cxsuite.connectors.engine import SyncCancelled
 from cxsuite.errors import ConnectorTransientError
 from cxsuite.sandbox import RunningSandbox
 from cxsuite.sandbox.ids import salesforce_id
-from tests.connectors.salesforce.harness import KINDS, SOBJECTS, SalesforceHarness, checkpoint, stored, sync
+from cxsuite.testing.environment import Environment
+from tests.connectors.salesforce.harness import SOBJECTS, SalesforceHarness, sync
 
 pytestmark = pytest.mark.anyio
 
@@ -29,21 +30,17 @@ def _queries(sandbox: RunningSandbox) -> list[str]:
             if r.path.endswith(("/query", "/queryAll"))]
 
 
-async def _assert_complete(env: Any, harness: SalesforceHarness, streams: tuple[str, ...] = tuple(SOBJECTS),
-                           ) -> None:
-    """Each kind's table holds exactly the synced streams' rows (tasks and events share one)."""
-    expected: dict[str, set[str]] = {}
+async def _assert_complete(env: Environment, streams: tuple[str, ...] = tuple(SOBJECTS)) -> None:
+    """Each synced stream's records are stored, and nothing else of its kind."""
     for stream in streams:
-        expected.setdefault(KINDS[stream], set()).update(harness.expected_ids(stream))
-    for stream in streams:
-        assert set(await stored(env, stream)) == expected[KINDS[stream]], stream
+        assert await env.stored_ids(stream) == env.harness.expected_ids(stream), stream
 
 
 async def test_full_sync_maps_every_stream_and_keeps_the_payload(private_sandbox, open_env):
     harness = SalesforceHarness(private_sandbox, batch_size=200)
     async with open_env(harness) as env:
         result = await sync(env)
-        contacts = await stored(env, "contacts")
+        contacts = await env.stored("contacts")
         assert set(contacts) == harness.expected_ids("contacts")
         assert result.per_stream["contacts"].read == len(contacts) == 300
         row = harness.rows("contacts")[0]
@@ -52,19 +49,19 @@ async def test_full_sync_maps_every_stream_and_keeps_the_payload(private_sandbox
             row["Email"], row["Name"], row["AccountId"])
         assert _json(mine["raw"])["attributes"]["type"] == "Contact"
 
-        deals = await stored(env, "opportunities")
+        deals = await env.stored("opportunities")
         history = next(r for r in private_sandbox.sandbox.world.deals if len(r.history) > 2)
         deal = deals[salesforce_id("Opportunity", history.seq)]
         stages = [h["stage"] for h in _json(deal["stage_history"])]
         assert len(stages) == len(history.history) and stages[-1] == deal["stage"]
 
-        tickets = await stored(env, "cases")
+        tickets = await env.stored("cases")
         assert {t["channel"] for t in tickets.values()} <= {"email", "phone", "web", "chat"}
         assert any(t["reopened"] for t in tickets.values())
-        interactions = await stored(env, "tasks")
+        interactions = await env.stored("tasks")
         assert {i["type"] for i in interactions.values()} >= {"call", "email", "meeting"}
         assert any(i["journey_stage"] == "usage_service" for i in interactions.values())
-        feedback = await stored(env, "survey_responses")
+        feedback = await env.stored("survey_responses")
         assert set(feedback) == harness.expected_ids("survey_responses")
         assert {(f["metric"], f["scale_min"], f["scale_max"]) for f in feedback.values()} == {
             ("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7)}
@@ -91,11 +88,11 @@ async def test_incremental_sync_reads_exactly_the_changed_rows(private_sandbox, 
         assert again.per_stream["opportunities"].read == 4
         assert all(again.per_stream[s].read == 0 for s in ("accounts", "cases", "tasks", "events",
                                                           "survey_responses"))
-        contacts = await stored(env, "contacts")
+        contacts = await env.stored("contacts")
         assert set(contacts) == harness.expected_ids("contacts")
         assert {i for i, r in contacts.items() if r["archived"]} == {
             salesforce_id("Contact", r.seq) for r in deleted}
-        stored_deals = await stored(env, "opportunities")
+        stored_deals = await env.stored("opportunities")
         for deal in deals:
             mine = stored_deals[salesforce_id("Opportunity", deal.seq)]
             assert len(_json(mine["stage_history"])) == len(deal.history)
@@ -107,14 +104,14 @@ async def test_an_interrupted_sync_resumes_after_its_last_page(private_sandbox, 
     harness = SalesforceHarness(private_sandbox, batch_size=200)
     async with open_env(harness) as env:
         with pytest.raises(SyncCancelled):
-            await sync(env, cancel_after=1)
-        assert len(await stored(env, "contacts")) == 200
-        position = await checkpoint(env, "contacts")
+            await sync(env, cancel_after_batches=1)
+        assert len(await env.stored("contacts")) == 200
+        position = await env.checkpoint("contacts")
         assert position["last_id"] == sorted(harness.rows("contacts"),
                                              key=lambda r: (r["SystemModstamp"], r["Id"]))[199]["Id"]
         resumed = await sync(env)
         assert resumed.per_stream["contacts"].read == 100
-        await _assert_complete(env, harness)
+        await _assert_complete(env)
         assert (await sync(env)).totals.written == 0
 
 
@@ -129,12 +126,12 @@ async def test_ties_on_systemmodstamp_are_neither_dropped_nor_repeated(private_s
         read = 0
         for _ in range(2):
             with pytest.raises(SyncCancelled):
-                await sync(env, ["contacts"], cancel_after=1)
+                await sync(env, ["contacts"], cancel_after_batches=1)
             read += 200
-            assert len(await stored(env, "contacts")) == 300 + read
+            assert len(await env.stored("contacts")) == 300 + read
         last = await sync(env, ["contacts"])
         assert last.per_stream["contacts"].read == 50
-        assert set(await stored(env, "contacts")) == harness.expected_ids("contacts")
+        assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         assert await env.row_count("contacts") == 750
 
 
@@ -145,7 +142,7 @@ async def test_short_and_empty_batches_do_not_end_a_query(private_sandbox, open_
         sandbox.inject("salesforce", "empty_page", 1)
         sandbox.inject("salesforce", "short_page", 2)
         await sync(env)
-        await _assert_complete(env, harness)
+        await _assert_complete(env)
         assert not sandbox.pending_faults()
 
 
@@ -155,7 +152,7 @@ async def test_request_limit_exceeded_is_retried_and_a_spent_day_defers_the_sync
     async with open_env(harness) as env:
         sandbox.inject("salesforce", "rate_limit", 3)
         await sync(env, ["contacts"])
-        assert set(await stored(env, "contacts")) == harness.expected_ids("contacts")
+        assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         sandbox.limits.enforce_rate_limits, sandbox.limits.salesforce_daily = True, 1
         with pytest.raises(ConnectorTransientError) as refused:
             await sync(env, ["accounts"])
@@ -177,14 +174,14 @@ async def test_expired_session_is_refreshed_and_the_rotated_refresh_token_kept(p
         assert after["extra"]["instance_url"] == before["extra"]["instance_url"]
         private_sandbox.sandbox.expire_tokens()
         await sync(env, ["cases"])  # the rotated refresh token works
-        assert set(await stored(env, "cases")) == harness.expected_ids("cases")
+        assert set(await env.stored("cases")) == harness.expected_ids("cases")
 
 
 async def test_api_version_is_configurable(private_sandbox, open_env):
     harness = SalesforceHarness(private_sandbox, api_version="60.0")
     async with open_env(harness) as env:
         await sync(env, ["accounts"])
-        assert set(await stored(env, "accounts")) == harness.expected_ids("accounts")
+        assert set(await env.stored("accounts")) == harness.expected_ids("accounts")
     paths = {urlsplit(r.path).path for r in private_sandbox.sandbox.requests("salesforce")}
     assert "/salesforce/services/data/v60.0/queryAll" in paths
     assert not any("v62.0" in p for p in paths)
@@ -196,9 +193,9 @@ async def test_an_expired_query_locator_is_replaced_by_the_query_from_the_cursor
     # is what Salesforce does to a locator left unused for 15 minutes.
     locators = private_sandbox._server.config.app.state.salesforce_cursors
     async with open_env(harness) as env:
-        result = await sync(env, ["contacts", "tasks"], between_pages=locators.clear)
+        result = await sync(env, ["contacts", "tasks"], between_commits=locators.clear)
         assert result.per_stream["contacts"].read == 300
         assert result.per_stream["tasks"].read == len(harness.expected_ids("tasks"))
-        await _assert_complete(env, harness, ("contacts", "tasks"))
+        await _assert_complete(env, ("contacts", "tasks"))
     queries = [q for q in _queries(private_sandbox) if "FROM Contact" in q]
     assert len(queries) == 2 and "Id > '" in queries[1]

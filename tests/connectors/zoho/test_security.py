@@ -9,14 +9,9 @@ accounts server (for the token responses the sandbox never sends)."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import httpx
 import pytest
 from cxsuite_zoho.connector import ZohoConnector
 from cxsuite_zoho.datacentres import DATA_CENTRES, accounts_url, api_origin, centre
@@ -24,12 +19,15 @@ from cxsuite_zoho.datacentres import DATA_CENTRES, accounts_url, api_origin, cen
 from cxsuite.connections import oauth
 from cxsuite.connections.credentials import store_credentials
 from cxsuite.connections.runtime import open_connection
-from cxsuite.db.migrate import run_migrations
-from cxsuite.db.session import Database
-from cxsuite.db.sql import execute
 from cxsuite.errors import ConnectorAuthError, SsrfBlocked
-from cxsuite.testing import Fault, VendorHarness
-from cxsuite.testing.environment import Environment, _connection, _tenant_with_workspace, kit_settings
+from cxsuite.testing.environment import Environment
+from tests.connectors.fake_vendor import (
+    FakeHostHarness,
+    Server,
+    authorisation_server,
+    authorise,
+    connection_status,
+)
 from tests.connectors.zoho.harness import ZohoHarness
 
 pytestmark = pytest.mark.anyio
@@ -67,92 +65,15 @@ def test_with_a_stand_in_only_its_own_api_urls_are_accepted() -> None:
             api_origin(domain, base)
 
 
-class Server:
-    """A loopback HTTP server recording what it receives; ``answer`` shapes its replies."""
-
-    def __init__(self, answer: Callable[[BaseHTTPRequestHandler, str, bytes], None] | None = None) -> None:
-        self.requests: list[tuple[str, str, bytes]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _handle(self, method: str) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                server.requests.append((method, self.path, body))
-                if answer is None:
-                    self.send_response(404)
-                    self.end_headers()
-                else:
-                    answer(self, method, body)
-
-            def do_GET(self) -> None:
-                self._handle("GET")
-
-            def do_POST(self) -> None:
-                self._handle("POST")
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.netloc = urlsplit(self.base_url).netloc
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def fake_accounts(token_body: dict[str, Any]) -> Server:
-    """Zoho accounts servers: consent redirects with ``location=eu``; the token call answers
-    ``token_body`` with HTTP 200 (Zoho's way, errors included)."""
-
-    def answer(handler: BaseHTTPRequestHandler, method: str, body: bytes) -> None:
-        if method == "GET":
-            query = dict(parse_qsl(urlsplit(handler.path).query))
-            callback = {"code": "1000.fakecode", "state": query["state"], "location": "eu",
-                        "accounts-server": "https://accounts.zoho.eu"}
-            handler.send_response(302)
-            handler.send_header("Location", f"{query['redirect_uri']}?{urlencode(callback)}")
-            handler.end_headers()
-            return
-        reply = json.dumps(token_body).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(reply)))
-        handler.end_headers()
-        handler.wfile.write(reply)
-
-    return Server(answer)
+    """Zoho accounts servers: consent redirects with ``location=eu`` (and an ``accounts-server``
+    the flow must ignore); the token call answers ``token_body`` with HTTP 200 (Zoho's way,
+    errors included)."""
+    return authorisation_server(token_body, {"location": "eu", "accounts-server": "https://accounts.zoho.eu"})
 
 
-class FakeHarness(VendorHarness):
-    """A connection pointed at the fake accounts server (as a stand-in, or not)."""
-
-    connector = ZohoConnector
-
-    def __init__(self, fake: Server, config: dict[str, Any]) -> None:
-        self.allowed_hosts = (fake.netloc,)
-        self._config = config
-
-    def config(self) -> dict[str, Any]:
-        return self._config
-
-    def oauth_client(self) -> dict[str, str]:
-        return {"client_id": "1000.FAKE", "client_secret": "fake-secret"}
-
-    def expected_ids(self, stream: str) -> set[str]:
-        return set()
-
-    def inject(self, fault: Fault, count: int = 1) -> None:
-        raise NotImplementedError
-
-    def expire_tokens(self) -> None:
-        raise NotImplementedError
+def _harness(fake: Server, config: dict[str, Any]) -> FakeHostHarness:
+    return FakeHostHarness(ZohoConnector, fake, config)
 
 
 @pytest.fixture
@@ -160,42 +81,6 @@ def listener() -> Iterator[Server]:
     """A loopback server that must never be called (it is even an allowed connector host)."""
     with Server() as server:
         yield server
-
-
-@pytest.fixture
-async def unconnected(tmp_path: Any, cxsuite_kit_database: tuple[str, str] | None) -> AsyncIterator[Any]:
-    """``await unconnected(harness)``: a tenant and a connection not yet authorised."""
-    databases: list[Database] = []
-
-    async def opener(harness: VendorHarness) -> Environment:
-        settings = kit_settings(harness, tmp_path, cxsuite_kit_database)
-        await run_migrations(settings)
-        db = Database.from_url(settings.database_url)
-        await db.start()
-        databases.append(db)
-        principal = await _tenant_with_workspace(db)
-        connection_id = await _connection(db, settings, harness, principal)
-        return Environment(settings, db, harness, principal, connection_id)
-
-    yield opener
-    for db in databases:
-        await db.close()
-
-
-async def _authorise(env: Environment, **tamper: str) -> oauth.CallbackOutcome:
-    """Consent, then the callback with ``tamper`` applied to its query (as an attacker would)."""
-    url = await oauth.start(env.db, env.settings, env.principal, ZohoConnector, env.connection_id)
-    async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.get(url)
-    params = {**dict(parse_qsl(urlsplit(response.headers["location"]).query)), **tamper}
-    return await oauth.complete(env.db, env.settings, env.connectors, params, "test")
-
-
-async def _status(env: Environment) -> tuple[str, Any]:
-    async with env.db.transaction(env.principal.tenant_id, write=False):
-        rows = await execute(env.db.engine, "SELECT status, credentials FROM connection "
-                             "WHERE tenant_id = {} AND id = {}", env.principal.tenant_id, env.connection_id)
-    return rows[0]["status"], rows[0]["credentials"]
 
 
 def _token_posts(private_sandbox: Any) -> list[str]:
@@ -208,7 +93,7 @@ async def test_the_code_goes_to_the_locations_accounts_server_not_accounts_serve
     harness = ZohoHarness(private_sandbox)
     harness.allowed_hosts = (*harness.allowed_hosts, listener.netloc)
     env = await unconnected(harness)
-    outcome = await _authorise(env, **{"accounts-server": listener.base_url if where == "listener" else where})
+    outcome = await authorise(env, **{"accounts-server": listener.base_url if where == "listener" else where})
     assert outcome.ok, outcome.message
     assert listener.requests == []
     assert _token_posts(private_sandbox) == ["/zoho/accounts/eu/oauth/v2/token"]
@@ -220,10 +105,10 @@ async def test_an_unknown_location_is_refused_and_nothing_is_sent(location, priv
     harness = ZohoHarness(private_sandbox)
     harness.allowed_hosts = (*harness.allowed_hosts, listener.netloc)
     env = await unconnected(harness)
-    outcome = await _authorise(env, location=location, **{"accounts-server": listener.base_url})
+    outcome = await authorise(env, location=location, **{"accounts-server": listener.base_url})
     assert not outcome.ok and "unknown data centre" in outcome.message
     assert listener.requests == [] and _token_posts(private_sandbox) == []
-    status, credentials = await _status(env)
+    status, credentials = await connection_status(env)
     assert status != "connected" and not credentials
 
 
@@ -238,9 +123,9 @@ def _production(monkeypatch: pytest.MonkeyPatch, fake: Server) -> None:
 
 async def _assert_refused(env: Environment, fake: Server, outcome: oauth.CallbackOutcome, words: str) -> None:
     assert not outcome.ok and words in outcome.message, outcome.message
-    assert [(m, urlsplit(p).path) for m, p, _ in fake.requests] == [
+    assert fake.paths == [
         ("GET", "/accounts/us/oauth/v2/auth"), ("POST", "/accounts/eu/oauth/v2/token")]
-    status, credentials = await _status(env)
+    status, credentials = await connection_status(env)
     assert status != "connected" and not credentials
 
 
@@ -249,8 +134,8 @@ async def test_a_hostile_api_domain_is_refused_at_connect_time(domain, unconnect
     with fake_accounts({"access_token": "1000.a", "refresh_token": "1000.r", "api_domain": domain,
                         "token_type": "Bearer", "expires_in": 3600}) as fake:
         _production(monkeypatch, fake)
-        env = await unconnected(FakeHarness(fake, {}))
-        await _assert_refused(env, fake, await _authorise(env), "refused")
+        env = await unconnected(_harness(fake, {}))
+        await _assert_refused(env, fake, await authorise(env), "refused")
 
 
 @pytest.mark.parametrize("domain", ["https://attacker.example", "https://www.zohoapis.eu", "{base}/api/xx",
@@ -259,16 +144,16 @@ async def test_with_a_stand_in_only_its_api_domain_is_accepted(domain, unconnect
     body: dict[str, Any] = {"access_token": "1000.a", "expires_in": 3600}
     with fake_accounts(body) as stand_in:
         body["api_domain"] = domain.format(base=stand_in.base_url)
-        env = await unconnected(FakeHarness(stand_in, {"base_url": stand_in.base_url}))
-        await _assert_refused(env, stand_in, await _authorise(env), "refused")
+        env = await unconnected(_harness(stand_in, {"base_url": stand_in.base_url}))
+        await _assert_refused(env, stand_in, await authorise(env), "refused")
 
 
 async def test_with_a_stand_in_its_own_api_domain_is_stored(unconnected):
     body: dict[str, Any] = {"access_token": "1000.a", "expires_in": 3600}
     with fake_accounts(body) as stand_in:
         body["api_domain"] = f"{stand_in.base_url}/api/eu"
-        env = await unconnected(FakeHarness(stand_in, {"base_url": stand_in.base_url}))
-        outcome = await _authorise(env)
+        env = await unconnected(_harness(stand_in, {"base_url": stand_in.base_url}))
+        outcome = await authorise(env)
         assert outcome.ok, outcome.message
         assert (await env.credentials())["extra"] == {"api_domain": body["api_domain"], "data_centre": "eu"}
 
@@ -277,8 +162,8 @@ async def test_a_zoho_api_domain_is_stored_with_its_data_centre(unconnected, mon
     with fake_accounts({"access_token": "1000.a", "refresh_token": "1000.r", "api_domain": "https://www.zohoapis.eu",
                         "token_type": "Bearer", "expires_in": 3600}) as fake:
         _production(monkeypatch, fake)
-        env = await unconnected(FakeHarness(fake, {}))
-        outcome = await _authorise(env)
+        env = await unconnected(_harness(fake, {}))
+        outcome = await authorise(env)
         assert outcome.ok, outcome.message
         credentials = await env.credentials()
         assert credentials["extra"] == {"api_domain": "https://www.zohoapis.eu", "data_centre": "eu"}
@@ -289,8 +174,8 @@ async def test_a_zoho_api_domain_is_stored_with_its_data_centre(unconnected, mon
 async def test_a_token_error_in_a_200_answer_is_a_clear_refusal(unconnected, monkeypatch):
     with fake_accounts({"error": "invalid_code"}) as fake:
         _production(monkeypatch, fake)
-        env = await unconnected(FakeHarness(fake, {}))
-        await _assert_refused(env, fake, await _authorise(env), "invalid_code")
+        env = await unconnected(_harness(fake, {}))
+        await _assert_refused(env, fake, await authorise(env), "invalid_code")
 
 
 async def test_a_tampered_stored_api_domain_is_never_called(private_sandbox, open_env):

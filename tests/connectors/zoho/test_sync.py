@@ -15,7 +15,8 @@ import pytest
 from cxsuite.connectors.engine import SyncCancelled
 from cxsuite.sandbox import RunningSandbox, running
 from cxsuite.sandbox.ids import zoho_id
-from tests.connectors.zoho.harness import KINDS, MODULES, ZohoHarness, checkpoint, stored, sync
+from cxsuite.testing.environment import Environment
+from tests.connectors.zoho.harness import MODULES, ZohoHarness, sync
 
 pytestmark = pytest.mark.anyio
 _ZOHO_STAGES = {"qualification": "Qualification", "discovery": "Needs Analysis",
@@ -39,13 +40,10 @@ def _lists(running_sandbox: RunningSandbox, module: str) -> list[dict[str, list[
             if r.method == "GET" and r.path.endswith(f"/crm/v8/{module}")]
 
 
-async def _assert_complete(env: Any, harness: ZohoHarness, streams: tuple[str, ...] = tuple(MODULES)) -> None:
-    """Each kind's table holds exactly the synced streams' records (activities share one)."""
-    expected: dict[str, set[str]] = {}
+async def _assert_complete(env: Environment, streams: tuple[str, ...] = tuple(MODULES)) -> None:
+    """Each synced stream's records are stored, and nothing else of its kind."""
     for stream in streams:
-        expected.setdefault(KINDS[stream], set()).update(harness.expected_ids(stream))
-    for stream in streams:
-        assert set(await stored(env, stream)) == expected[KINDS[stream]], stream
+        assert await env.stored_ids(stream) == env.harness.expected_ids(stream), stream
 
 
 async def test_full_sync_maps_every_module_from_the_users_data_centre(private_sandbox, open_env):
@@ -54,10 +52,10 @@ async def test_full_sync_maps_every_module_from_the_users_data_centre(private_sa
     gone = sandbox.archive("contacts", 2)
     async with open_env(harness) as env:
         result = await sync(env)
-        await _assert_complete(env, harness)
+        await _assert_complete(env)
         assert result.per_stream["contacts"].read == 300 and result.totals.failed == 0
 
-        contacts = await stored(env, "contacts")
+        contacts = await env.stored("contacts")
         person = next(c for c in sandbox.world.live("contacts") if c.company_seq is not None)
         mine = contacts[zoho_id("Contacts", person.seq)]
         assert (mine["name"], mine["email"], mine["phone"], mine["company_external_id"]) == (
@@ -70,12 +68,12 @@ async def test_full_sync_maps_every_module_from_the_users_data_centre(private_sa
             assert tombstone["archived"] and _json(tombstone["raw"])["type"] == "recycle"
             assert tombstone["name"] == record.last_name
 
-        companies = await stored(env, "accounts")
+        companies = await env.stored("accounts")
         company = sandbox.world.companies[0]
         assert (companies[zoho_id("Accounts", company.seq)]["domain"],
                 companies[zoho_id("Accounts", company.seq)]["name"]) == (company.domain, company.name)
 
-        deals = await stored(env, "deals")
+        deals = await env.stored("deals")
         for world_deal in sandbox.world.deals:
             row = deals[zoho_id("Deals", world_deal.seq)]
             assert row["won"] == {"won": True, "lost": False}.get(world_deal.stage)
@@ -84,13 +82,13 @@ async def test_full_sync_maps_every_module_from_the_users_data_centre(private_sa
                 assert _at(row["closed_at"]).date() == world_deal.close_date
         assert {r["stage"] for r in deals.values()} >= {"Closed Won", "Needs Analysis"}
 
-        tickets = await stored(env, "cases")
+        tickets = await env.stored("cases")
         for ticket in sandbox.world.tickets:
             row = tickets[zoho_id("Cases", ticket.seq)]
             assert (row["channel"], row["customer_external_id"]) == (
                 ticket.channel, zoho_id("Contacts", ticket.contact_seq))
 
-        touchpoints = await stored(env, "calls")
+        touchpoints = await env.stored("calls")
         calls = [a for a in sandbox.world.activities if a.type == "call"]
         for activity in calls:
             row = touchpoints[zoho_id("Calls", activity.seq)]
@@ -133,17 +131,17 @@ async def test_incremental_sync_reads_changes_since_the_cursor_and_deletions(pri
         assert again.per_stream["contacts"].read == len(live_changed | (tied - changed)) + len(deleted)
         assert again.per_stream["deals"].written == 4
         assert all(again.per_stream[s].written == 0 for s in ("accounts", "cases", "tasks", "events", "calls"))
-        contacts = await stored(env, "contacts")
+        contacts = await env.stored("contacts")
         assert set(contacts) == harness.expected_ids("contacts")
         assert {i for i, r in contacts.items() if r["archived"]} == {zoho_id("Contacts", r.seq) for r in deleted}
         for record in modified:
             assert _at(contacts[zoho_id("Contacts", record.seq)]["updated_at"]) == record.updated_at.replace(
                 microsecond=0)
-        stored_deals = await stored(env, "deals")
+        stored_deals = await env.stored("deals")
         for deal in deals:
             assert stored_deals[zoho_id("Deals", deal.seq)]["stage"] == _ZOHO_STAGES[deal.stage]
 
-        position = await checkpoint(env, "contacts")
+        position = await env.checkpoint("contacts")
         newest = max(r.updated_at for r in (*modified, *added)).replace(microsecond=0)
         assert position["phase"] == "idle" and datetime.fromisoformat(position["cursor"]) == newest
         assert (await sync(env)).totals.written == 0
@@ -162,7 +160,7 @@ async def test_nothing_modified_answers_304_and_only_deletions_are_read(private_
             company.deleted_at = company.updated_at = sandbox.clock.now()
         again = await sync(env, ["accounts"])
         assert again.per_stream["accounts"].read == again.per_stream["accounts"].written == len(binned)
-        accounts = await stored(env, "accounts")
+        accounts = await env.stored("accounts")
         assert all(accounts[zoho_id("Accounts", c.seq)]["archived"] for c in binned)
 
 
@@ -183,7 +181,7 @@ async def test_changes_in_the_cursors_second_are_not_lost(private_sandbox, open_
             contact.email, contact.updated_at = f"tied-{contact.seq}@example.test", moment
         result = await sync(env, ["contacts"])
         assert result.per_stream["contacts"].written == 4
-        contacts = await stored(env, "contacts")
+        contacts = await env.stored("contacts")
         assert {contacts[zoho_id("Contacts", c.seq)]["email"] for c in later} == {
             f"tied-{c.seq}@example.test" for c in later}
         assert await env.row_count("contacts") == 300
@@ -195,15 +193,15 @@ async def test_an_interrupted_sync_resumes_after_its_last_page(private_sandbox, 
     sandbox.archive("contacts", 3)
     async with open_env(harness) as env:
         with pytest.raises(SyncCancelled):
-            await sync(env, cancel_after=2)
-        assert len(await stored(env, "contacts")) == 100
-        position = await checkpoint(env, "contacts")
+            await sync(env, cancel_after_batches=2)
+        assert len(await env.stored("contacts")) == 100
+        position = await env.checkpoint("contacts")
         assert (position["phase"], position["page"]) == ("live", 3)
         sandbox.clear_requests()
         resumed = await sync(env)
         assert resumed.per_stream["contacts"].read == 297 - 100 + 3
         assert [q["page"] for q in _lists(private_sandbox, "Contacts")] == [["3"], ["4"], ["5"], ["6"]]
-        await _assert_complete(env, harness)
+        await _assert_complete(env)
         assert await env.row_count("contacts") == 300
         assert (await sync(env)).totals.written == 0
 
@@ -214,7 +212,7 @@ async def test_more_than_2000_records_are_read_through_page_token(open_env):
         async with open_env(harness) as env:
             result = await sync(env, ["contacts"])
             assert result.per_stream["contacts"].read == 2150
-            assert set(await stored(env, "contacts")) == harness.expected_ids("contacts")
+            assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         pages = _lists(big, "Contacts")
         assert [q.get("page") for q in pages[:10]] == [[str(n)] for n in range(1, 11)]
         assert "page" not in pages[10] and pages[10]["page_token"]
@@ -230,7 +228,7 @@ async def test_a_lower_page_limit_and_the_page_token_reach_are_handled(private_s
     harness = ZohoHarness(private_sandbox, per_page=50)
     async with open_env(harness) as env:
         await sync(env, ["contacts"])
-        assert set(await stored(env, "contacts")) == harness.expected_ids("contacts")
+        assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         assert await env.row_count("contacts") == 300
     pages = _lists(private_sandbox, "Contacts")
     assert [q.get("page") for q in pages[:3]] == [["1"], ["2"], ["3"]]  # the third is refused
@@ -244,7 +242,7 @@ async def test_throttling_is_retried(private_sandbox, open_env):
         private_sandbox.sandbox.inject("zoho", "rate_limit", 2, retry_after=1)
         private_sandbox.sandbox.inject("zoho", "server_error", 1)
         await sync(env, ["cases"])
-        assert set(await stored(env, "cases")) == harness.expected_ids("cases")
+        assert set(await env.stored("cases")) == harness.expected_ids("cases")
         assert not private_sandbox.sandbox.pending_faults()
 
 
@@ -273,13 +271,13 @@ async def test_a_resume_after_its_page_token_expired_goes_on_from_the_cursor(pri
     harness = ZohoHarness(private_sandbox, per_page=50)
     async with open_env(harness) as env:
         with pytest.raises(SyncCancelled):
-            await sync(env, ["contacts"], cancel_after=3)
-        position = await checkpoint(env, "contacts")
-        assert position["page_token"] and position["page_limit"] == 100 and len(await stored(env, "contacts")) == 150
+            await sync(env, ["contacts"], cancel_after_batches=3)
+        position = await env.checkpoint("contacts")
+        assert position["page_token"] and position["page_limit"] == 100 and len(await env.stored("contacts")) == 150
         sandbox.advance(25 * 3600)
         sandbox.clear_requests()
         await sync(env, ["contacts"])
-        assert set(await stored(env, "contacts")) == harness.expected_ids("contacts")
+        assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         assert await env.row_count("contacts") == 300
     pages = _lists(private_sandbox, "Contacts")
     restart = next(q for q in pages if "page_token" not in q)
