@@ -1,6 +1,5 @@
 """The cxsuite sandbox's GA4 stand-in as a conformance-suite harness, and the helpers the GA4
-tests share: expected rows straight from the sandbox's world, and a sync whose commit size a
-test chooses (to interrupt it inside a date window)."""
+tests share: expected rows straight from the sandbox's world."""
 
 from __future__ import annotations
 

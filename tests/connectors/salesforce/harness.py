@@ -1,6 +1,6 @@
 """The cxsuite sandbox's Salesforce stand-in as a conformance-suite harness, and helpers the
-Salesforce tests share: expected ids straight from the sandbox's world, stored rows and the
-stored checkpoint of a stream."""
+Salesforce tests share: expected ids straight from the sandbox's world and a sync committing
+every page on its own."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The cxsuite sandbox's Zoho CRM stand-in as a conformance-suite harness, and helpers the Zoho
-tests share: expected ids straight from the sandbox's world, stored rows, the stored checkpoint
-of a stream and a sync whose commits a test controls."""
+tests share: expected ids straight from the sandbox's world and a sync committing every page
+on its own."""
 
 from __future__ import annotations
 
