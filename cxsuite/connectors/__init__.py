@@ -3,8 +3,9 @@ egress policy and HTTP client every connector uses, and the sync engine (batches
 upserts, checkpoints).
 
 Public API for plugin authors: :class:`BaseConnector`, :class:`StreamSpec`,
-:class:`OAuth2Spec`, :class:`Batch`, :class:`RecordError`, :class:`TokenSet` and the record
-types in :mod:`cxsuite.connectors.records`.
+:class:`OAuth2Spec`, :class:`Batch`, :class:`RecordError`, :class:`TokenSet`, the record
+types in :mod:`cxsuite.connectors.records` and the row mapping helpers in
+:mod:`cxsuite.connectors.mapping`.
 """
 
 from cxsuite.connectors.contract import (

@@ -24,12 +24,13 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Annotated, Any, ClassVar
 
 import msgspec
 
-from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec
-from cxsuite.connectors.records import Record
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RetryHint, StreamSpec
+from cxsuite.connectors.mapping import map_rows
 from cxsuite.errors import ConnectorConfigError, VendorError
 from cxsuite_ga4 import mapping
 from cxsuite_ga4.quota import google_error, quota_hint
@@ -40,7 +41,6 @@ TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a s
 SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 DEFAULT_HISTORY = timedelta(days=730)
 MAX_PAGE = 250_000  # runReport returns at most this many rows per request
-EXCERPT = 300
 FIND_PROPERTY_ID = ("find it in Google Analytics under Admin → Property settings → Property ID "
                     "(a number such as 412345678, not a G-… measurement ID)")
 
@@ -188,7 +188,8 @@ class GA4Connector(BaseConnector):
         while position.start is not None:
             body = await self._run_report(config.property_id, report_body(position, config))
             rows = body.get("rows") or []
-            records, errors = _map(mapping.ReportShape.of(config.property_id, body), rows)
+            shape = mapping.ReportShape.of(config.property_id, body)
+            records, errors = map_rows(rows, partial(mapping.web_metric, shape), shape.row_id)
             position.advance(len(rows), int(body.get("rowCount") or 0), config)
             yield Batch(records, position.as_dict(), errors)
 
@@ -204,20 +205,6 @@ class GA4Connector(BaseConnector):
         result: dict[str, Any] = response.json()
         _note_quota(property_id, result.get("propertyQuota") or {})
         return result
-
-
-def _map(shape: mapping.ReportShape, rows: list[dict[str, Any]]) -> tuple[list[Record], list[RecordError]]:
-    records: list[Record] = []
-    errors: list[RecordError] = []
-    for row in rows:
-        try:
-            records.append(mapping.web_metric(shape, row))
-        except (mapping.MappingError, KeyError, TypeError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, mapping.MappingError) else (
-                f"unexpected shape: {type(exc).__name__} {exc}")
-            errors.append(RecordError(mapping.external_id(shape.dimension_values(row)), reason,
-                                      msgspec.json.encode(row).decode()[:EXCERPT]))
-    return records, errors
 
 
 def _access_message(property_id: str, response: Any) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from cxsuite.connectors.mapping import MappingError
 from cxsuite.connectors.records import WebMetric
 
 DATE, CHANNEL, DEVICE, LANDING_PAGE = "date", "sessionDefaultChannelGroup", "deviceCategory", "landingPage"
@@ -29,10 +30,6 @@ METRICS = {"sessions": "sessions", "engagedSessions": "engaged_sessions", "keyEv
 INTEGER_TYPES = frozenset({"TYPE_INTEGER"})
 NOT_SET = "(not set)"
 MAX_ID_LENGTH = 255  # the record tables' external_id column
-
-
-class MappingError(ValueError):
-    """The row cannot become a record; the message names the field and the value."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,10 @@ class ReportShape:
         """The row's dimension values by header name."""
         values = [v.get("value", "") for v in row.get("dimensionValues", [])]
         return dict(zip(self.dimensions, values, strict=False))
+
+    def row_id(self, row: dict[str, Any]) -> str:
+        """The row's external id (what a rejected row is reported under)."""
+        return external_id(self.dimension_values(row))
 
     def metric_values(self, row: dict[str, Any]) -> dict[str, str]:
         """The row's metric values (still strings) by header name."""

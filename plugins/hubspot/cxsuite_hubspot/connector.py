@@ -18,7 +18,6 @@ Each stream runs in phases, and the checkpoint after every page says where it is
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, StreamSpec
+from cxsuite.connectors.mapping import map_rows
 from cxsuite.connectors.records import Record
 from cxsuite.errors import VendorError
 from cxsuite_hubspot import mapping
@@ -36,7 +36,6 @@ SEARCH_WINDOW = 10_000
 LIST_LIMIT = 100
 SEARCH_LIMIT = 200
 SEARCH_LAG = timedelta(minutes=5)
-EXCERPT = 300
 
 
 class HubSpotConfig(msgspec.Struct, forbid_unknown_fields=True):
@@ -212,16 +211,8 @@ class HubSpotConnector(BaseConnector):
 
     def _map(self, spec: ObjectStream, results: list[dict[str, Any]], position: Position,
              ) -> tuple[list[Record], list[RecordError]]:
-        records: list[Record] = []
-        errors: list[RecordError] = []
-        for obj in results:
-            try:
-                record = spec.to_record(obj)
-            except (mapping.MappingError, KeyError, TypeError) as exc:
-                errors.append(RecordError(str(obj.get("id", "")), _reason(exc),
-                                          json.dumps(obj, default=str)[:EXCERPT]))
-                continue
-            records.append(record)
+        records, errors = map_rows(results, spec.to_record, lambda obj: str(obj.get("id", "")))
+        for record in records:
             if record.updated_at and not record.archived:
                 position.high = max(position.high or "", record.updated_at.isoformat())
         return records, errors
@@ -263,12 +254,6 @@ def _restart_window(position: Position, results: list[dict[str, Any]], spec: Obj
         position.phase, position.after = "list", None
         return
     position.since, position.after = reached, None
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, mapping.MappingError):
-        return str(exc)
-    return f"unexpected shape: {type(exc).__name__} {exc}"
 
 
 def _message(response: Any) -> str:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from cxsuite.connectors import mapping as values
+from cxsuite.connectors.mapping import MappingError
 from cxsuite.connectors.records import Company, Customer, Deal, Feedback, Interaction, Record, Ticket
 
 CHANNELS = {"EMAIL": "email", "CHAT": "chat", "PHONE": "phone", "FORM": "web"}
@@ -20,32 +22,21 @@ SCALES = {"NPS": (0, 10), "CSAT": (1, 5), "CES": (1, 7)}
 ENGAGEMENT_TYPES = {"calls": "call", "emails": "email", "meetings": "meeting"}
 
 
-class MappingError(ValueError):
-    """The object cannot become a canonical record; the message says which property and why."""
+def _hubspot_time(text: str) -> datetime:
+    """HubSpot sends ISO 8601 text or epoch milliseconds."""
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def parse_time(value: str | None, prop: str) -> datetime | None:
-    """HubSpot's ISO text or epoch milliseconds as aware UTC; anything else is an error."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    try:
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MappingError(f"property {prop} is not a date: {text[:40]!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A date or datetime property as aware UTC; empty is ``None``."""
+    return values.moment(value, f"property {prop}", _hubspot_time)
 
 
 def parse_number(value: str | None, prop: str) -> float | None:
     """A numeric property; empty is ``None``."""
-    if value in (None, ""):
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise MappingError(f"property {prop} is not a number: {str(value)[:40]!r}") from None
+    return values.number(value, f"property {prop}")
 
 
 def _first_association(obj: dict[str, Any], name: str) -> str | None:

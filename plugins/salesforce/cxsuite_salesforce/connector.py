@@ -15,7 +15,6 @@ CSAT or CES, and an org without Feedback Management simply has none.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -25,8 +24,8 @@ from typing import Any, ClassVar
 
 import httpx
 
-from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec, TokenSet
-from cxsuite.connectors.records import Record
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RetryHint, StreamSpec, TokenSet
+from cxsuite.connectors.mapping import map_rows
 from cxsuite.errors import ConnectorAuthError, VendorError
 from cxsuite_salesforce import mapping
 from cxsuite_salesforce.config import LOGIN_URL, SALESFORCE_DOMAINS, SalesforceConfig, salesforce_origin
@@ -36,7 +35,6 @@ log = logging.getLogger("cxsuite.connectors.salesforce")
 
 SYSTEM_FIELDS = ("Id", "IsDeleted", "SystemModstamp", "CreatedDate")
 HISTORY_CHUNK = 200  # ids per OpportunityHistory query, keeping the GET URL short
-EXCERPT = 300
 LOCATOR_RESTARTS = 3
 DAILY_LIMIT_WAIT = 3600.0  # the daily allowance is a rolling 24 h: come back much later
 _NEXT = re.compile(r"^/services/data/v\d+\.\d+/(?:query|queryAll)/[A-Za-z0-9-]+$")
@@ -152,7 +150,8 @@ class SalesforceConnector(BaseConnector):
             rows = page.get("records") or []
             if spec.sobject == "Opportunity":
                 context = mapping.Context(history=await self._history(rows))
-            records, errors = _map(spec, rows, context)
+            records, errors = map_rows(rows, lambda row, context=context: spec.to_record(row, context),
+                                       mapping.error_id)
             cursor = cursor.after(rows)
             done = page.get("done") is True
             position = cursor.settled(self.context.now) if done else cursor
@@ -285,15 +284,3 @@ def describe_errors(response: Any) -> str:
     return text[:300]
 
 
-def _map(spec: Stream, rows: list[dict[str, Any]], context: mapping.Context,
-         ) -> tuple[list[Record], list[RecordError]]:
-    records: list[Record] = []
-    errors: list[RecordError] = []
-    for row in rows:
-        try:
-            records.append(spec.to_record(row, context))
-        except (mapping.MappingError, KeyError, TypeError) as exc:
-            reason = str(exc) if isinstance(exc, mapping.MappingError) else (
-                f"unexpected shape: {type(exc).__name__} {exc}")
-            errors.append(RecordError(mapping.error_id(row), reason, json.dumps(row, default=str)[:EXCERPT]))
-    return records, errors

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
+from cxsuite.connectors import mapping as values
+from cxsuite.connectors.mapping import MappingError
 from cxsuite.connectors.records import Company, Customer, Deal, Feedback, Interaction, Record, Ticket
 from cxsuite_salesforce.cursor import parse_stamp, record_id
 
@@ -24,10 +26,6 @@ WHAT_STAGES = {CASE: "usage_service", OPPORTUNITY: "purchase"}
 # Survey metrics by question: Salesforce's NPS question type, or the metric named in the
 # question's developer name (``csat_question``, ``Support_CES``).
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-
-
-class MappingError(ValueError):
-    """The row cannot become a canonical record; the message says which field and why."""
 
 
 @dataclass(frozen=True)
@@ -47,37 +45,17 @@ Mapper = Callable[[dict[str, Any], Context], Record]
 
 def when(row: dict[str, Any], name: str | None) -> datetime | None:
     """A datetime field as aware UTC; empty is ``None``."""
-    value = row.get(name) if name else None
-    if value in (None, ""):
-        return None
-    try:
-        return parse_stamp(str(value))
-    except ValueError:
-        raise MappingError(f"field {name} is not a datetime: {str(value)[:40]!r}") from None
+    return values.moment(row.get(name) if name else None, f"field {name}", parse_stamp)
 
 
 def day(row: dict[str, Any], name: str) -> datetime | None:
     """A date field as midnight UTC."""
-    value = row.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.combine(date.fromisoformat(str(value)[:10]), datetime.min.time(), UTC)
-    except ValueError:
-        raise MappingError(f"field {name} is not a date: {str(value)[:40]!r}") from None
+    return values.day(row.get(name), f"field {name}")
 
 
 def number(row: dict[str, Any], name: str | None) -> float | None:
     """A numeric field; empty is ``None``."""
-    value = row.get(name) if name else None
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise MappingError(f"field {name} is not a number: {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise MappingError(f"field {name} is not a number: {str(value)[:40]!r}") from None
+    return values.number(row.get(name) if name else None, f"field {name}")
 
 
 def _common(row: dict[str, Any]) -> dict[str, Any]:

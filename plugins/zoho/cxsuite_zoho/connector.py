@@ -12,7 +12,6 @@ Streams: one per module, read in a live pass and a deleted pass as
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,8 +19,8 @@ from typing import Annotated, Any, ClassVar
 
 import msgspec
 
-from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec, TokenSet
-from cxsuite.connectors.records import Record
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RetryHint, StreamSpec, TokenSet
+from cxsuite.connectors.mapping import map_rows
 from cxsuite.errors import ConnectorAuthError, VendorError
 from cxsuite_zoho import errors, mapping
 from cxsuite_zoho.datacentres import DATA_CENTRES, DEFAULT_LOCATION, HOSTS, accounts_url, api_origin
@@ -29,7 +28,6 @@ from cxsuite_zoho.position import Position
 
 API_VERSION = "v8"
 MAX_PER_PAGE = 200
-EXCERPT = 300
 _SYSTEM = ("Created_Time", "Modified_Time")
 
 
@@ -184,7 +182,7 @@ class ZohoConnector(BaseConnector):
 
     def _batch(self, to_record: mapping.Mapper, body: dict[str, Any], position: Position) -> Batch:
         """Map a page, note its change times and move the position past it."""
-        records, errors_ = _map(to_record, body.get("data") or [])
+        records, errors_ = map_rows(body.get("data") or [], to_record, mapping.record_id)
         position.saw([r.updated_at for r in records if r.updated_at is not None])
         info = body.get("info") or {}
         position.next_page(info.get("more_records") is True, info.get("next_page_token"))
@@ -230,15 +228,3 @@ class ZohoConnector(BaseConnector):
         return response.json()
 
 
-def _map(to_record: mapping.Mapper, rows: list[dict[str, Any]]) -> tuple[list[Record], list[RecordError]]:
-    records: list[Record] = []
-    problems: list[RecordError] = []
-    for row in rows:
-        try:
-            records.append(to_record(row))
-        except (mapping.MappingError, KeyError, TypeError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, mapping.MappingError) else (
-                f"unexpected shape: {type(exc).__name__} {exc}")
-            problems.append(RecordError(mapping.record_id(row) or "unknown", reason,
-                                        json.dumps(row, default=str)[:EXCERPT]))
-    return records, problems

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
+from cxsuite.connectors import mapping as values
+from cxsuite.connectors.mapping import MappingError
 from cxsuite.connectors.records import Company, Customer, Deal, Interaction, Record, Ticket
 
 Mapper = Callable[[dict[str, Any]], Record]
@@ -28,10 +30,6 @@ WHAT_STAGES = {"Deals": "purchase", "Quotes": "purchase", "Cases": "usage_servic
 CALL_DIRECTIONS = {"inbound": "inbound", "outbound": "outbound", "missed": "inbound"}
 
 
-class MappingError(ValueError):
-    """The row cannot become a canonical record; the message says which field and why."""
-
-
 def record_id(row: dict[str, Any]) -> str | None:
     """A Zoho record id (a long number sent as a string), or ``None`` when missing or odd."""
     value = str(row.get("id") or "")
@@ -40,38 +38,17 @@ def record_id(row: dict[str, Any]) -> str | None:
 
 def when(row: dict[str, Any], name: str) -> datetime | None:
     """A Zoho datetime (``2024-05-01T10:00:00+05:30``) as aware UTC; empty is ``None``."""
-    value = row.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise MappingError(f"field {name} is not a datetime: {str(value)[:40]!r}") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    return values.moment(row.get(name), f"field {name}")
 
 
 def day(row: dict[str, Any], name: str) -> datetime | None:
     """A Zoho date field (``2024-05-01``) as midnight UTC."""
-    value = row.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.combine(date.fromisoformat(str(value)[:10]), datetime.min.time(), UTC)
-    except ValueError:
-        raise MappingError(f"field {name} is not a date: {str(value)[:40]!r}") from None
+    return values.day(row.get(name), f"field {name}")
 
 
 def number(row: dict[str, Any], name: str) -> float | None:
     """A numeric field; empty is ``None``."""
-    value = row.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise MappingError(f"field {name} is not a number: {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise MappingError(f"field {name} is not a number: {str(value)[:40]!r}") from None
+    return values.number(row.get(name), f"field {name}")
 
 
 def lookup(row: dict[str, Any], name: str) -> str | None:
