@@ -30,7 +30,11 @@ async def _log(request: Request) -> None:
 
 
 def create_app(sandbox: Sandbox) -> Litestar:
-    """A Litestar app bound to ``sandbox`` (no OpenAPI: the vendors' own docs are the schema)."""
+    """A Litestar app bound to ``sandbox`` (no OpenAPI: the vendors' own docs are the schema).
+
+    No logging configuration either: the stand-in runs inside other programs (tests, the demo,
+    benchmarks), and Litestar's default would put their root logger at INFO, where httpx logs
+    every request URL, OAuth codes and states included."""
     app = Litestar(
         route_handlers=[
             hubspot.router,
@@ -43,6 +47,7 @@ def create_app(sandbox: Sandbox) -> Litestar:
         ],
         before_request=_log,
         openapi_config=None,
+        logging_config=None,
     )
     app.state.sandbox = sandbox
     app.state.salesforce_cursors = {}
