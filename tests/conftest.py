@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cxsuite.db.session import Database
 from cxsuite.settings import Settings
 from tests.support.db import clean_database, drop_postgres_database, make_settings, prepare_database
 from tests.support.parties import Parties
@@ -53,6 +54,16 @@ def cxsuite_kit_database(settings: Settings) -> tuple[str, str] | None:
     process (the kit's default temporary SQLite file) would pull the served app's tables away
     from the app's database."""
     return settings.database_url, settings.owner_url
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """The run's database, opened by the test itself (for writing records straight into it
+    or reading what the app stored)."""
+    database = Database.from_url(settings.database_url)
+    await database.start()
+    yield database
+    await database.close()
 
 
 @pytest.fixture(scope="session")

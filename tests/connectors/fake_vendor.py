@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from cxsuite.connections import oauth
+from cxsuite.connections.credentials import store_credentials
+from cxsuite.connections.runtime import open_connection
 from cxsuite.connectors import BaseConnector
 from cxsuite.db.sql import execute
 from cxsuite.testing import Fault, VendorHarness
@@ -124,6 +126,18 @@ async def authorise(env: Environment, **tamper: str) -> oauth.CallbackOutcome:
         response = await http.get(url)
     params = {**dict(parse_qsl(urlsplit(response.headers["location"]).query)), **tamper}
     return await oauth.complete(env.db, env.settings, env.connectors, params, "test")
+
+
+async def open_with_tampered_credentials(env: Environment, **extra: str) -> None:
+    """Overwrite entries of the stored credentials' ``extra`` (as a bug or an intruder in the
+    database might), then open the connection the way every sync does."""
+    credentials = await env.credentials()
+    credentials["extra"].update(extra)
+    async with env.db.transaction(env.principal.tenant_id):
+        await store_credentials(env.settings, env.principal.tenant_id, env.connection_id, credentials,
+                                status="connected")
+    async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id, env.connection_id):
+        pass
 
 
 async def connection_status(env: Environment) -> tuple[str, Any]:

@@ -65,14 +65,6 @@ def vendor_data(n_contacts: int = 10, n_tickets: int = 7) -> dict[str, list[dict
 
 
 @pytest.fixture
-async def db(settings):
-    database = Database.from_url(settings.database_url)
-    await database.start()
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 async def scope(db) -> RecordScope:
     tenant_id, workspace_id, connection_id = await make_connection_owner(db)
     return RecordScope(tenant_id, workspace_id, connection_id, "paged")

@@ -1,3 +1,3 @@
 """Fixtures for the scoring API: engagements (see tests/support/engagement.py)."""
 
-from tests.support.engagement import db, eng, other  # noqa: F401 - fixtures
+from tests.support.engagement import eng, other  # noqa: F401 - fixtures

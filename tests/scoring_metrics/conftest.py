@@ -3,7 +3,7 @@ that writes canonical records straight into the record tables (as a sync would).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
@@ -61,14 +61,6 @@ class Workspace:
     async def metric(self, key: str, stage: str | None = None) -> MetricValue:
         """One metric value."""
         return (await self.metrics())[(key, stage)]
-
-
-@pytest.fixture
-async def db(settings) -> AsyncIterator[Database]:
-    database = Database.from_url(settings.database_url)
-    await database.start()
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ questionnaire answers, and score runs followed to the end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
@@ -110,15 +110,6 @@ async def start(eng, client) -> dict:
         await asyncio.sleep(0.05)
     run = (await client.get(f"/api/v1/score-runs/{accepted['run']['id']}", headers=eng.owner.headers)).json()
     return {"job": job, "run": run["run"]}
-
-
-@pytest.fixture
-async def db(settings) -> AsyncIterator[Database]:
-    """The suite's database, opened by the test (records are written straight into it)."""
-    database = Database.from_url(settings.database_url)
-    await database.start()
-    yield database
-    await database.close()
 
 
 @pytest.fixture

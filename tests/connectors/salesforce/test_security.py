@@ -15,8 +15,6 @@ from cxsuite_salesforce.config import SalesforceConfig, salesforce_origin
 from cxsuite_salesforce.connector import SalesforceConnector
 
 from cxsuite.connections import oauth
-from cxsuite.connections.credentials import store_credentials
-from cxsuite.connections.runtime import open_connection
 from cxsuite.errors import ConnectorAuthError, SsrfBlocked
 from cxsuite.testing.environment import Environment
 from tests.connectors.fake_vendor import (
@@ -25,6 +23,7 @@ from tests.connectors.fake_vendor import (
     authorisation_server,
     authorise,
     connection_status,
+    open_with_tampered_credentials,
 )
 from tests.connectors.salesforce.harness import SalesforceHarness, sync
 
@@ -123,14 +122,7 @@ async def test_a_salesforce_instance_url_is_stored(fake_login, unconnected, monk
 async def test_tampered_stored_instance_url_is_never_called(private_sandbox, open_env):
     """Credentials naming another host (however they got there) stop the sync before a request."""
     async with open_env(SalesforceHarness(private_sandbox)) as env:
-        credentials = await env.credentials()
-        credentials["extra"]["instance_url"] = "https://x.salesforce.com.attacker.example"
-        async with env.db.transaction(env.principal.tenant_id):
-            await store_credentials(env.settings, env.principal.tenant_id, env.connection_id, credentials,
-                                    status="connected")
         private_sandbox.sandbox.clear_requests()
         with pytest.raises(ConnectorAuthError, match="instance_url"):
-            async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                                       env.connection_id):
-                pass
+            await open_with_tampered_credentials(env, instance_url="https://x.salesforce.com.attacker.example")
         assert private_sandbox.sandbox.requests("salesforce") == []

@@ -17,8 +17,6 @@ from cxsuite_zoho.connector import ZohoConnector
 from cxsuite_zoho.datacentres import DATA_CENTRES, accounts_url, api_origin, centre
 
 from cxsuite.connections import oauth
-from cxsuite.connections.credentials import store_credentials
-from cxsuite.connections.runtime import open_connection
 from cxsuite.errors import ConnectorAuthError, SsrfBlocked
 from cxsuite.testing.environment import Environment
 from tests.connectors.fake_vendor import (
@@ -27,6 +25,7 @@ from tests.connectors.fake_vendor import (
     authorisation_server,
     authorise,
     connection_status,
+    open_with_tampered_credentials,
 )
 from tests.connectors.zoho.harness import ZohoHarness
 
@@ -181,14 +180,7 @@ async def test_a_token_error_in_a_200_answer_is_a_clear_refusal(unconnected, mon
 async def test_a_tampered_stored_api_domain_is_never_called(private_sandbox, open_env):
     """Credentials naming another host (however they got there) stop the sync before a request."""
     async with open_env(ZohoHarness(private_sandbox)) as env:
-        credentials = await env.credentials()
-        credentials["extra"]["api_domain"] = "https://attacker.example"
-        async with env.db.transaction(env.principal.tenant_id):
-            await store_credentials(env.settings, env.principal.tenant_id, env.connection_id, credentials,
-                                    status="connected")
         private_sandbox.sandbox.clear_requests()
         with pytest.raises(SsrfBlocked, match="api_domain"):
-            async with open_connection(env.db, env.settings, env.connectors, env.principal.tenant_id,
-                                       env.connection_id):
-                pass
+            await open_with_tampered_credentials(env, api_domain="https://attacker.example")
         assert private_sandbox.sandbox.requests("zoho") == []
