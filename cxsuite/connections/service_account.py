@@ -15,16 +15,15 @@ exchange.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import msgspec
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cxsuite.connections.token_exchange import post_token_request
 from cxsuite.connectors.contract import BaseConnector, TokenSet
@@ -121,20 +120,13 @@ async def check_token_uri(settings: Settings, connector: type[BaseConnector], co
             FieldProblem(f"{FIELD}.token_uri", exc.detail)]) from None
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def assertion(key: ServiceAccountKey, scopes: Iterable[str], audience: str, now: datetime) -> str:
     """The signed JWT: ``iss`` the service account, ``aud`` the token endpoint, one hour at most."""
-    header = {"alg": "RS256", "typ": "JWT", **({"kid": key.private_key_id} if key.private_key_id else {})}
     issued = int(now.timestamp())
     claims = {"iss": key.client_email, "scope": " ".join(scopes), "aud": audience, "iat": issued,
               "exp": issued + int(ASSERTION_TTL.total_seconds())}
-    signing_input = ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
-                             for part in (header, claims))
-    signature = key.signer().sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-    return f"{signing_input}.{_b64(signature)}"
+    return jwt.encode(claims, key.signer(), algorithm="RS256",
+                      headers={"kid": key.private_key_id} if key.private_key_id else None)
 
 
 async def mint_token(settings: Settings, connector: type[BaseConnector], config: Any,
