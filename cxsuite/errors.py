@@ -9,6 +9,25 @@ can act on instead of a stack trace.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class FailureClass(StrEnum):
+    """What kind of failure an error is; the class, not the message, decides what happens next.
+
+    ``transient`` retries with backoff; ``rate_limited`` waits for the window the vendor names
+    (``resume_at``); ``needs_reconnect`` waits for the client admin to reconnect;
+    ``misconfigured`` waits for someone to fix the connection's settings or the app's OAuth
+    client; ``bad_data`` is reported per record and the work goes on; ``internal`` is our bug.
+    """
+
+    TRANSIENT = "transient"
+    RATE_LIMITED = "rate_limited"
+    NEEDS_RECONNECT = "needs_reconnect"
+    MISCONFIGURED = "misconfigured"
+    BAD_DATA = "bad_data"
+    INTERNAL = "internal"
 
 
 @dataclass(frozen=True)
@@ -25,6 +44,7 @@ class CxsuiteError(Exception):
     status_code = 500
     title = "Internal error"
     retryable = False
+    failure_class: FailureClass = FailureClass.INTERNAL
 
     def __init__(self, detail: str = "", *, problems: list[FieldProblem] | None = None) -> None:
         super().__init__(detail or self.title)
@@ -96,6 +116,7 @@ class ConnectorConfigError(ConnectorError):
 
     status_code = 422
     title = "Connector configuration error"
+    failure_class = FailureClass.MISCONFIGURED
 
 
 class ConnectorAuthError(ConnectorError):
@@ -103,6 +124,7 @@ class ConnectorAuthError(ConnectorError):
 
     status_code = 409
     title = "Connector authorisation error"
+    failure_class = FailureClass.NEEDS_RECONNECT
 
 
 class ConnectorTransientError(ConnectorError):
@@ -111,10 +133,26 @@ class ConnectorTransientError(ConnectorError):
     status_code = 503
     title = "Vendor temporarily unavailable"
     retryable = True
+    failure_class = FailureClass.TRANSIENT
 
     def __init__(self, detail: str = "", *, retry_after: float | None = None) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class ConnectorRateLimited(ConnectorTransientError):
+    """The vendor's quota for a window is spent (a daily limit, say): wait until ``resume_at``.
+
+    The message names the limit and the time, e.g. "HubSpot daily API limit reached; resumes
+    at 00:00 UTC", because the job shows it while it waits."""
+
+    title = "Vendor rate limit reached"
+    failure_class = FailureClass.RATE_LIMITED
+
+    def __init__(self, detail: str = "", *, resume_at: datetime,
+                 retry_after: float | None = None) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.resume_at = resume_at
 
 
 class VendorError(ConnectorError):
