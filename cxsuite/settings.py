@@ -71,8 +71,9 @@ class Settings:
         "OAUTH_CLIENTS", "JSON object: connector key → {\"client_id\", \"client_secret\"} of "
         "cxsuite's registered OAuth app at that vendor.", secret=True, default=None)
     login_attempts_per_minute: int = _setting(  # type: ignore[assignment]
-        "LOGIN_ATTEMPTS_PER_MINUTE", "Failed logins allowed per account and per client "
-        "address in a rolling minute before 429.", default=10)
+        "LOGIN_ATTEMPTS_PER_MINUTE", "Failed logins allowed per client address, and per "
+        "account from one address, before exponential backoff (429, 1 s doubling up to 15 min); "
+        "counts reset after 30 minutes without a failure.", default=10)
     access_token_ttl_hours: int = _setting(  # type: ignore[assignment]
         "ACCESS_TOKEN_TTL_HOURS", "Lifetime of tokens issued by `POST /auth/token`.",
         default=12)
@@ -91,6 +92,26 @@ class Settings:
     log_json: bool = _setting(  # type: ignore[assignment]
         "LOG_JSON", "`1` for one JSON object per log line (production default).",
         default=False)
+    # Accounts and mail (docs/accounts.md).
+    smtp_url: str = _setting(  # type: ignore[assignment]
+        "SMTP_URL", "Outgoing mail server: `smtp://user:pass@host:port` (no TLS), `smtps://...` "
+        "(implicit TLS, default port 465) or `smtp+starttls://...` (STARTTLS required, default "
+        "port 587). Unset: messages are written as `.eml` files to `$CXSUITE_DATA_DIR/outbox/`.",
+        secret=True, default="")
+    mail_from: str = _setting(  # type: ignore[assignment]
+        "MAIL_FROM", "Sender of account mail.", default="cxsuite <no-reply@cxsuite.invalid>")
+    session_max_hours: int = _setting(  # type: ignore[assignment]
+        "SESSION_MAX_HOURS", "Absolute lifetime of a session token: use extends it by "
+        "`CXSUITE_ACCESS_TOKEN_TTL_HOURS` (sliding), never past this many hours after sign-in.",
+        default=168)
+    personal_token_days: int = _setting(  # type: ignore[assignment]
+        "PERSONAL_TOKEN_DAYS", "Lifetime of a personal token created without `expires_in_days`.",
+        default=90)
+    personal_token_max_days: int = _setting(  # type: ignore[assignment]
+        "PERSONAL_TOKEN_MAX_DAYS", "Longest lifetime a personal token may ask for.", default=365)
+    signup_attempts_per_hour: int = _setting(  # type: ignore[assignment]
+        "SIGNUP_ATTEMPTS_PER_HOUR", "Sign-ups and password-reset requests allowed per client "
+        "address before exponential backoff (429) sets in.", default=20)
 
     @property
     def is_production(self) -> bool:
@@ -161,6 +182,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
         "log_json": raw[PREFIX + "LOG_JSON"].lower() in ("1", "true", "yes")
         if raw[PREFIX + "LOG_JSON"] else mode == "production",
+        "smtp_url": raw[PREFIX + "SMTP_URL"],
+        "mail_from": raw[PREFIX + "MAIL_FROM"] or "cxsuite <no-reply@cxsuite.invalid>",
+        "session_max_hours": _int(raw, "SESSION_MAX_HOURS", 168),
+        "personal_token_days": _int(raw, "PERSONAL_TOKEN_DAYS", 90),
+        "personal_token_max_days": _int(raw, "PERSONAL_TOKEN_MAX_DAYS", 365),
+        "signup_attempts_per_hour": _int(raw, "SIGNUP_ATTEMPTS_PER_HOUR", 20),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -246,6 +273,13 @@ def _validate(settings: Settings) -> None:
             raise ConfigurationError(f"production mode needs {PREFIX}DATABASE_URL=postgresql://...")
         if not settings.redis_url:
             raise ConfigurationError(f"production mode needs {PREFIX}REDIS_URL for the job workers")
+    if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://", "smtp+starttls://")):
+        raise ConfigurationError(f"{PREFIX}SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
+    if settings.access_token_ttl_hours > settings.session_max_hours:
+        raise ConfigurationError(f"{PREFIX}ACCESS_TOKEN_TTL_HOURS may not exceed {PREFIX}SESSION_MAX_HOURS")
+    if settings.personal_token_days > settings.personal_token_max_days:
+        raise ConfigurationError(
+            f"{PREFIX}PERSONAL_TOKEN_DAYS may not exceed {PREFIX}PERSONAL_TOKEN_MAX_DAYS")
     for key in settings.encryption_keys:
         try:
             Fernet(key.encode())

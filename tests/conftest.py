@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from cxsuite.db.session import Database
+from cxsuite.mail.transport import outbox_dir
 from cxsuite.settings import Settings
 from tests.support.db import clean_database, drop_postgres_database, make_settings, prepare_database
 from tests.support.parties import Parties
@@ -90,9 +91,10 @@ async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def parties(client: httpx.AsyncClient) -> Parties:
-    """Factory for tenants, workspaces and users in every role, made through the API."""
-    return Parties(client)
+async def parties(client: httpx.AsyncClient, settings: Settings) -> Parties:
+    """Factory for tenants, workspaces and users in every role, made through the API (invitees
+    accept with the token mailed to the served app's outbox)."""
+    return Parties(client, outbox_dir(settings))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -22,12 +22,13 @@ from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
-from cxsuite.identity.throttle import MemoryThrottle, RedisThrottle
+from cxsuite.identity.throttle import build_throttles
 from cxsuite.jobs import health as _job_health  # noqa: F401 - registers the workers readiness check
 from cxsuite.jobs.kinds import Resources
 from cxsuite.jobs.queue import InlineQueue, build_queue
 from cxsuite.jobs.registered import register_all
 from cxsuite.logs import configure_logging
+from cxsuite.mail.transport import build_mailer
 from cxsuite.plugin_manager import build_plugins
 from cxsuite.settings import Settings, load_settings
 
@@ -81,14 +82,14 @@ def _lifespan(settings: Settings):  # noqa: ANN202 - Litestar's lifespan protoco
         app.state.resources = Resources(db, settings, app.state.plugins, redis, app.state.queue)
         if isinstance(app.state.queue, InlineQueue):
             app.state.queue.bind(app.state.resources)
-        app.state.login_throttle = (
-            RedisThrottle(redis, settings.login_attempts_per_minute) if redis
-            else MemoryThrottle(settings.login_attempts_per_minute))
+        app.state.throttles = build_throttles(settings, redis)
+        app.state.mailer = build_mailer(settings)
         await check_database_posture(db, settings)
         try:
             yield
         finally:
             await app.state.queue.close()
+            await app.state.mailer.close()
             await db.close()
             if redis is not None:
                 await redis.aclose()

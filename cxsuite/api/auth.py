@@ -11,16 +11,19 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from cxsuite.errors import Unauthenticated
 from cxsuite.identity.service import authenticate
+from cxsuite.identity.tokens import TokenLifetimes
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
     """Turns ``Authorization: Bearer cxs_...`` into a :class:`~cxsuite.access.principal.Principal`."""
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        """Resolve the token and the caller's current roles; 401 when anything is off."""
+        """Resolve the token and the caller's current roles; 401 when anything is off
+        (unknown, revoked, or past its expiry, which use slides forward for sessions)."""
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send an access token as 'Authorization: Bearer <token>'")
-        principal = await authenticate(connection.app.state.db, token.strip())
+        principal = await authenticate(connection.app.state.db, token.strip(),
+                                       TokenLifetimes.from_settings(connection.app.state.settings))
         return AuthenticationResult(user=principal, auth=principal.token_id)

@@ -1,5 +1,5 @@
 """Dependencies every handler can ask for by name: ``db``, ``settings``, ``principal``,
-``actor`` and ``page``."""
+``actor``, ``page`` and ``notifier``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from cxsuite.access.principal import Principal
 from cxsuite.api.pagination import provide_page
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
+from cxsuite.identity.notices import Notifier
+from cxsuite.mail.messages import negotiate_language
 from cxsuite.settings import Settings
 
 
@@ -40,10 +42,17 @@ def provide_actor(request: Request) -> Actor:
     return Actor(user.user_id if isinstance(user, Principal) else None, client_ip(request))
 
 
+def provide_notifier(request: Request) -> Notifier:
+    """Account mail through the app's mailer, in the caller's ``Accept-Language``."""
+    return Notifier(request.app.state.mailer, request.app.state.settings,
+                    negotiate_language(request.headers.get("accept-language")))
+
+
 DEPENDENCIES = {
     "db": Provide(provide_db, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
     "page": Provide(provide_page, sync_to_thread=False),
+    "notifier": Provide(provide_notifier, sync_to_thread=False),
 }

@@ -1,15 +1,16 @@
-"""Identity endpoints: sign-up, token exchange, ``/me``, revocation and personal tokens."""
+"""Identity endpoints: sign-up, token exchange, ``/me``, invitations, passwords, email
+verification, and the caller's tokens."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
@@ -18,25 +19,39 @@ from cxsuite.api.guards import requires
 from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
-from cxsuite.identity import invitations, service
+from cxsuite.identity import accounts, invitations, service
+from cxsuite.identity.notices import Notifier
 from cxsuite.identity.schemas import (
+    AcceptedOut,
     AcceptInviteIn,
     MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     PersonalTokenIn,
     PersonalTokenOut,
     SignupIn,
     SignupOut,
     TenantOut,
+    TokenConfirmIn,
     TokenIn,
     TokenInfo,
     TokenOut,
     UserOut,
     WorkspaceRoleOut,
 )
+from cxsuite.identity.throttle import Throttles
+from cxsuite.identity.tokens import TokenLifetimes
 from cxsuite.settings import Settings
 from cxsuite.tenancy.tables import Tenant
 
 PUBLIC = {"exclude_from_auth": True, "security": [{}]}
+RESET_REQUESTED = "if an account uses this email, a link to choose a new password is on its way"
+VERIFICATION_SENT = "a new verification link is on its way unless the address is verified already"
+
+
+def _throttles(request: Request) -> Throttles:
+    return request.app.state.throttles
 
 
 class IdentityController(Controller):
@@ -45,31 +60,36 @@ class IdentityController(Controller):
     path = "/"
     tags = ["identity"]
 
-    @post("/signup", status_code=HTTP_201_CREATED, responses=errors(400, 409, 422), **PUBLIC)
+    @post("/signup", status_code=HTTP_201_CREATED, responses=errors(400, 409, 422, 429), **PUBLIC)
     async def signup(self, data: JSONBody[SignupIn], request: Request, db: NamedDependency[Database],
-                     settings: NamedDependency[Settings]) -> SignupOut:
-        """Create a consultancy (tenant) with its owner and return a first access token."""
-        result = await service.signup(db, data.tenant_name, data.email, data.password,
-                                      client_ip(request), _ttl(settings))
+                     settings: NamedDependency[Settings],
+                     notifier: NamedDependency[Notifier]) -> SignupOut:
+        """Create a consultancy (tenant) with its owner and return a first access token; a
+        verification link is mailed. Throttled per client address."""
+        result = await service.signup(db, _throttles(request).signup, notifier, data.tenant_name,
+                                      data.email, data.password, client_ip(request),
+                                      TokenLifetimes.from_settings(settings))
         return SignupOut(tenant=TenantOut(result.tenant_id, result.tenant_name),
                          user=UserOut(result.user_id, result.email),
                          access_token=result.token.token)
 
     @post("/auth/token", status_code=200, responses=errors(400, 401, 422, 429), **PUBLIC)
     async def token(self, data: JSONBody[TokenIn], request: Request, db: NamedDependency[Database],
-                    settings: NamedDependency[Settings]) -> TokenOut:
+                    settings: NamedDependency[Settings],
+                    notifier: NamedDependency[Notifier]) -> TokenOut:
         """Exchange email and password for a session token (failed attempts are throttled)."""
-        issued = await service.login(db, request.app.state.login_throttle, data.email,
+        issued = await service.login(db, _throttles(request).login, notifier, data.email,
                                      data.password, data.tenant_id, client_ip(request),
-                                     _ttl(settings))
+                                     TokenLifetimes.from_settings(settings))
         return TokenOut(issued.token, "bearer", issued.expires_at, issued.tenant_id)
 
-    @post("/auth/accept-invite", status_code=200, responses=errors(400, 401), **PUBLIC)
+    @post("/auth/accept-invite", status_code=200, responses=errors(400, 401, 422), **PUBLIC)
     async def accept_invite(self, data: JSONBody[AcceptInviteIn], request: Request,
                             db: NamedDependency[Database], settings: NamedDependency[Settings]) -> TokenOut:
-        """Redeem an invitation: set a password and receive a session token."""
+        """Redeem a mailed invitation and receive a session token (a new person sets a
+        password; someone with an account keeps theirs)."""
         issued = await invitations.accept(db, data.invite_token, data.password, client_ip(request),
-                                          _ttl(settings))
+                                          TokenLifetimes.from_settings(settings))
         return TokenOut(issued.token, "bearer", issued.expires_at, issued.tenant_id)
 
     @post("/auth/revoke", status_code=HTTP_204_NO_CONTENT, responses=errors(401))
@@ -77,6 +97,58 @@ class IdentityController(Controller):
                              principal: NamedDependency[Principal]) -> None:
         """Revoke the token this request was made with (sign out)."""
         await service.revoke_token(db, principal, principal.token_id, client_ip(request))
+
+    @post("/auth/logout-all", status_code=HTTP_204_NO_CONTENT, responses=errors(401))
+    async def logout_all(self, request: Request, db: NamedDependency[Database],
+                         principal: NamedDependency[Principal]) -> None:
+        """Revoke every token of the caller, in every tenant, this one included."""
+        await service.revoke_all(db, principal.user_id, client_ip(request), reason="logout-all")
+
+    @post("/auth/password/change", status_code=HTTP_204_NO_CONTENT, responses=errors(400, 401, 422, 429))
+    async def change_password(self, data: JSONBody[PasswordChangeIn], request: Request,
+                              db: NamedDependency[Database],
+                              principal: NamedDependency[Principal]) -> None:
+        """Set a new password (the current one is required); every other session and token of
+        the caller ends, this one stays."""
+        await accounts.change_password(db, _throttles(request).login, principal,
+                                       data.current_password, data.new_password, client_ip(request))
+
+    @post("/auth/password/reset", status_code=HTTP_202_ACCEPTED, responses=errors(400, 429), **PUBLIC)
+    async def request_reset(self, data: JSONBody[PasswordResetIn], request: Request,
+                            db: NamedDependency[Database],
+                            notifier: NamedDependency[Notifier]) -> Response[AcceptedOut]:
+        """Mail a single-use reset link valid 30 minutes. The answer is the same, and as fast,
+        whether or not the account exists: the lookup runs after it is sent."""
+        throttle, key = _throttles(request).signup, f"reset-ip:{client_ip(request)}"
+        await throttle.check(key)
+        await throttle.record(key)
+        return Response(AcceptedOut(RESET_REQUESTED), status_code=HTTP_202_ACCEPTED,
+                        background=BackgroundTask(accounts.request_reset, db, notifier, data.email))
+
+    @post("/auth/password/reset/confirm", status_code=HTTP_204_NO_CONTENT, responses=errors(400, 401),
+          **PUBLIC)
+    async def confirm_reset(self, data: JSONBody[PasswordResetConfirmIn], request: Request,
+                            db: NamedDependency[Database]) -> None:
+        """Set a new password with the mailed token; every session of the account ends."""
+        await accounts.confirm_reset(db, data.token, data.password, client_ip(request))
+
+    @post("/auth/verify-email", status_code=HTTP_202_ACCEPTED, responses=errors(401, 429))
+    async def send_verification(self, request: Request, db: NamedDependency[Database],
+                                principal: NamedDependency[Principal],
+                                notifier: NamedDependency[Notifier]) -> AcceptedOut:
+        """Mail a fresh verification link to the caller's address (unless already verified)."""
+        throttle, key = _throttles(request).signup, f"verify-user:{principal.user_id}"
+        await throttle.check(key)
+        await throttle.record(key)
+        await accounts.resend_verification(db, notifier, principal)
+        return AcceptedOut(VERIFICATION_SENT)
+
+    @post("/auth/verify-email/confirm", status_code=HTTP_204_NO_CONTENT, responses=errors(400, 401),
+          **PUBLIC)
+    async def confirm_verification(self, data: JSONBody[TokenConfirmIn],
+                                   db: NamedDependency[Database]) -> None:
+        """Confirm the address with the mailed token."""
+        await accounts.confirm_verification(db, data.token)
 
     @get("/me", responses=errors(401))
     async def me(self, db: NamedDependency[Database],
@@ -90,16 +162,19 @@ class IdentityController(Controller):
             tenant=TenantOut(principal.tenant_id, tenant["name"] if tenant else ""),
             tenant_role=principal.tenant_role.value if principal.tenant_role else None,
             workspace_roles=[WorkspaceRoleOut(w, r.value) for w, r in
-                             sorted(principal.workspace_roles.items(), key=lambda i: str(i[0]))])
+                             sorted(principal.workspace_roles.items(), key=lambda i: str(i[0]))],
+            email_verified=await accounts.email_verified(db, principal.user_id))
 
     @post("/tokens", status_code=HTTP_201_CREATED, guards=[requires(Action.OWN_TOKENS)],
-          responses=errors(400, 401, 403))
+          responses=errors(400, 401, 403, 422))
     async def create_token(self, data: JSONBody[PersonalTokenIn], request: Request,
-                           db: NamedDependency[Database],
+                           db: NamedDependency[Database], settings: NamedDependency[Settings],
                            principal: NamedDependency[Principal]) -> PersonalTokenOut:
-        """A personal API token for scripts; its value is shown once."""
-        issued = await service.create_personal_token(db, principal, data.name,
-                                                     data.expires_in_days, client_ip(request))
+        """A personal API token for scripts; its value is shown once. It expires (default 90
+        days)."""
+        issued = await service.create_personal_token(
+            db, principal, data.name, data.expires_in_days, client_ip(request),
+            TokenLifetimes.from_settings(settings))
         return PersonalTokenOut(issued.id, issued.name, issued.token, issued.created_at,
                                 issued.expires_at)
 
@@ -117,7 +192,3 @@ class IdentityController(Controller):
                      principal: NamedDependency[Principal]) -> None:
         """Revoke one of the caller's tokens."""
         await service.revoke_token(db, principal, token_id, client_ip(request))
-
-
-def _ttl(settings: Settings) -> timedelta:
-    return timedelta(hours=settings.access_token_ttl_hours)

@@ -59,15 +59,52 @@ class TokenOut(msgspec.Struct):
     tenant_id: UUID
 
 
-class AcceptInviteIn(msgspec.Struct, forbid_unknown_fields=True):
-    """The invitation token someone was given and the password they choose."""
+Secret = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
-    invite_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+class AcceptInviteIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The token from the invitation mail and, for someone new, the password they choose
+    (someone who already has a password keeps it; a password sent then is ignored)."""
+
+    invite_token: Secret
+    password: Password | None = None
+
+
+class PasswordChangeIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The current password (proof) and the new one."""
+
+    current_password: Secret
+    new_password: Password
+
+
+class PasswordResetIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Whose password to reset; the answer is the same whether or not the account exists."""
+
+    email: Email
+
+
+class PasswordResetConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The token from the reset mail and the new password."""
+
+    token: Secret
     password: Password
 
 
+class TokenConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A token from a mailed link (email verification)."""
+
+    token: Secret
+
+
+class AcceptedOut(msgspec.Struct):
+    """The request was taken; what happens next happens by mail."""
+
+    detail: str
+
+
 class PersonalTokenIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A named token for scripts; no expiry unless ``expires_in_days`` is given."""
+    """A named token for scripts; it expires after ``expires_in_days`` (default 90, at most
+    ``CXSUITE_PERSONAL_TOKEN_MAX_DAYS``)."""
 
     name: Name
     expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
@@ -109,3 +146,4 @@ class MeOut(msgspec.Struct):
     tenant: TenantOut
     tenant_role: str | None
     workspace_roles: list[WorkspaceRoleOut]
+    email_verified: bool = False

@@ -12,6 +12,7 @@ class User(Table, tablename="app_user"):
     password_hash = Varchar(length=255, default="")
     display_name = Varchar(length=200, default="")
     created_at = Timestamptz()
+    email_verified_at = Timestamptz(null=True, default=None)
 
 
 class ApiToken(Table, tablename="api_token"):
@@ -40,3 +41,18 @@ class Invitation(Table, tablename="invitation"):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     accepted_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class AccountToken(Table, tablename="account_token"):
+    """A single-use secret mailed to a person (password reset, email verification); stored
+    only as its SHA-256. Global like :class:`User`: it proves control of an address, not a
+    role in a tenant."""
+
+    id = UUID(primary_key=True)
+    user_id = UUID()
+    purpose = Varchar(length=20)
+    token_hash = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

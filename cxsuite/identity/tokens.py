@@ -10,10 +10,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
+
+from cxsuite.settings import Settings
 
 PREFIX = "cxs_"
 INVITE_PREFIX = "cxi_"
+# Mailed account secrets belong to a person, not a tenant, so they carry no tenant id.
+RESET_PREFIX = "cxr_"
+VERIFY_PREFIX = "cxv_"
 
 
 @dataclass(frozen=True)
@@ -47,3 +53,39 @@ def parse_token(token: str, prefix: str = PREFIX) -> ParsedToken | None:
     except ValueError:
         return None
     return ParsedToken(tenant_id=tenant_id, token_hash=hash_token(token))
+
+
+def new_account_secret(prefix: str) -> tuple[str, str]:
+    """A mailed single-use secret (password reset, email verification) and its storage hash."""
+    token = f"{prefix}{secrets.token_urlsafe(32)}"
+    return token, hash_token(token)
+
+
+def account_secret_hash(token: str, prefix: str) -> str | None:
+    """The storage hash of a mailed secret, or ``None`` when it cannot be one of ours."""
+    if not token.startswith(prefix) or not 40 <= len(token) <= 100:
+        return None
+    return hash_token(token)
+
+
+@dataclass(frozen=True)
+class TokenLifetimes:
+    """How long tokens live: sessions slide by ``session_ttl`` up to ``session_max`` after
+    sign-in; personal tokens get ``personal_default`` unless they ask for up to ``personal_max``."""
+
+    session_ttl: timedelta
+    session_max: timedelta
+    personal_default: timedelta
+    personal_max: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenLifetimes:
+        """The lifetimes configured for this process."""
+        return cls(timedelta(hours=settings.access_token_ttl_hours),
+                   timedelta(hours=settings.session_max_hours),
+                   timedelta(days=settings.personal_token_days),
+                   timedelta(days=settings.personal_token_max_days))
+
+    def session_expiry(self, created_at: datetime, now: datetime) -> datetime:
+        """Where a session used at ``now`` now ends (sliding, capped at the maximum)."""
+        return min(now + self.session_ttl, created_at + self.session_max)

@@ -27,23 +27,24 @@ DOMAIN = "report"
 NATIVE_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
 
 
-def catalogue_path(templates_dir: Path, language: str) -> Path:
-    """Where the catalogue of ``language`` lives (one file per language, one domain)."""
-    return templates_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(templates_dir: Path, language: str, domain: str = DOMAIN) -> Path:
+    """Where the catalogue of ``language`` lives (one file per language and domain; mail
+    keeps its own domain under ``cxsuite/mail``)."""
+    return templates_dir / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-@lru_cache(maxsize=16)
-def load_translations(templates_dir: Path, language: str) -> Translations:
+@lru_cache(maxsize=32)
+def load_translations(templates_dir: Path, language: str, domain: str = DOMAIN) -> Translations:
     """The compiled catalogue of ``language``; English is the msgids themselves."""
-    path = catalogue_path(templates_dir, language)
+    path = catalogue_path(templates_dir, language, domain)
     if not path.exists():
         return Translations()
     with path.open("rb") as po:
-        catalog = read_po(po, locale=language, domain=DOMAIN)
+        catalog = read_po(po, locale=language, domain=domain)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return Translations(compiled, domain=domain)
 
 
 class Localiser:

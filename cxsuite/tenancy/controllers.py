@@ -17,6 +17,7 @@ from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
+from cxsuite.identity.notices import Notifier
 from cxsuite.identity.schemas import TenantOut
 from cxsuite.tenancy import service
 from cxsuite.tenancy.schemas import TenantMemberIn, TenantMemberOut, TenantMemberPatch, TenantPatch
@@ -50,9 +51,11 @@ class TenantController(Controller):
           responses=errors(400, 401, 403, 409))
     async def add_member(self, data: JSONBody[TenantMemberIn], db: NamedDependency[Database],
                          principal: NamedDependency[Principal],
-                         actor: NamedDependency[Actor]) -> TenantMemberOut:
-        """Add an owner or consultant by email."""
-        return await service.add_member(db, principal, actor, data)
+                         actor: NamedDependency[Actor],
+                         notifier: NamedDependency[Notifier]) -> TenantMemberOut:
+        """Add an owner or consultant by email; someone new is mailed an invitation (adding
+        them again before they accept re-sends it)."""
+        return await service.add_member(db, principal, actor, data, notifier)
 
     @patch("/members/{member_id:uuid}", guards=[requires(Action.TENANT_MEMBERS_MANAGE)],
            responses=errors(400, 401, 403, 404, 409))

@@ -33,7 +33,8 @@ class TenantMemberPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TenantMemberOut(msgspec.Struct):
-    """An owner or consultant; ``invite_token`` is returned once, for someone new."""
+    """An owner or consultant. ``invite_token`` is always null: invitations are mailed to the
+    invitee only (the field stays for older clients)."""
 
     id: UUID
     user_id: UUID

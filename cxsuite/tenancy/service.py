@@ -11,7 +11,8 @@ from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
-from cxsuite.identity.invitations import user_for_invite
+from cxsuite.identity.invitations import revoke_if_unattached, user_for_invite
+from cxsuite.identity.notices import Notifier
 from cxsuite.identity.tables import User
 from cxsuite.tenancy.schemas import TenantMemberIn, TenantMemberOut
 from cxsuite.tenancy.tables import Tenant, TenantMembership
@@ -55,23 +56,31 @@ async def list_members(db: Database, principal: Principal, limit: int, offset: i
 
 
 async def add_member(db: Database, principal: Principal, actor: Actor, data: TenantMemberIn,
-                     ) -> TenantMemberOut:
-    """Add an owner or consultant; someone new gets an invitation token."""
+                     notifier: Notifier) -> TenantMemberOut:
+    """Add an owner or consultant; someone new is mailed an invitation, and adding someone
+    who has not accepted yet re-sends it with a fresh token."""
     require_tenant_wide(principal, Action.TENANT_MEMBERS_MANAGE)
     async with db.transaction(principal.tenant_id, principal.user_id):
         added = await user_for_invite(principal.tenant_id, data.email, principal.user_id)
-        if await TenantMembership.exists().where((TenantMembership.tenant_id == principal.tenant_id)
-                                                 & (TenantMembership.user_id == added.user_id)).run():
+        existing = await TenantMembership.select(TenantMembership.id).where(
+            (TenantMembership.tenant_id == principal.tenant_id)
+            & (TenantMembership.user_id == added.user_id)).first().run()
+        if existing and not added.pending:
             raise Conflict("this person is already an owner or consultant of the tenant")
-        member_id = uuid4()
-        await TenantMembership.insert(TenantMembership(
-            id=member_id, tenant_id=principal.tenant_id, user_id=added.user_id, role=data.role,
-            created_at=datetime.now(UTC))).run()
-        await record(principal.tenant_id, actor, "membership.added", object_type="tenant",
-                     object_id=principal.tenant_id,
-                     details={"user_id": str(added.user_id), "role": data.role})
+        member_id = existing["id"] if existing else uuid4()
+        if existing:
+            await record(principal.tenant_id, actor, "invitation.resent", object_type="tenant",
+                         object_id=principal.tenant_id, details={"user_id": str(added.user_id)})
+        else:
+            await TenantMembership.insert(TenantMembership(
+                id=member_id, tenant_id=principal.tenant_id, user_id=added.user_id, role=data.role,
+                created_at=datetime.now(UTC))).run()
+            await record(principal.tenant_id, actor, "membership.added", object_type="tenant",
+                         object_id=principal.tenant_id,
+                         details={"user_id": str(added.user_id), "role": data.role})
         out = (await _rows(principal.tenant_id, TenantMembership.id == member_id))[0]
-    return TenantMemberOut(out.id, out.user_id, out.email, out.role, out.created_at, added.invite_token)
+    await added.mail_invitation(notifier, principal.email)
+    return out
 
 
 async def _member_or_404(tenant_id: UUID, member_id: UUID) -> TenantMemberOut:
@@ -113,5 +122,6 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, member
         await _keep_an_owner(principal.tenant_id, member, None)
         await TenantMembership.delete().where(
             (TenantMembership.tenant_id == principal.tenant_id) & (TenantMembership.id == member_id)).run()
+        await revoke_if_unattached(principal.tenant_id, member.user_id)
         await record(principal.tenant_id, actor, "membership.removed", object_type="tenant",
                      object_id=principal.tenant_id, details={"user_id": str(member.user_id)})

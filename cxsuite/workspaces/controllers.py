@@ -17,6 +17,7 @@ from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
+from cxsuite.identity.notices import Notifier
 from cxsuite.workspaces import service
 from cxsuite.workspaces.schemas import (
     MemberIn,
@@ -88,9 +89,10 @@ class MemberController(Controller):
           responses=errors(400, 401, 403, 404, 409))
     async def add(self, workspace_id: FromPath[UUID], data: JSONBody[MemberIn],
                   db: NamedDependency[Database], principal: NamedDependency[Principal],
-                  actor: NamedDependency[Actor]) -> MemberOut:
-        """Invite someone by email with a client role."""
-        return await service.add_member(db, principal, actor, workspace_id, data)
+                  actor: NamedDependency[Actor], notifier: NamedDependency[Notifier]) -> MemberOut:
+        """Invite someone by email with a client role; someone new is mailed an invitation
+        (inviting them again before they accept re-sends it)."""
+        return await service.add_member(db, principal, actor, workspace_id, data, notifier)
 
     @patch("/{member_id:uuid}", guards=[requires(Action.MEMBERS_MANAGE)],
            responses=errors(400, 401, 403, 404))

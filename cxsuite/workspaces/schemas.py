@@ -51,8 +51,9 @@ class MemberPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class MemberOut(msgspec.Struct):
-    """A member; ``status`` is ``invited`` until they set a password. ``invite_token`` is given
-    once, when the invitation is created, to be passed to the invitee out of band."""
+    """A member; ``status`` is ``invited`` until they accept the mailed invitation.
+    ``invite_token`` is always null: the token goes to the invitee's address only, never to the
+    inviter (the field stays for older clients)."""
 
     id: UUID
     user_id: UUID

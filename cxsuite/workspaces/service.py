@@ -17,7 +17,8 @@ from cxsuite.audit.service import Actor, record
 from cxsuite.db.lookup import one_in_tenant, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
-from cxsuite.identity.invitations import user_for_invite
+from cxsuite.identity.invitations import AddedUser, revoke_if_unattached, user_for_invite
+from cxsuite.identity.notices import Notifier
 from cxsuite.identity.tables import User
 from cxsuite.tenancy.tables import TenantMembership
 from cxsuite.workspaces.schemas import MemberIn, MemberOut, WorkspaceIn, WorkspacePatch
@@ -90,10 +91,10 @@ async def delete(db: Database, principal: Principal, actor: Actor, workspace_id:
                      object_id=workspace_id)
 
 
-def _member_out(row: dict[str, Any], invite_token: str | None = None) -> MemberOut:
+def _member_out(row: dict[str, Any]) -> MemberOut:
     return MemberOut(id=row["id"], user_id=row["user_id"], email=row["user_id.email"],
                      role=row["role"], status="active" if row["user_id.password_hash"] else "invited",
-                     created_at=row["created_at"], invite_token=invite_token)
+                     created_at=row["created_at"])
 
 
 _MEMBER_COLUMNS = (WorkspaceMembership.id, WorkspaceMembership.user_id, WorkspaceMembership.role,
@@ -121,32 +122,43 @@ async def list_members(db: Database, principal: Principal, workspace_id: UUID, l
 
 
 async def add_member(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,
-                     data: MemberIn) -> MemberOut:
-    """Invite by email; new people get an invitation token (returned once)."""
+                     data: MemberIn, notifier: Notifier) -> MemberOut:
+    """Invite by email: someone new is mailed an invitation; inviting someone who has not
+    accepted yet re-sends it with a fresh token (the earlier one stops working)."""
     async with db.transaction(principal.tenant_id, principal.user_id):
         await load(principal, workspace_id, Action.MEMBERS_MANAGE)
         added = await user_for_invite(principal.tenant_id, data.email, principal.user_id)
-        await _refuse_duplicates(principal.tenant_id, workspace_id, added.user_id)
-        member_id = uuid4()
-        await WorkspaceMembership.insert(WorkspaceMembership(
-            id=member_id, tenant_id=principal.tenant_id, workspace_id=workspace_id,
-            user_id=added.user_id, role=data.role, created_at=datetime.now(UTC))).run()
-        await record(principal.tenant_id, actor, "membership.added", object_type="workspace",
-                     object_id=workspace_id, details={"user_id": str(added.user_id), "role": data.role})
+        member_id = await _pending_member(principal.tenant_id, workspace_id, added)
+        if member_id is None:
+            member_id = uuid4()
+            await WorkspaceMembership.insert(WorkspaceMembership(
+                id=member_id, tenant_id=principal.tenant_id, workspace_id=workspace_id,
+                user_id=added.user_id, role=data.role, created_at=datetime.now(UTC))).run()
+            await record(principal.tenant_id, actor, "membership.added", object_type="workspace",
+                         object_id=workspace_id, details={"user_id": str(added.user_id), "role": data.role})
+        else:
+            await record(principal.tenant_id, actor, "invitation.resent", object_type="workspace",
+                         object_id=workspace_id, details={"user_id": str(added.user_id)})
         row = (await _members(principal.tenant_id, WorkspaceMembership.id == member_id))[0]
-    return _member_out(row, added.invite_token)
+    await added.mail_invitation(notifier, principal.email)
+    return _member_out(row)
 
 
-async def _refuse_duplicates(tenant_id: UUID, workspace_id: UUID, user_id: UUID) -> None:
-    in_workspace = await WorkspaceMembership.exists().where(
+async def _pending_member(tenant_id: UUID, workspace_id: UUID, added: AddedUser) -> UUID | None:
+    """The membership to re-send an invitation for, or ``None`` when the person is new here;
+    someone already active in the workspace or across the tenant is a conflict."""
+    in_workspace = await WorkspaceMembership.select(WorkspaceMembership.id).where(
         (WorkspaceMembership.tenant_id == tenant_id) & (WorkspaceMembership.workspace_id == workspace_id)
-        & (WorkspaceMembership.user_id == user_id)).run()
+        & (WorkspaceMembership.user_id == added.user_id)).first().run()
+    if in_workspace and added.pending:
+        return in_workspace["id"]
     if in_workspace:
         raise Conflict("this person is already a member of the workspace")
     consultant = await TenantMembership.exists().where(
-        (TenantMembership.tenant_id == tenant_id) & (TenantMembership.user_id == user_id)).run()
+        (TenantMembership.tenant_id == tenant_id) & (TenantMembership.user_id == added.user_id)).run()
     if consultant:
         raise Conflict("this person already works across the tenant as an owner or consultant")
+    return None
 
 
 def _member_row(tenant_id: UUID, member_id: UUID) -> Any:
@@ -182,5 +194,6 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, worksp
         member = await _member(principal, workspace_id, member_id)
         await WorkspaceMembership.delete().where(
             _member_row(principal.tenant_id, member_id)).run()
+        await revoke_if_unattached(principal.tenant_id, member["user_id"])
         await record(principal.tenant_id, actor, "membership.removed", object_type="workspace",
                      object_id=workspace_id, details={"user_id": str(member["user_id"])})

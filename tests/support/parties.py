@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import httpx
+
+from tests.support.mail import token_in, wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -33,6 +38,7 @@ class Parties:
     """Makes tenants and role holders over HTTP."""
 
     client: httpx.AsyncClient
+    outbox: Path
     made: list[Party] = field(default_factory=list)
 
     async def owner(self, tenant_name: str | None = None) -> Party:
@@ -60,17 +66,25 @@ class Parties:
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
-    async def client_user(self, inviter: Party, workspace_id: str, role: str) -> Party:
-        """Someone new invited into the workspace, who accepts and signs in."""
+    async def client_user(self, inviter: Party, workspace_id: str, role: str,
+                          before_accepting: Callable[[str], Awaitable[Any]] | None = None) -> Party:
+        """Someone new invited into the workspace, who accepts with the token from the mailed
+        invitation and signs in (``before_accepting`` runs in between, with their email)."""
         n = next(_counter)
         email = f"{role}{n}@example.test"
         invited = await self.client.post(f"/api/v1/workspaces/{workspace_id}/members",
                                          headers=inviter.headers, json={"email": email, "role": role})
         assert invited.status_code == 201, invited.text
+        if before_accepting is not None:
+            await before_accepting(email)
         accepted = await self.client.post("/api/v1/auth/accept-invite", json={
-            "invite_token": invited.json()["invite_token"], "password": PASSWORD})
+            "invite_token": self.invitation_token(email), "password": PASSWORD})
         assert accepted.status_code == 200, accepted.text
         party = Party(email, accepted.json()["access_token"], inviter.tenant_id,
                       invited.json()["user_id"], workspace_id)
         party.member_id = invited.json()["id"]
         return party
+
+    def invitation_token(self, email: str, count: int = 1) -> str:
+        """The token of the ``count``-th invitation mailed to ``email``."""
+        return token_in(wait_for_mail(self.outbox, email, "invitation", count))

@@ -16,7 +16,8 @@ import uvicorn
 from litestar import Litestar
 
 from cxsuite.api.app import create_app
-from cxsuite.identity.throttle import MemoryThrottle
+from cxsuite.identity.throttle import build_throttles
+from cxsuite.mail.transport import outbox_dir
 from cxsuite.settings import Settings
 
 
@@ -36,8 +37,10 @@ class LiveServer:
     settings: Settings
 
     def reset_state(self) -> None:
-        """Forget login failures counted by earlier tests."""
-        self.app.state.login_throttle = MemoryThrottle(self.settings.login_attempts_per_minute)
+        """Forget login failures and sign-ups counted, and mail sent, by earlier tests."""
+        self.app.state.throttles = build_throttles(self.settings, None)
+        for sent in outbox_dir(self.settings).glob("*.eml"):
+            sent.unlink()
 
 
 def sandbox_settings(running: Any) -> dict[str, str]:
