@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, negotiate_locale
+from babel import negotiate_locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from cxsuite.reports.document import RTL_LANGUAGES, SUPPORTED_LANGUAGES
@@ -84,8 +84,8 @@ def compose(kind: str, *, to: str, sender: str, language: str, link: str | None 
     message["From"] = sender
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="cxsuite.invalid")
-    message["Content-Language"] = str(Locale.parse(language))
     message["X-Cxsuite-Kind"] = kind
     message.set_content(env.get_template(f"{kind}.txt.j2").render(context))
     message.add_alternative(env.get_template(f"{kind}.html.j2").render(context), subtype="html")
+    message["Content-Language"] = language  # after the parts: they take Content-* headers along
     return message
