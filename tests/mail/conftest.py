@@ -10,8 +10,8 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
-from aiosmtpd.smtp import SMTP as SMTPServer  # noqa: N811 - aiosmtpd's class name
 
 from cxsuite.mail.transport import build_mailer
 from tests.support.mail import parse
@@ -24,7 +24,7 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[tuple[list[str], EmailMessage]] = []
 
-    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
         self.received.append((list(envelope.rcpt_tos), parse(envelope.content)))  # type: ignore[arg-type]
         return "250 OK"
 
