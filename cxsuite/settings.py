@@ -75,7 +75,8 @@ class Settings:
         "account from one address, before exponential backoff (429, 1 s doubling up to 15 min); "
         "counts reset after 30 minutes without a failure.", default=10)
     access_token_ttl_hours: int = _setting(  # type: ignore[assignment]
-        "ACCESS_TOKEN_TTL_HOURS", "Lifetime of tokens issued by `POST /auth/token`.",
+        "ACCESS_TOKEN_TTL_HOURS", "Sliding lifetime of session tokens: each use extends it, up "
+        "to `CXSUITE_SESSION_MAX_HOURS` after sign-in.",
         default=12)
     job_queue: str = _setting(  # type: ignore[assignment]
         "JOB_QUEUE", "Name of the Redis queue workers take jobs from.", default="cxsuite:jobs")

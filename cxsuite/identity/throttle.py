@@ -27,6 +27,9 @@ from cxsuite.settings import Settings
 
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 900.0
+# Past this many keys the in-memory throttle drops the ones whose window has passed, so a
+# stream of made-up emails cannot grow it without bound.
+MEMORY_PRUNE_AT = 10_000
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ class MemoryThrottle:
     async def record(self, *keys: str) -> None:
         """See :class:`Throttle`."""
         now = self._clock()
+        if len(self._state) > MEMORY_PRUNE_AT:
+            self._state = {k: v for k, v in self._state.items()
+                           if now - v[1] <= self.policy.window_s or v[2] > now}
         for key in keys:
             attempts, last, _ = self._state.get(key, (0, now, 0.0))
             attempts = 1 if now - last > self.policy.window_s else attempts + 1

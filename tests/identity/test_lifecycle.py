@@ -11,6 +11,7 @@ from cxsuite.identity.tables import AccountToken, ApiToken
 from cxsuite.mail.transport import outbox_dir
 from tests.support.mail import mails_to, token_in, wait_for_mail
 from tests.support.parties import PASSWORD
+from tests.support.server import client_from
 
 pytestmark = pytest.mark.anyio
 NEW_PASSWORD = "another long passphrase"
@@ -121,13 +122,11 @@ async def test_signing_up_with_a_taken_email_reveals_no_account_and_tells_its_ow
 
 
 async def test_a_sign_in_from_a_new_address_is_announced(client, parties, server):
-    from tests.identity.test_throttle import from_address
-
     owner = await parties.owner()
     outbox = outbox_dir(server.settings)
     await login(client, owner.email)  # the address it signed up from
     assert mails_to(outbox, owner.email, "new_login") == []
-    async with from_address(server, "127.0.0.4") as elsewhere:
+    async with client_from(server, "127.0.0.4") as elsewhere:
         await login(elsewhere, owner.email)
         await login(elsewhere, owner.email)
     [notice] = mails_to(outbox, owner.email, "new_login")

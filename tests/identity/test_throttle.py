@@ -8,13 +8,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import anyio
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from cxsuite.errors import TooManyRequests
 from cxsuite.identity.throttle import MemoryThrottle, Policy, RedisThrottle, Throttle
 from tests.support.parties import PASSWORD
+from tests.support.server import client_from
 
 pytestmark = pytest.mark.anyio
 POLICY = Policy("test", free=3, window_s=60, base_s=0.1, cap_s=0.4)
@@ -65,15 +65,9 @@ async def test_attempts_past_the_free_ones_block_for_doubling_periods_up_to_the_
     await throttle.check("k")
 
 
-def from_address(server, address: str) -> httpx.AsyncClient:
-    """A client whose connections come from another loopback address (another 'IP')."""
-    return httpx.AsyncClient(base_url=server.base_url, timeout=30,
-                             transport=httpx.AsyncHTTPTransport(local_address=address))
-
-
 async def test_a_stranger_hammering_an_email_slows_only_themselves(client, server, parties, settings):
     owner = await parties.owner()
-    async with from_address(server, "127.0.0.2") as attacker:
+    async with client_from(server, "127.0.0.2") as attacker:
         for _ in range(settings.login_attempts_per_minute):
             guess = await attacker.post("/api/v1/auth/token", json={"email": owner.email, "password": "guess 123456"})
             assert guess.status_code == 401
@@ -93,7 +87,7 @@ async def test_a_stranger_hammering_an_email_slows_only_themselves(client, serve
 
 
 async def test_signup_is_throttled_per_address(client, server, settings):
-    async with from_address(server, "127.0.0.3") as busy:
+    async with client_from(server, "127.0.0.3") as busy:
         for n in range(settings.signup_attempts_per_hour):
             made = await busy.post("/api/v1/signup", json={
                 "tenant_name": f"Spam {n}", "email": f"spam{n}@example.test", "password": PASSWORD})

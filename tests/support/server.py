@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import uvicorn
 from litestar import Litestar
 
@@ -41,6 +42,13 @@ class LiveServer:
         self.app.state.throttles = build_throttles(self.settings, None)
         for sent in outbox_dir(self.settings).glob("*.eml"):
             sent.unlink()
+
+
+def client_from(server: LiveServer, address: str) -> httpx.AsyncClient:
+    """A client of ``server`` whose connections come from another loopback address, so the app
+    sees another client IP (Linux routes all of 127.0.0.0/8 to loopback)."""
+    return httpx.AsyncClient(base_url=server.base_url, timeout=30,
+                             transport=httpx.AsyncHTTPTransport(local_address=address))
 
 
 def sandbox_settings(running: Any) -> dict[str, str]:
