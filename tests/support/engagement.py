@@ -17,6 +17,7 @@ from cxsuite.connections.tables import Connection
 from cxsuite.connectors.records import Feedback, Record, Ticket
 from cxsuite.connectors.upsert import RecordScope, upsert_records
 from cxsuite.db.session import Database
+from cxsuite.identity.passwords import hash_password
 from cxsuite.identity.service import ensure_user
 from cxsuite.projects.tables import Project
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
@@ -52,8 +53,9 @@ class Engagement:
     async def client_viewer(self) -> dict[str, str]:
         """Headers of a client viewer of this workspace."""
         email = f"viewer-{uuid4().hex[:8]}@example.test"
+        password_hash = await hash_password(PASSWORD)
         async with self.db.transaction(self.tenant_id):
-            user_id = await ensure_user(email, PASSWORD)
+            user_id = await ensure_user(email, password_hash)
             await WorkspaceMembership.insert(WorkspaceMembership(
                 id=uuid4(), tenant_id=self.tenant_id, workspace_id=self.workspace_id, user_id=user_id,
                 role="client_viewer", created_at=NOW)).run()
