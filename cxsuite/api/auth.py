@@ -11,6 +11,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from cxsuite.errors import Unauthenticated
 from cxsuite.identity.service import authenticate
+from cxsuite.logs import add_context
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
@@ -23,4 +24,5 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send an access token as 'Authorization: Bearer <token>'")
         principal = await authenticate(connection.app.state.db, token.strip())
+        add_context(tenant_id=principal.tenant_id, user_id=principal.user_id)
         return AuthenticationResult(user=principal, auth=principal.token_id)
