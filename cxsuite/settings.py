@@ -91,6 +91,11 @@ class Settings:
     log_json: bool = _setting(  # type: ignore[assignment]
         "LOG_JSON", "`1` for one JSON object per log line (production default).",
         default=False)
+    trusted_proxies: tuple[str, ...] = _setting(  # type: ignore[assignment]
+        "TRUSTED_PROXIES", "Comma-separated addresses of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto `cxsuite serve` believes (the client address for "
+        "throttling and the audit log; https for HSTS); `*` trusts any peer. Default `127.0.0.1`.",
+        default=("127.0.0.1",))
 
     @property
     def is_production(self) -> bool:
@@ -161,6 +166,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
         "log_json": raw[PREFIX + "LOG_JSON"].lower() in ("1", "true", "yes")
         if raw[PREFIX + "LOG_JSON"] else mode == "production",
+        "trusted_proxies": _split(raw[PREFIX + "TRUSTED_PROXIES"]) or ("127.0.0.1",),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]
