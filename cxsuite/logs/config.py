@@ -13,8 +13,10 @@ import structlog
 
 from cxsuite.logs.redaction import redact_event
 
-# Libraries that print secrets below a level, and the lowest level they may log at whatever
-# CXSUITE_LOG_LEVEL says. Each was read and tried at DEBUG (tests/ops/test_log_secrets.py).
+# Libraries that print secrets (or floods) below some level, and the lowest level they may log
+# at whatever CXSUITE_LOG_LEVEL says; found by reading their logging calls and by running a
+# deployment at DEBUG (tests/ops/test_log_secrets.py). hpack comes with httpx[http2], which is
+# not installed today; the floor is there for the day it is.
 FLOORS = {
     "aiosqlite": logging.INFO,        # DEBUG: every statement with its parameters (hashes, tokens)
     "httpx": logging.WARNING,         # INFO: every request URL, query strings included

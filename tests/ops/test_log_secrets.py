@@ -1,7 +1,8 @@
 """What a deployment writes to its logs at DEBUG: a real `cxsuite serve` and `cxsuite worker`
 (JSON logs, DEBUG) go through sign-up, a failed and a good login, the OAuth connection of a
-sandbox HubSpot account, a sync in the worker and a personal token; then every line both
-processes wrote is searched for every secret the scenario used or the server made."""
+sandbox HubSpot account, a sync in the worker that must first refresh the expired access
+token, and a personal token; then every line both processes wrote is searched for every
+secret the scenario used or the server made."""
 
 from __future__ import annotations
 
@@ -79,8 +80,12 @@ async def _drive(deployment: Deployment, settings, sandbox) -> Scenario:
         landed = await http.get(callback)
         assert landed.status_code == 200, landed.text
         connection = created.json()["connection"]["id"]
+        oauth = sandbox.sandbox.oauth
+        issued = len(oauth._access)
+        oauth.expire_all()  # the sync starts with a 401, so the worker refreshes the tokens
         job = (await http.post(f"/api/v1/connections/{connection}/sync", headers=auth)).json()
         assert await _finished(http, auth, job["id"]) == "succeeded"
+        assert len(oauth._access) > issued, "the worker should have refreshed the access token"
         personal = await http.post("/api/v1/tokens", headers=auth, json={"name": "ci"})
         assert personal.status_code == 201, personal.text
         token = personal.json()["token"]
