@@ -73,13 +73,19 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the HTTP API (migrations are applied first on the embedded default)."""
     import uvicorn
 
+    from cxsuite.logs import configure_logging
+
     settings = settings_or_exit()
+    configure_logging(settings.log_level, settings.log_json)
     if not settings.is_postgres:
         from cxsuite.db.migrate import run_migrations
 
         run_async(run_migrations)(settings)
+    # uvicorn's own logging set-up is skipped (cxsuite.logs routes its lines) and so is its
+    # access log, which prints raw query strings: the app logs each request itself.
     uvicorn.run("cxsuite.api.asgi:app", host=host, port=port, workers=workers,
-                proxy_headers=True, log_level=settings.log_level.lower())
+                proxy_headers=True, forwarded_allow_ips=",".join(settings.trusted_proxies),
+                log_config=None, access_log=False)
 
 
 @main.command()
@@ -91,8 +97,10 @@ def worker(burst: bool) -> None:
         console.print("[red]error:[/red] the worker needs CXSUITE_REDIS_URL; without Redis, jobs run "
                       "inside `cxsuite serve`")
         sys.exit(2)
+    from cxsuite.logs import configure_logging
     from cxsuite.worker import create_worker
 
+    configure_logging(settings.log_level, settings.log_json)  # before arq's start-up lines
     create_worker(settings, burst=burst).run()
 
 

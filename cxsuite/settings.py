@@ -113,6 +113,11 @@ class Settings:
     signup_attempts_per_hour: int = _setting(  # type: ignore[assignment]
         "SIGNUP_ATTEMPTS_PER_HOUR", "Sign-ups and password-reset requests allowed per client "
         "address before exponential backoff (429) sets in.", default=20)
+    trusted_proxies: tuple[str, ...] = _setting(  # type: ignore[assignment]
+        "TRUSTED_PROXIES", "Comma-separated addresses of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto `cxsuite serve` believes (the client address for "
+        "throttling and the audit log; https for HSTS); `*` trusts any peer. Default `127.0.0.1`.",
+        default=("127.0.0.1",))
 
     @property
     def is_production(self) -> bool:
@@ -189,6 +194,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "personal_token_days": _int(raw, "PERSONAL_TOKEN_DAYS", 90),
         "personal_token_max_days": _int(raw, "PERSONAL_TOKEN_MAX_DAYS", 365),
         "signup_attempts_per_hour": _int(raw, "SIGNUP_ATTEMPTS_PER_HOUR", 20),
+        "trusted_proxies": _split(raw[PREFIX + "TRUSTED_PROXIES"]) or ("127.0.0.1",),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -9,17 +9,20 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from cxsuite import __version__
+from cxsuite.api.api_docs import LocalSwaggerUI
 from cxsuite.api.auth import BearerTokenMiddleware
 from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
 from cxsuite.api.openapi import declare_closed_request_bodies, repair_options_allow
 from cxsuite.api.problems import EXCEPTION_HANDLERS
+from cxsuite.api.request_log import RequestLog
 from cxsuite.api.routes import API_CONTROLLERS
+from cxsuite.api.security_headers import add_security_headers
 from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
 from cxsuite.identity.throttle import build_throttles
@@ -48,10 +51,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema", "^/health"])],
         lifespan=[_lifespan(settings)],
+        before_send=[add_security_headers],
         openapi_config=_openapi(),
         request_max_body_size=MAX_BODY_BYTES,
+        logging_config=None,  # cxsuite.logs configures logging; Litestar's default would take the root logger
         debug=False,
     )
+    # Outside the router and exception handling, so unknown routes and crashes are logged too.
+    app.asgi_handler = RequestLog(app.asgi_handler)
     declare_closed_request_bodies(app)
     repair_options_allow(app)
     return app
@@ -64,7 +71,7 @@ def _openapi() -> OpenAPIConfig:
         components=Components(security_schemes={
             "BearerToken": SecurityScheme(type="http", scheme="bearer",
                                           description="A cxsuite access or personal token")}),
-        render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
+        render_plugins=[JsonRenderPlugin(), LocalSwaggerUI("/schema")],
     )
 
 

@@ -12,6 +12,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from cxsuite.errors import Unauthenticated
 from cxsuite.identity.service import authenticate
 from cxsuite.identity.tokens import TokenLifetimes
+from cxsuite.logs import add_context
 
 
 class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
@@ -26,4 +27,5 @@ class BearerTokenMiddleware(AbstractAuthenticationMiddleware):
             raise Unauthenticated("send an access token as 'Authorization: Bearer <token>'")
         principal = await authenticate(connection.app.state.db, token.strip(),
                                        TokenLifetimes.from_settings(connection.app.state.settings))
+        add_context(tenant_id=principal.tenant_id, user_id=principal.user_id)
         return AuthenticationResult(user=principal, auth=principal.token_id)
