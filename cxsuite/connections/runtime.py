@@ -176,7 +176,7 @@ async def open_connection(db: Database, settings: Settings,
     if connector_cls.auth_kind == "file_upload":
         upload, upload_name = load_upload(settings, tenant_id, connection_id), secrets.get("upload_name", "")
     async with vendor_client(settings, connector_cls, base_url, authenticator,
-                             budget_key=str(connection_id), redis=redis) as http:
+                             budget_key=str(connection_id), redis=redis, config=config) as http:
         context = ConnectorContext(config=config, http=http, credentials_extra=extra, upload=upload,
                                    upload_name=upload_name)
         yield OpenConnection(connector_cls(context), scope)

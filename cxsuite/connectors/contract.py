@@ -199,6 +199,12 @@ class BaseConnector:
         return None
 
     @classmethod
+    def connection_retry_hint(cls, response: Any, config: Any) -> RetryHint | None:
+        """:meth:`retry_hint` for a connection whose settings change the reading (the time zone
+        a daily limit resets in); the HTTP client calls this one. Defaults to ``retry_hint``."""
+        return cls.retry_hint(response)
+
+    @classmethod
     def auth_header(cls, access_token: str) -> tuple[str, str]:
         """The header carrying the access token (Zoho uses its own scheme)."""
         return "Authorization", f"Bearer {access_token}"

@@ -124,9 +124,10 @@ class VendorClient:
 
     def __init__(self, connector: type[BaseConnector], http: httpx.AsyncClient,
                  authenticator: Authenticator | None, budget: Budget | None = None,
-                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep) -> None:
+                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep,
+                 config: Any = None) -> None:
         self.connector, self.http, self.authenticator = connector, http, authenticator
-        self.budget, self.policy, self.sleep = budget, policy, sleep
+        self.budget, self.policy, self.sleep, self.config = budget, policy, sleep, config
         self.counters = Counters()
 
     @property
@@ -195,7 +196,8 @@ class VendorClient:
             raise SsrfBlocked(f"{self.connector.display_name} answered {response.status_code} "
                               f"with a redirect to {target}; redirects are not followed")
         log.debug("%s %s -> %s", method, _where(request.url), response.status_code)
-        return response, self.connector.retry_hint(response) or default_hint(response)
+        return response, (self.connector.connection_retry_hint(response, self.config)
+                          or default_hint(response))
 
     async def _back_off(self, attempt: int, hint: RetryHint, method: str, url: str) -> None:
         """Sleep before the next attempt, or raise when the wait is not the client's to make."""
@@ -254,7 +256,7 @@ def _budget(connector: type[BaseConnector], redis: Any, key: str) -> Budget | No
 @asynccontextmanager
 async def vendor_client(settings: Settings, connector: type[BaseConnector], base_url: str,
                         authenticator: Authenticator | None, *, budget_key: str = "",
-                        redis: Any = None) -> AsyncIterator[VendorClient]:
+                        redis: Any = None, config: Any = None) -> AsyncIterator[VendorClient]:
     """The client a connector gets for one sync; the base URL is vetted before anything else."""
     policy = egress_policy(settings, connector)
     if base_url:
@@ -263,6 +265,7 @@ async def vendor_client(settings: Settings, connector: type[BaseConnector], base
                              follow_redirects=False, timeout=TIMEOUT)
     try:
         yield VendorClient(connector, http, authenticator,
-                           _budget(connector, redis, f"cxsuite:budget:{budget_key or connector.key}"))
+                           _budget(connector, redis, f"cxsuite:budget:{budget_key or connector.key}"),
+                           config=config)
     finally:
         await http.aclose()
