@@ -54,6 +54,7 @@ log = logging.getLogger("cxsuite.http")
 
 TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 Sleep = Callable[[float], Awaitable[None]]
+TransportWrapper = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 
 
 class Authenticator(Protocol):
@@ -256,13 +257,17 @@ def _budget(connector: type[BaseConnector], redis: Any, key: str) -> Budget | No
 @asynccontextmanager
 async def vendor_client(settings: Settings, connector: type[BaseConnector], base_url: str,
                         authenticator: Authenticator | None, *, budget_key: str = "",
-                        redis: Any = None, config: Any = None) -> AsyncIterator[VendorClient]:
-    """The client a connector gets for one sync; the base URL is vetted before anything else."""
+                        redis: Any = None, config: Any = None,
+                        wrap_transport: TransportWrapper | None = None) -> AsyncIterator[VendorClient]:
+    """The client a connector gets for one sync; the base URL is vetted before anything else.
+    ``wrap_transport`` puts a layer under the client (the test kit's network failures)."""
     policy = egress_policy(settings, connector)
     if base_url:
         await policy.resolve(base_url)
-    http = httpx.AsyncClient(base_url=base_url, transport=PinnedTransport(policy),
-                             follow_redirects=False, timeout=TIMEOUT)
+    transport: httpx.AsyncBaseTransport = PinnedTransport(policy)
+    if wrap_transport is not None:
+        transport = wrap_transport(transport)
+    http = httpx.AsyncClient(base_url=base_url, transport=transport, follow_redirects=False, timeout=TIMEOUT)
     try:
         yield VendorClient(connector, http, authenticator,
                            _budget(connector, redis, f"cxsuite:budget:{budget_key or connector.key}"),

@@ -32,7 +32,7 @@ from cxsuite.sandbox.common import (
 from cxsuite.sandbox.hubspot_search import SearchError, search_records
 from cxsuite.sandbox.ids import hubspot_id
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, CodeProblem, Grant, TokenState
-from cxsuite.sandbox.quotas import Limit
+from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.state import Sandbox
 from cxsuite.sandbox.world import Record
 
@@ -95,7 +95,6 @@ class HubSpotErrors:
 
 
 _POLICY_WORDS = {"TEN_SECONDLY_ROLLING": "ten_secondly_rolling", "SECONDLY": "secondly", "DAILY": "daily"}
-_UNLIMITED = 2**62  # limits not enforced: the meters still count, for the headers
 ERRORS = HubSpotErrors()
 
 
@@ -104,19 +103,17 @@ def _throttle(sandbox: Sandbox, search: bool) -> tuple[Response | None, dict[str
     breaks (when enforced, or a queued ``daily_limit`` fault); the rate headers either way."""
     limits, now = sandbox.limits, sandbox.clock.now()
     enforce = limits.enforce_rate_limits
-    day = Limit("hubspot:daily", limits.hubspot_daily if enforce else _UNLIMITED, day=now.date())
-    burst = Limit("hubspot:burst", limits.hubspot_per_10s if enforce else _UNLIMITED,
+    day = Limit("hubspot:daily", limits.hubspot_daily if enforce else UNLIMITED, day=now.date())
+    burst = Limit("hubspot:burst", limits.hubspot_per_10s if enforce else UNLIMITED,
                   seconds=limits.hubspot_window_s)
     checks = [day, burst]
     if search:
-        checks.append(Limit("hubspot:search", limits.hubspot_search_per_second if enforce else _UNLIMITED,
+        checks.append(Limit("hubspot:search", limits.hubspot_search_per_second if enforce else UNLIMITED,
                             seconds=1.0))
     meters = sandbox.usage.meters
     refused = None if sandbox.take_fault("hubspot", "daily_limit") is None else (day, None)
     refused = refused or meters.admit(now, checks)
-    if refused is None:
-        with sandbox.lock:
-            sandbox.usage.daily["hubspot"] += 1
+    sandbox.usage.count("hubspot", refused is None, sandbox.lock)
     headers = {
         "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(limits.hubspot_window_s * 1000)),
         "X-HubSpot-RateLimit-Max": str(limits.hubspot_per_10s),

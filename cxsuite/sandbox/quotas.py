@@ -20,6 +20,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+UNLIMITED = 2**62  # a limit not enforced: the meters still count (for the vendors' headers)
+
 
 @dataclass(frozen=True)
 class Verdict:

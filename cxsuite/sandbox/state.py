@@ -89,11 +89,18 @@ class LoggedRequest:
 
 @dataclass
 class Usage:
-    """Requests served per vendor (``daily``, the total since start) and the meters behind the
-    rate-limit headers and enforcement."""
+    """Requests served per vendor (``daily``, the total since start), requests refused for a
+    spent limit (``refused``: what a client that obeys the limits never sees) and the meters
+    behind the rate-limit headers and enforcement."""
 
     daily: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VENDORS, 0))
+    refused: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VENDORS, 0))
     meters: Meters = field(default_factory=Meters)
+
+    def count(self, vendor: str, served: bool, lock: threading.RLock) -> None:
+        """One more request served, or refused for a limit."""
+        with lock:
+            (self.daily if served else self.refused)[vendor] += 1
 
 
 class Sandbox:
