@@ -21,8 +21,6 @@ from cxsuite.connectors import RetryHint
 from cxsuite.connectors.http import retry_after_seconds
 from cxsuite.connectors.windows import clock_time, next_midnight
 
-SHORT_WINDOWS = {"TEN_SECONDLY_ROLLING": 10.0, "SECONDLY": 1.0}
-
 
 def body_of(response: Any) -> dict[str, Any]:
     """HubSpot's JSON error object, or ``{}``."""
