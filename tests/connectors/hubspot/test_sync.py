@@ -96,7 +96,7 @@ async def test_a_spent_daily_limit_pauses_the_sync_until_midnight_and_it_then_fi
         assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
 
 
-async def test_a_vendor_outage_fails_the_sync_as_transient_not_unexpected(sandbox, open_env, db):
+async def test_a_vendor_outage_fails_the_sync_as_transient_not_unexpected(sandbox, open_env):
     """Connection refused on every attempt: the sync ends with a retryable, named failure (it was
     an AttributeError on an empty response, reported as "unexpected error")."""
     harness = DownHubSpot(sandbox)
