@@ -29,7 +29,7 @@ from cxsuite.connections.tables import Connection
 from cxsuite.connections.token_exchange import refresh_tokens
 from cxsuite.connections.uploads import load_upload
 from cxsuite.connectors.contract import BaseConnector, ConnectorContext, TokenSet
-from cxsuite.connectors.http import vendor_client
+from cxsuite.connectors.http import TransportWrapper, vendor_client
 from cxsuite.connectors.upsert import RecordScope
 from cxsuite.db.session import Database
 from cxsuite.errors import ConnectorAuthError, ConnectorConfigError, NotFound
@@ -73,7 +73,7 @@ class OAuthAuthenticator:
             try:
                 self.tokens = await refresh_tokens(self.settings, self.connector, self.config, current,
                                                    client_credentials(self.settings, self.connector))
-            except ConnectorAuthError as exc:
+            except (ConnectorAuthError, ConnectorConfigError) as exc:  # a person must act: say so
                 await _mark_error(self.scope, exc.detail)
                 raise
             await store_credentials(self.settings, self.scope.tenant_id, self.scope.connection_id,
@@ -156,8 +156,10 @@ async def _mark_error(scope: RecordScope, detail: str) -> None:
 @asynccontextmanager
 async def open_connection(db: Database, settings: Settings,
                           connectors: dict[str, type[BaseConnector]], tenant_id: UUID,
-                          connection_id: UUID, redis: Any = None) -> AsyncIterator[OpenConnection]:
-    """The connection's connector with an authenticated client; the client closes on exit."""
+                          connection_id: UUID, redis: Any = None,
+                          wrap_transport: TransportWrapper | None = None) -> AsyncIterator[OpenConnection]:
+    """The connection's connector with an authenticated client; the client closes on exit.
+    ``wrap_transport`` reaches :func:`~cxsuite.connectors.http.vendor_client` (the test kit)."""
     async with db.transaction(tenant_id, write=False):
         row = await Connection.select().where(
             (Connection.tenant_id == tenant_id) & (Connection.id == connection_id)).first().run()
@@ -176,7 +178,8 @@ async def open_connection(db: Database, settings: Settings,
     if connector_cls.auth_kind == "file_upload":
         upload, upload_name = load_upload(settings, tenant_id, connection_id), secrets.get("upload_name", "")
     async with vendor_client(settings, connector_cls, base_url, authenticator,
-                             budget_key=str(connection_id), redis=redis) as http:
+                             budget_key=str(connection_id), redis=redis, config=config,
+                             wrap_transport=wrap_transport) as http:
         context = ConnectorContext(config=config, http=http, credentials_extra=extra, upload=upload,
                                    upload_name=upload_name)
         yield OpenConnection(connector_cls(context), scope)

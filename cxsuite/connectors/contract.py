@@ -48,17 +48,33 @@ class OAuth2Spec:
     pkce: bool = False
 
 
+HintAction = Literal["retry", "rate_limited", "refresh", "reconnect", "misconfigured", "fail"]
+
+
 @dataclass(frozen=True)
 class RetryHint:
     """A connector's reading of a vendor response the status code alone does not explain.
 
-    ``action`` is ``retry`` (after ``after`` seconds when known), ``refresh`` (the credentials
-    were refused) or ``fail`` (a permanent error; ``message`` says what to do).
+    ``action`` says which :class:`~cxsuite.errors.FailureClass` the answer is:
+
+    - ``retry``: transient (a 5xx, a query timeout); retried after ``after`` seconds when
+      known, else with backoff; past the client's budget, :class:`ConnectorTransientError`.
+    - ``rate_limited``: a vendor limit is spent. A short window (``after`` within what the
+      client sleeps) is waited out; a long one (a daily limit: give ``resume_at``) raises
+      :class:`ConnectorRateLimited` at once, with ``message`` as the job shows it
+      ("HubSpot daily API limit reached; resumes at 00:00 UTC").
+    - ``refresh``: the access token was refused; refresh once, then it means reconnect.
+    - ``reconnect``: the grant cannot work any more (revoked, scopes missing): the admin
+      reconnects; ``message`` says why.
+    - ``misconfigured``: settings are wrong (no access to the property, API disabled for the
+      org); ``message`` says what to fix.
+    - ``fail``: a permanent error nobody but cxsuite can fix.
     """
 
-    action: Literal["retry", "refresh", "fail"]
+    action: HintAction
     after: float | None = None
     message: str = ""
+    resume_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,12 @@ class BaseConnector:
     def retry_hint(cls, response: Any) -> RetryHint | None:
         """Classify a vendor response beyond its status code (``None``: the status decides)."""
         return None
+
+    @classmethod
+    def connection_retry_hint(cls, response: Any, config: Any) -> RetryHint | None:
+        """:meth:`retry_hint` for a connection whose settings change the reading (the time zone
+        a daily limit resets in); the HTTP client calls this one. Defaults to ``retry_hint``."""
+        return cls.retry_hint(response)
 
     @classmethod
     def auth_header(cls, access_token: str) -> tuple[str, str]:

@@ -9,9 +9,11 @@ before a byte is sent:
   notation (``2130706433``, ``0x7f000001``, ``[::ffff:127.0.0.1]``) unless configured;
 - the host must be a vendor domain the connector declares (``api.hubapi.com`` exactly, or
   ``*.salesforce.com`` on a label boundary) or a configured ``host[:port]``;
-- the name is resolved once and every address must be public (no loopback, private,
-  link-local, CGNAT, multicast, reserved or IPv4-mapped addresses) unless the host is
-  configured; the connection is then pinned to that address, so DNS rebinding cannot swap it.
+- the name is resolved once (a name that does not exist is refused; a resolver that cannot
+  answer right now is a network failure, retried like one) and every address must be public
+  (no loopback, private, link-local, CGNAT, multicast, reserved or IPv4-mapped addresses)
+  unless the host is configured; the connection is then pinned to that address, so DNS
+  rebinding cannot swap it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from cxsuite.errors import SsrfBlocked
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 DEFAULT_PORTS = {"https": 443, "http": 80}
+# getaddrinfo's "this name does not exist" answers; any other resolver failure is transient.
+_NO_SUCH_NAME = frozenset(code for code in (getattr(socket, "EAI_NONAME", None),
+                                            getattr(socket, "EAI_NODATA", None)) if code is not None)
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,12 @@ class EgressPolicy:
             return [str(literal)]
         try:
             addresses = await self.resolver(host, port)
-        except OSError:
-            raise SsrfBlocked(f"refused host {host!r}: it does not resolve") from None
+        except OSError as exc:
+            if getattr(exc, "errno", None) in _NO_SUCH_NAME:
+                raise SsrfBlocked(f"refused host {host!r}: it does not resolve") from None
+            # The resolver could not answer now (EAI_AGAIN, a timeout): a network failure the
+            # HTTP client retries like any other, not a verdict on the host.
+            raise httpx.ConnectError(f"resolving {host!r} failed for now ({exc})") from None
         if not addresses:
             raise SsrfBlocked(f"refused host {host!r}: it does not resolve")
         return addresses

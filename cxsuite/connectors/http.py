@@ -2,14 +2,22 @@
 
 - Every request (and every URL a vendor hands back) goes through the pinned egress policy;
   redirects are never followed.
-- 429, 5xx and network errors are retried with full-jitter exponential backoff, honouring
+- Every answer is classified once (:class:`~cxsuite.connectors.contract.RetryHint`): the
+  connector's ``retry_hint`` reads its vendor's error bodies (Salesforce's 403
+  ``REQUEST_LIMIT_EXCEEDED``, HubSpot's ``policyName``, GA4's quota buckets), the status code
+  decides the rest.
+- Transient failures are retried here with full-jitter exponential backoff, honouring
   ``Retry-After`` (seconds or a date) and rate-limit reset headers when the vendor sends them
-  and backing off anyway when it does not (HubSpot often omits ``Retry-After``). A wait longer
-  than the client will sleep becomes :class:`ConnectorTransientError` with ``retry_after``,
-  so the job is deferred instead of holding a worker.
+  and backing off anyway when it does not (HubSpot often omits ``Retry-After``): network
+  errors (refused, reset mid-body, read timeout, a resolver that cannot answer), 5xx and
+  whatever the connector calls ``retry``. Past the budget (attempts, or a wait longer than the
+  client sleeps) they become :class:`ConnectorTransientError` with ``retry_after``, so the job
+  is retried later instead of holding a worker.
+- A spent rate limit is waited out when its window is short; a long one (a daily limit)
+  becomes :class:`ConnectorRateLimited` with ``resume_at`` at once: the job pauses until then.
 - A 401 triggers one credential refresh and one retry; a second 401 means "reconnect".
-- A connector classifies its vendor's oddities (Salesforce's 403 ``REQUEST_LIMIT_EXCEEDED``,
-  Zoho's errors in 200 bodies, GA4's quota messages) through ``retry_hint``.
+  ``reconnect``, ``misconfigured`` and ``fail`` hints raise :class:`ConnectorAuthError`,
+  :class:`ConnectorConfigError` and :class:`VendorError` with the connector's message.
 - Credentials never reach an exception or a log line: messages name the method, host and
   path, never headers, query strings or bodies.
 """
@@ -23,21 +31,30 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
 
 from cxsuite.connectors.contract import BaseConnector, RetryHint
 from cxsuite.connectors.egress import EgressPolicy, PinnedTransport
-from cxsuite.connectors.ratelimit import Budget, LocalBucket, RedisBucket
-from cxsuite.errors import ConnectorAuthError, ConnectorTransientError, SsrfBlocked, VendorError
+from cxsuite.connectors.ratelimit import Budget, LocalWindow, RedisWindow
+from cxsuite.connectors.windows import clock_time
+from cxsuite.errors import (
+    ConnectorAuthError,
+    ConnectorConfigError,
+    ConnectorRateLimited,
+    ConnectorTransientError,
+    SsrfBlocked,
+    VendorError,
+)
 from cxsuite.settings import Settings
 
 log = logging.getLogger("cxsuite.http")
 
 TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 Sleep = Callable[[float], Awaitable[None]]
+TransportWrapper = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 
 
 class Authenticator(Protocol):
@@ -85,6 +102,8 @@ def retry_after_seconds(headers: httpx.Headers, now: datetime | None = None) -> 
     reset = headers.get("ratelimit-reset") or headers.get("x-ratelimit-reset")
     if reset and reset.strip().replace(".", "", 1).isdigit():
         seconds = float(reset)
+        if seconds >= 10**12:  # epoch milliseconds (Zoho)
+            seconds /= 1000
         return seconds if seconds < 10**9 else max(0.0, seconds - (now or datetime.now(UTC)).timestamp())
     return None
 
@@ -93,7 +112,9 @@ def default_hint(response: httpx.Response) -> RetryHint | None:
     """What any HTTP API means by its status code."""
     if response.status_code == 401:
         return RetryHint("refresh")
-    if response.status_code == 429 or response.status_code >= 500:
+    if response.status_code == 429:
+        return RetryHint("rate_limited", retry_after_seconds(response.headers), "answered 429")
+    if response.status_code == 408 or response.status_code >= 500:
         return RetryHint("retry", retry_after_seconds(response.headers),
                          f"answered {response.status_code}")
     return None
@@ -104,9 +125,10 @@ class VendorClient:
 
     def __init__(self, connector: type[BaseConnector], http: httpx.AsyncClient,
                  authenticator: Authenticator | None, budget: Budget | None = None,
-                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep) -> None:
+                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep,
+                 config: Any = None) -> None:
         self.connector, self.http, self.authenticator = connector, http, authenticator
-        self.budget, self.policy, self.sleep = budget, policy, sleep
+        self.budget, self.policy, self.sleep, self.config = budget, policy, sleep, config
         self.counters = Counters()
 
     @property
@@ -126,26 +148,38 @@ class VendorClient:
         """Send with retries; returns the response for any status the connector must judge."""
         attempt, refreshed = 0, False
         while True:
-            response = await self._attempt(method, url, kwargs)
-            hint = None if response is None else (
-                self.connector.retry_hint(response) or default_hint(response))
+            response, hint = await self._attempt(method, url, kwargs)
             if hint is None:
-                return response  # type: ignore[return-value]
+                assert response is not None
+                return response
             if hint.action == "refresh" and not refreshed and self.authenticator is not None:
                 refreshed = True
                 self.counters.refreshes += 1
                 await self.authenticator.refresh()
                 continue
-            if hint.action == "refresh":
-                raise ConnectorAuthError(f"{self.connector.display_name} refused the credentials "
-                                         "even after a refresh; reconnect the account")
-            if hint.action == "fail":
-                raise VendorError(f"{self.connector.display_name}: {hint.message}")
+            self._raise_permanent(hint)
             attempt += 1
             await self._back_off(attempt, hint, method, url)
 
-    async def _attempt(self, method: str, url: str, kwargs: dict[str, Any]) -> httpx.Response | None:
-        """One try; ``None`` stands for a network failure worth retrying."""
+    def _raise_permanent(self, hint: RetryHint) -> None:
+        """Raise the error a hint no retry can fix stands for; return for the others."""
+        name = self.connector.display_name
+        if hint.action == "refresh":
+            raise ConnectorAuthError(f"{name} refused the credentials even after a refresh; "
+                                     "reconnect the account")
+        if hint.action == "reconnect":
+            raise ConnectorAuthError(f"{name}: {hint.message or 'the authorisation no longer works'}")
+        if hint.action == "misconfigured":
+            raise ConnectorConfigError(f"{name}: {hint.message}")
+        if hint.action == "fail":
+            raise VendorError(f"{name}: {hint.message}")
+
+    async def _attempt(self, method: str, url: str, kwargs: dict[str, Any],
+                       ) -> tuple[httpx.Response | None, RetryHint | None]:
+        """One try: the response, and how to read it (``None``: hand it to the connector).
+
+        A network failure at any point, the body included (a reset mid-body), is a
+        ``retry`` hint without a response."""
         if self.budget is not None:
             self.counters.waited_seconds += await self.budget.acquire()
         request = self.http.build_request(method, url, **kwargs)
@@ -154,28 +188,42 @@ class VendorClient:
         self.counters.requests += 1
         try:
             response = await self.http.send(request)
+            await response.aread()
         except httpx.TransportError as exc:
             log.warning("%s %s failed: %s", method, _where(request.url), type(exc).__name__)
-            return None
-        await response.aread()
+            return None, RetryHint("retry", None, f"could not be reached ({type(exc).__name__})")
         if response.has_redirect_location:
             target = _where(httpx.URL(response.headers.get("location", "")))
             raise SsrfBlocked(f"{self.connector.display_name} answered {response.status_code} "
                               f"with a redirect to {target}; redirects are not followed")
         log.debug("%s %s -> %s", method, _where(request.url), response.status_code)
-        return response
+        return response, (self.connector.connection_retry_hint(response, self.config)
+                          or default_hint(response))
 
     async def _back_off(self, attempt: int, hint: RetryHint, method: str, url: str) -> None:
-        name = self.connector.display_name
+        """Sleep before the next attempt, or raise when the wait is not the client's to make."""
         delay = hint.after if hint.after is not None else random.uniform(  # noqa: S311 - jitter
             0, min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1)))
-        if attempt >= self.policy.max_attempts or delay > self.policy.max_wait:
+        exhausted = attempt >= self.policy.max_attempts or delay > self.policy.max_wait
+        if hint.action == "rate_limited" and (exhausted or hint.resume_at is not None):
+            raise self._rate_limited(hint, delay)
+        if exhausted:
             raise ConnectorTransientError(
-                f"{name} {hint.message or 'is unavailable'} on {method} {_where(httpx.URL(url))}; "
-                f"gave up after {attempt} attempt(s)", retry_after=hint.after)
+                f"{self.connector.display_name} {hint.message or 'is unavailable'} on {method} "
+                f"{_where(httpx.URL(url))}; gave up after {attempt} attempt(s)", retry_after=hint.after)
         self.counters.retries += 1
         self.counters.waited_seconds += delay
         await self.sleep(delay)
+
+    def _rate_limited(self, hint: RetryHint, delay: float) -> ConnectorRateLimited:
+        """The job pauses until the vendor's window reopens."""
+        now = datetime.now(UTC)
+        resume_at = hint.resume_at or now + timedelta(seconds=max(delay, self.policy.max_wait))
+        message = hint.message if hint.resume_at is not None else (
+            f"{self.connector.display_name} rate limit reached ({hint.message or 'answered 429'}); "
+            f"resumes at {clock_time(resume_at, now)}")
+        return ConnectorRateLimited(message, resume_at=resume_at,
+                                    retry_after=max(0.0, (resume_at - now).total_seconds()))
 
 
 def _where(url: httpx.URL) -> str:
@@ -203,21 +251,26 @@ def _budget(connector: type[BaseConnector], redis: Any, key: str) -> Budget | No
     if connector.rate_limit is None:
         return None
     rate, per = connector.rate_limit
-    return RedisBucket(redis, key, rate, per) if redis is not None else LocalBucket(rate, per)
+    return RedisWindow(redis, key, rate, per) if redis is not None else LocalWindow(rate, per)
 
 
 @asynccontextmanager
 async def vendor_client(settings: Settings, connector: type[BaseConnector], base_url: str,
                         authenticator: Authenticator | None, *, budget_key: str = "",
-                        redis: Any = None) -> AsyncIterator[VendorClient]:
-    """The client a connector gets for one sync; the base URL is vetted before anything else."""
+                        redis: Any = None, config: Any = None,
+                        wrap_transport: TransportWrapper | None = None) -> AsyncIterator[VendorClient]:
+    """The client a connector gets for one sync; the base URL is vetted before anything else.
+    ``wrap_transport`` puts a layer under the client (the test kit's network failures)."""
     policy = egress_policy(settings, connector)
     if base_url:
         await policy.resolve(base_url)
-    http = httpx.AsyncClient(base_url=base_url, transport=PinnedTransport(policy),
-                             follow_redirects=False, timeout=TIMEOUT)
+    transport: httpx.AsyncBaseTransport = PinnedTransport(policy)
+    if wrap_transport is not None:
+        transport = wrap_transport(transport)
+    http = httpx.AsyncClient(base_url=base_url, transport=transport, follow_redirects=False, timeout=TIMEOUT)
     try:
         yield VendorClient(connector, http, authenticator,
-                           _budget(connector, redis, f"cxsuite:budget:{budget_key or connector.key}"))
+                           _budget(connector, redis, f"cxsuite:budget:{budget_key or connector.key}"),
+                           config=config)
     finally:
         await http.aclose()

@@ -1,15 +1,24 @@
-"""Per-connection request budgets (token buckets), so cxsuite stays under a vendor's limits
-instead of bouncing off them.
+"""Per-connection request budgets that never send more than a vendor's limit in any window.
+
+A vendor's limit is "``rate`` requests in any ``per`` seconds" (HubSpot: 110 per rolling 10 s).
+A token bucket that starts full and refills continuously lets ``rate`` through at once and
+another ``rate`` during the next ``per`` seconds, twice the limit in one window, which earns
+429s. These budgets keep a log of the send times of the last ``rate`` requests instead (a
+sliding-window log): a request goes when fewer than ``rate`` were sent in the last ``per``
+seconds, else it waits until the oldest of them leaves the window.
 
 Vendors count requests per account, across every process calling them: with Redis configured
-the bucket lives in Redis (one Lua script, atomic), shared by every worker; without it, in
-process memory (the embedded mode runs one process).
+the log is a sorted set in Redis, updated by one Lua script (atomic, timed by Redis's own clock
+so workers on several machines agree), shared by every worker; without it, in process memory
+(the embedded mode runs one process).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -24,71 +33,74 @@ class Budget(Protocol):
     """Something to wait on before each request."""
 
     async def acquire(self) -> float:
-        """Wait for a token; return the seconds waited."""
+        """Wait until a request may go; return the seconds waited."""
 
 
 @dataclass
-class LocalBucket:
-    """``rate`` requests per ``per`` seconds with bursts up to ``rate``, in this process."""
+class LocalWindow:
+    """At most ``rate`` requests in any ``per`` seconds, in this process."""
 
     rate: int
     per: float
     clock: Clock = time.monotonic
     sleep: Sleep = asyncio.sleep
-    _tokens: float = field(init=False)
-    _updated: float = field(init=False)
+    _sent: deque[float] = field(init=False, default_factory=deque)
+    _lock: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
-    def __post_init__(self) -> None:
-        self._tokens, self._updated = float(self.rate), self.clock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self._tokens = min(float(self.rate), self._tokens + (now - self._updated) * self.rate / self.per)
-        self._updated = now
+    def _wait(self, now: float) -> float:
+        """Seconds until a request may go at ``now`` (0: it may go now)."""
+        while self._sent and self._sent[0] <= now - self.per:
+            self._sent.popleft()
+        return 0.0 if len(self._sent) < self.rate else self._sent[0] + self.per - now
 
     async def acquire(self) -> float:
-        """Take a token, waiting for the refill when the bucket is empty."""
-        self._refill()
+        """Take a place in the window, waiting for the oldest send to leave it when it is full."""
         waited = 0.0
-        if self._tokens < 1:
-            waited = (1 - self._tokens) * self.per / self.rate
-            await self.sleep(waited)
-            self._refill()
-        self._tokens -= 1
+        async with self._lock:  # concurrent requests of one sync take places in turn
+            while (wait := self._wait(self.clock())) > 0:
+                await self.sleep(wait)
+                waited += wait
+            self._sent.append(self.clock())
         return waited
 
 
-# KEYS[1] bucket; ARGV: rate, per (s), now (s). Returns the wait in ms (0 = token taken).
+# KEYS[1]: the sorted set of send times (member = unique id, score = seconds, Redis's clock).
+# ARGV: rate, per (s), member. Returns 0 when the request may go (recorded), else the wait in µs.
 _LUA = """
-local rate, per, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
-local tokens, updated = tonumber(state[1]) or rate, tonumber(state[2]) or now
-tokens = math.min(rate, tokens + (now - updated) * rate / per)
-local wait = 0
-if tokens < 1 then wait = (1 - tokens) * per / rate else tokens = tokens - 1 end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'updated', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(per * 2000))
-return math.ceil(wait * 1000)
+local rate, per = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - per)
+if redis.call('ZCARD', KEYS[1]) < rate then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(per * 1000) + 1000)
+  return 0
+end
+local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+return math.max(1, math.ceil((oldest + per - now) * 1000000))
 """
 
 
 @dataclass
-class RedisBucket:
-    """The same bucket kept in Redis under ``key``, shared by every worker."""
+class RedisWindow:
+    """The same window kept in Redis under ``key``, shared by every worker."""
 
     redis: Redis
     key: str
     rate: int
     per: float
     sleep: Sleep = asyncio.sleep
-    clock: Clock = time.time
+    _sends: int = field(init=False, default=0)
+    _id: str = field(init=False, default_factory=lambda: uuid.uuid4().hex)
 
     async def acquire(self) -> float:
-        """Ask Redis for a token until one is granted."""
+        """Ask Redis for a place in the window until one is granted."""
         waited = 0.0
         while True:
-            wait_ms = int(await self.redis.eval(_LUA, 1, self.key, self.rate, self.per, self.clock()))
-            if wait_ms <= 0:
+            self._sends += 1
+            member = f"{self._id}:{self._sends}"
+            wait_us = int(await self.redis.eval(_LUA, 1, self.key, self.rate, self.per, member))
+            if wait_us <= 0:
                 return waited
-            await self.sleep(wait_ms / 1000)
-            waited += wait_ms / 1000
+            await self.sleep(wait_us / 1_000_000)
+            waited += wait_us / 1_000_000

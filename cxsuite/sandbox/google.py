@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, Router, post, route
 from litestar.enums import HttpMethod
@@ -19,6 +20,7 @@ from litestar.params import FromPath
 
 from cxsuite.sandbox.common import base_url, bearer, consent, gate, malformed_now, params, reply, sandbox_of
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
+from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.service_accounts import Refusal
 from cxsuite.sandbox.state import Sandbox
 from cxsuite.sandbox.web import WebMetricRow
@@ -36,7 +38,7 @@ METRICS = {
     "conversions": ("TYPE_INTEGER", lambda r: r.key_events),
     "totalRevenue": ("TYPE_CURRENCY", lambda r: r.revenue),
 }
-TOKENS_PER_REQUEST = 10
+PACIFIC = ZoneInfo("America/Los_Angeles")  # Google's daily quotas end at midnight Pacific time
 TOKEN_PATH = "/google/token"  # noqa: S105 - a path, not a secret
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _SEE_SCHEMA = (
@@ -62,14 +64,15 @@ class GoogleErrors:
             "https://developers.google.com/identity/sign-in/web/devconsole-project.",
         )
 
-    def rate_limited(self, retry_after: int | None) -> Response:
-        """429 RESOURCE_EXHAUSTED with the message Airbyte keys its back-off on."""
+    def rate_limited(self, retry_after: int | None, bucket: str = "for a project per hour") -> Response:
+        """429 RESOURCE_EXHAUSTED naming the spent bucket, in the words Google uses ("Exhausted
+        property tokens per day. These quota tokens will return in under 24 hours.")."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        back = "under 24 hours" if bucket == "per day" else "under an hour"
         return _error(
             429,
             "RESOURCE_EXHAUSTED",
-            "Exhausted property tokens for a project per hour. These quota "
-            "tokens will return in under an hour.",
+            f"Exhausted property tokens {bucket}. These quota tokens will return in {back}.",
             headers,
         )
 
@@ -141,24 +144,44 @@ def _text(value: float, kind: str) -> str:
     return str(int(value)) if kind == "TYPE_INTEGER" else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _token_limits(sandbox: Sandbox) -> tuple[Limit, Limit]:
+    """The property's hourly (rolling) and daily (to midnight Pacific) token allowances."""
+    limits, now = sandbox.limits, sandbox.clock.now()
+    enforce, cost = limits.enforce_rate_limits, limits.ga4_tokens_per_request
+    hour = Limit("ga4:hour", limits.ga4_tokens_per_hour if enforce else UNLIMITED,
+                 seconds=limits.ga4_hour_s, cost=cost)
+    day = Limit("ga4:day", limits.ga4_tokens_per_day if enforce else UNLIMITED,
+                day=now.astimezone(PACIFIC).date(), cost=cost)
+    return hour, day
+
+
+def _spend_tokens(sandbox: Sandbox) -> Response | None:
+    """Charge the request's tokens; Google's 429 naming the bucket that is spent."""
+    hour, day = _token_limits(sandbox)
+    if sandbox.take_fault("ga4", "daily_limit") is not None:
+        sandbox.usage.count("ga4", False, sandbox.lock)
+        return ERRORS.rate_limited(None, "per day")
+    refused = sandbox.usage.meters.admit(sandbox.clock.now(), [day, hour])
+    sandbox.usage.count("ga4", refused is None, sandbox.lock)
+    if refused is not None:
+        return ERRORS.rate_limited(None, "per day" if refused[0] is day else "per hour")
+    return None
+
+
 def _quota(sandbox: Sandbox) -> dict[str, Any]:
-    used = sandbox.usage.daily["ga4"] * TOKENS_PER_REQUEST
-    limits = sandbox.limits
+    limits, now, meters = sandbox.limits, sandbox.clock.now(), sandbox.usage.meters
+    cost = limits.ga4_tokens_per_request
+    hourly = meters.used_in_window("ga4:hour", now, limits.ga4_hour_s)
+    daily = meters.used_on("ga4:day", now.astimezone(PACIFIC).date())
     return {
-        "tokensPerDay": {
-            "consumed": TOKENS_PER_REQUEST,
-            "remaining": max(0, limits.ga4_tokens_per_day - used),
-        },
-        "tokensPerHour": {
-            "consumed": TOKENS_PER_REQUEST,
-            "remaining": max(0, limits.ga4_tokens_per_hour - used),
-        },
+        "tokensPerDay": {"consumed": cost, "remaining": max(0, limits.ga4_tokens_per_day - daily)},
+        "tokensPerHour": {"consumed": cost, "remaining": max(0, limits.ga4_tokens_per_hour - hourly)},
         "concurrentRequests": {"consumed": 0, "remaining": 10},
         "serverErrorsPerProjectPerHour": {"consumed": 0, "remaining": 10},
         "potentiallyThresholdedRequestsPerHour": {"consumed": 0, "remaining": 120},
         "tokensPerProjectPerHour": {
-            "consumed": TOKENS_PER_REQUEST,
-            "remaining": max(0, int(limits.ga4_tokens_per_hour * 0.35) - used),
+            "consumed": cost,
+            "remaining": max(0, int(limits.ga4_tokens_per_hour * 0.35) - hourly),
         },
     }
 
@@ -181,11 +204,9 @@ async def run_report(request: Request, target: FromPath[str]) -> Response:
             "learn more about Property ID, see https://developers.google.com/analytics/devguides/"
             "reporting/data/v1/property-id.",
         )
-    with sandbox.lock:
-        sandbox.usage.daily["ga4"] += 1
-        exhausted = sandbox.usage.daily["ga4"] * TOKENS_PER_REQUEST > sandbox.limits.ga4_tokens_per_hour
-    if sandbox.limits.enforce_rate_limits and exhausted:
-        return ERRORS.rate_limited(None)
+    spent = _spend_tokens(sandbox)
+    if spent is not None:
+        return spent
     body = await request.json()
     problem = _validate(body) if isinstance(body, dict) else "Invalid JSON payload received."
     if problem:

@@ -10,7 +10,6 @@ minutes; 429 with ``policyName`` and, sometimes, no ``Retry-After``; 414 for ove
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from cxsuite.sandbox.common import (
 from cxsuite.sandbox.hubspot_search import SearchError, search_records
 from cxsuite.sandbox.ids import hubspot_id
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, CodeProblem, Grant, TokenState
+from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.state import Sandbox
 from cxsuite.sandbox.world import Record
 
@@ -99,31 +99,38 @@ ERRORS = HubSpotErrors()
 
 
 def _throttle(sandbox: Sandbox, search: bool) -> tuple[Response | None, dict[str, str]]:
-    """Count the request; an enforced 429 when over the documented limits; the rate headers."""
-    limits, now = sandbox.limits, sandbox.clock.now().timestamp()
-    with sandbox.lock:
-        recent: deque[float] = sandbox.usage.recent["hubspot"]
-        while recent and recent[0] <= now - 10:
-            recent.popleft()
-        recent.append(now)
-        sandbox.usage.daily["hubspot"] += 1
-        in_second = sum(1 for t in recent if t > now - 1)
-        headers = {
-            "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
-            "X-HubSpot-RateLimit-Max": str(limits.hubspot_per_10s),
-            "X-HubSpot-RateLimit-Remaining": str(max(0, limits.hubspot_per_10s - len(recent))),
-            "X-HubSpot-RateLimit-Daily": str(limits.hubspot_daily),
-            "X-HubSpot-RateLimit-Daily-Remaining": str(
-                max(0, limits.hubspot_daily - sandbox.usage.daily["hubspot"])
-            ),
-        }
-    if not limits.enforce_rate_limits:
+    """Count the request against the published limits; HubSpot's 429 for the first one it
+    breaks (when enforced, or a queued ``daily_limit`` fault); the rate headers either way."""
+    limits, now = sandbox.limits, sandbox.clock.now()
+    enforce = limits.enforce_rate_limits
+    day = Limit("hubspot:daily", limits.hubspot_daily if enforce else UNLIMITED, day=now.date())
+    burst = Limit("hubspot:burst", limits.hubspot_per_10s if enforce else UNLIMITED,
+                  seconds=limits.hubspot_window_s)
+    checks = [day, burst]
+    if search:
+        checks.append(Limit("hubspot:search", limits.hubspot_search_per_second if enforce else UNLIMITED,
+                            seconds=1.0))
+    meters = sandbox.usage.meters
+    refused = None if sandbox.take_fault("hubspot", "daily_limit") is None else (day, None)
+    refused = refused or meters.admit(now, checks)
+    sandbox.usage.count("hubspot", refused is None, sandbox.lock)
+    headers = {
+        "X-HubSpot-RateLimit-Interval-Milliseconds": str(int(limits.hubspot_window_s * 1000)),
+        "X-HubSpot-RateLimit-Max": str(limits.hubspot_per_10s),
+        "X-HubSpot-RateLimit-Remaining": str(max(0, limits.hubspot_per_10s - meters.used_in_window(
+            burst.meter, now, limits.hubspot_window_s))),
+        "X-HubSpot-RateLimit-Daily": str(limits.hubspot_daily),
+        "X-HubSpot-RateLimit-Daily-Remaining": str(max(0, limits.hubspot_daily - meters.used_on(
+            day.meter, now.date()))),
+    }
+    if refused is None:
         return None, headers
-    if search and in_second > limits.hubspot_search_per_second:
-        return ERRORS.rate_limited(1, "SECONDLY"), headers
-    if len(recent) > limits.hubspot_per_10s:
+    broken = refused[0]
+    if broken is day:
+        return ERRORS.rate_limited(None, "DAILY"), headers
+    if broken is burst:
         return ERRORS.rate_limited(None), headers
-    return None, headers
+    return ERRORS.rate_limited(1, "SECONDLY"), headers
 
 
 def _enter(

@@ -1,6 +1,11 @@
 """HubSpot batch reads: ``POST /crm/v3/objects/{type}/batch/read`` and the v4 associations
 batch read. Search returns neither associations nor property history, so an incremental sync
 reads them back here, one call per page instead of one per object, as against the real API.
+
+Both take at most 100 ids (associations since HubSpot's January 2024 change), and a batch read
+with ``propertiesWithHistory`` at most 50. More is refused with HubSpot's 400
+``VALIDATION_ERROR``; the property-history wording is observed (activepieces#9359,
+pipedream#8462), the plain one follows it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from cxsuite.sandbox.hubspot import _enter, _error, render
 from cxsuite.sandbox.ids import hubspot_id
 
 MAX_INPUTS = 100
+MAX_HISTORY_INPUTS = 50
 
 
 def _by_id(request: Request, object_type: str) -> dict[str, Any]:
@@ -27,9 +33,14 @@ def _by_id(request: Request, object_type: str) -> dict[str, Any]:
 async def _inputs(request: Request) -> list[str] | Response:
     body = await request.json()
     inputs = body.get("inputs") if isinstance(body, dict) else None
-    if not isinstance(inputs, list) or len(inputs) > MAX_INPUTS:
-        return _error(400, f"Invalid input JSON: inputs must be a list of at most {MAX_INPUTS} ids",
-                      "VALIDATION_ERROR")
+    if not isinstance(inputs, list):
+        return _error(400, "Invalid input JSON on line 1, column 1: inputs is required", "VALIDATION_ERROR")
+    history = bool(body.get("propertiesWithHistory"))
+    most = MAX_HISTORY_INPUTS if history else MAX_INPUTS
+    if len(inputs) > most:
+        what = "a batch request for property histories" if history else "a batch request"
+        return _error(400, f"The maximum number of inputs supported in {what} is {most}. Please reduce "
+                      "the number of items and try again", "VALIDATION_ERROR")
     return [str(i.get("id")) for i in inputs if isinstance(i, dict)]
 
 

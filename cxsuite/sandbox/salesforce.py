@@ -35,6 +35,7 @@ from cxsuite.sandbox.common import (
 )
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.sandbox.oauth import AccessToken, CodeProblem, Grant, TokenState
+from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.soql import Query, SoqlError, fields_in, matches, parse
 
 ORG_ID = salesforce_id("Organization", 1)
@@ -55,7 +56,12 @@ class SalesforceErrors:
         return _errors(401, "INVALID_SESSION_ID", "Session expired or invalid")
 
     def rate_limited(self, retry_after: int | None) -> Response:
-        """403 REQUEST_LIMIT_EXCEEDED: Salesforce throttles with 403 and no Retry-After."""
+        """403 REQUEST_LIMIT_EXCEEDED for a short-lived limit (too many long requests at once):
+        Salesforce throttles with 403 and no Retry-After."""
+        return _errors(403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+
+    def daily_limit(self) -> Response:
+        """403 REQUEST_LIMIT_EXCEEDED for the org's spent daily API allowance (rolling 24 h)."""
         return _errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
 
     def server_error(self, status: int) -> Response:
@@ -72,17 +78,22 @@ ERRORS = SalesforceErrors()
 
 
 def _enter(request: Request, version: str) -> Response | dict[str, str]:
-    """Version check, daily API budget, auth and faults; or the ``Sforce-Limit-Info`` header."""
+    """Version check, auth and faults, the org's daily API requests; or the ``Sforce-Limit-Info``
+    header (``api-usage=used/max`` over the last 24 hours)."""
     sandbox = sandbox_of(request)
     if not _VERSION.match(version):
         return _errors(404, "NOT_FOUND", "The requested resource does not exist")
-    with sandbox.lock:
-        sandbox.usage.daily["salesforce"] += 1
-        used = sandbox.usage.daily["salesforce"]
-    headers = {"Sforce-Limit-Info": f"api-usage={used}/{sandbox.limits.salesforce_daily}"}
+    limits, now = sandbox.limits, sandbox.clock.now()
     denied = gate(request, "salesforce", ERRORS, bearer(request))
-    if denied is None and sandbox.limits.enforce_rate_limits and used > sandbox.limits.salesforce_daily:
-        denied = ERRORS.rate_limited(None)
+    if denied is None:
+        allowance = Limit("salesforce:requests", limits.salesforce_daily if limits.enforce_rate_limits
+                          else UNLIMITED, seconds=limits.salesforce_window_s)
+        spent = sandbox.take_fault("salesforce", "daily_limit") is not None
+        served = not spent and sandbox.usage.meters.admit(now, [allowance]) is None
+        sandbox.usage.count("salesforce", served, sandbox.lock)
+        denied = None if served else ERRORS.daily_limit()
+    used = sandbox.usage.meters.used_in_window("salesforce:requests", now, limits.salesforce_window_s)
+    headers = {"Sforce-Limit-Info": f"api-usage={used}/{limits.salesforce_daily}"}
     if denied is not None:
         denied.headers.update(headers)
         return denied

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -18,17 +17,30 @@ from cxsuite.sandbox import mutate
 from cxsuite.sandbox.clock import Clock
 from cxsuite.sandbox.generate import generate_world
 from cxsuite.sandbox.oauth import CLIENTS, OAuthServer
+from cxsuite.sandbox.quotas import Meters
 from cxsuite.sandbox.service_accounts import ServiceAccounts
 from cxsuite.sandbox.world import Record, World
 
 VENDORS = ("hubspot", "salesforce", "zoho", "ga4")
-FaultKind = Literal["rate_limit", "server_error", "malformed_record", "short_page", "empty_page"]
+# ``daily_limit``: the vendor's own "daily allowance spent" answer (HubSpot 429 DAILY, Salesforce
+# 403 TotalRequests, Zoho 429 with the credits' reset, GA4 429 tokensPerDay).
+FaultKind = Literal["rate_limit", "server_error", "malformed_record", "short_page", "empty_page",
+                    "daily_limit"]
 ZOHO_DATA_CENTRES = ("us", "eu", "in", "au", "jp", "ca", "sa", "uk", "cn")
 
 
 @dataclass
 class Limits:
-    """Vendor limits; the defaults are the documented ones, tests shrink them to stay fast."""
+    """Vendor limits; the defaults are the documented ones, tests shrink them to stay fast.
+
+    With ``enforce_rate_limits`` every stand-in refuses what its vendor would, in the vendor's
+    words (see :mod:`cxsuite.sandbox.quotas`): HubSpot ``hubspot_per_10s`` requests per
+    ``hubspot_window_s`` and ``hubspot_daily`` per calendar day (UTC), search
+    ``hubspot_search_per_second``; Salesforce ``salesforce_daily`` requests per rolling
+    ``salesforce_window_s``; Zoho ``zoho_credits`` credits per rolling ``zoho_window_s`` (one per
+    call); GA4 ``ga4_tokens_per_hour`` per rolling ``ga4_hour_s`` and ``ga4_tokens_per_day`` per
+    day ending at midnight Pacific time, ``ga4_tokens_per_request`` each.
+    """
 
     enforce_rate_limits: bool = False
     hubspot_per_10s: int = 110
@@ -45,6 +57,12 @@ class Limits:
     ga4_tokens_per_day: int = 200_000
     # Seconds added to every vendor data request: a slow vendor, for crash tests and benchmarks.
     latency_s: float = 0.0
+    hubspot_window_s: float = 10.0
+    salesforce_window_s: float = 86_400.0
+    zoho_credits: int = 50_000
+    zoho_window_s: float = 86_400.0
+    ga4_hour_s: float = 3_600.0
+    ga4_tokens_per_request: int = 10
 
 
 @dataclass
@@ -71,10 +89,18 @@ class LoggedRequest:
 
 @dataclass
 class Usage:
-    """Request counters behind rate-limit headers and enforcement."""
+    """Requests served per vendor (``daily``, the total since start), requests refused for a
+    spent limit (``refused``: what a client that obeys the limits never sees) and the meters
+    behind the rate-limit headers and enforcement."""
 
-    recent: dict[str, deque[float]] = field(default_factory=lambda: {v: deque() for v in VENDORS})
     daily: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VENDORS, 0))
+    refused: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VENDORS, 0))
+    meters: Meters = field(default_factory=Meters)
+
+    def count(self, vendor: str, served: bool, lock: threading.RLock) -> None:
+        """One more request served, or refused for a limit."""
+        with lock:
+            (self.daily if served else self.refused)[vendor] += 1
 
 
 class Sandbox:

@@ -16,11 +16,14 @@ Example::
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from cxsuite.connectors.engine import SyncCancelled
+from cxsuite.errors import ConnectorRateLimited, FailureClass
+from cxsuite.failures import classify
 from cxsuite.testing.environment import Environment, open_environment
 from cxsuite.testing.harness import Fault, VendorHarness
 
@@ -78,6 +81,36 @@ class ConnectorConformance:
         """429s and 5xx are retried with backoff; the data is complete afterwards."""
         harness.inject(Fault.RATE_LIMIT, 2)
         harness.inject(Fault.SERVER_ERROR, 1)
+        await environment.sync()
+        for stream in harness.streams():
+            assert await environment.stored_ids(stream) == harness.expected_ids(stream), stream
+
+    @pytest.mark.anyio
+    async def test_retries_a_burst_of_server_errors_and_network_failures(self, harness: VendorHarness,
+                                                                         environment: Environment) -> None:
+        """Three 5xx in a row and two refused connections are transient: retried with backoff
+        inside the client, and the data is complete afterwards."""
+        if harness.connector.auth_kind == "file_upload":
+            pytest.skip("a file upload makes no requests")
+        harness.inject(Fault.SERVER_ERROR, 3)
+        await environment.sync(network_failures=2)
+        for stream in harness.streams():
+            assert await environment.stored_ids(stream) == harness.expected_ids(stream), stream
+
+    @pytest.mark.anyio
+    async def test_a_spent_daily_limit_pauses_the_sync_until_it_resets(self, harness: VendorHarness,
+                                                                       environment: Environment) -> None:
+        """The vendor's daily-limit answer ends the sync as rate-limited, with the moment it
+        resets (no retrying against a spent day); once the limit is back the sync finishes."""
+        if harness.connector.auth_kind == "file_upload":
+            pytest.skip("a file upload makes no requests")
+        harness.inject(Fault.DAILY_LIMIT, 1)
+        with pytest.raises(ConnectorRateLimited) as caught:
+            await environment.sync()
+        failure = classify(caught.value)
+        assert failure.failure_class is FailureClass.RATE_LIMITED
+        assert failure.resume_at is not None
+        assert failure.resume_at > datetime.now(UTC)
         await environment.sync()
         for stream in harness.streams():
             assert await environment.stored_ids(stream) == harness.expected_ids(stream), stream

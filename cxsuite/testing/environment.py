@@ -29,6 +29,7 @@ from cxsuite.db.sql import execute
 from cxsuite.settings import Settings, load_settings
 from cxsuite.tenancy.tables import Tenant, TenantDirectory
 from cxsuite.testing.harness import VendorHarness
+from cxsuite.testing.network import FailingTransport
 from cxsuite.workspaces.tables import Workspace
 
 TEST_KEY = "kWZ7pC5QmGd0oU3bq7Qf0hC6m0TJHc0Oe2kqjvVY3yA="
@@ -51,7 +52,7 @@ class Environment:
 
     async def sync(self, streams: Sequence[str] | None = None, *, cancel_after_batches: int | None = None,
                    commit_rows: int | None = None, between_commits: Callable[[], None] | None = None,
-                   ) -> SyncResult:
+                   network_failures: int = 0) -> SyncResult:
         """One sync through the real runtime and engine, of ``streams`` (default: the harness's).
 
         ``commit_rows=1`` commits every page on its own, so ``cancel_after_batches`` stops
@@ -70,8 +71,11 @@ class Environment:
                 between_commits()
             return cancel_after_batches is not None and commits >= cancel_after_batches
 
+        def failing(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+            return FailingTransport(inner, network_failures)
+
         async with open_connection(self.db, self.settings, self.connectors, self.principal.tenant_id,
-                                   self.connection_id) as opened:
+                                   self.connection_id, wrap_transport=failing) as opened:
             engine = SyncEngine(self.db, opened.scope, opened.connector, cancelled=cancelled)
             if commit_rows is not None:
                 engine.commit_rows = commit_rows

@@ -11,11 +11,17 @@ from cxsuite.connectors.contract import BaseConnector
 
 
 class Fault(StrEnum):
-    """Vendor misbehaviour the suite asks the stand-in for, one request at a time."""
+    """Vendor misbehaviour the suite asks the stand-in for, one request at a time.
+
+    ``RATE_LIMIT`` is a short throttle (429 with a wait of seconds); ``DAILY_LIMIT`` is the
+    vendor's own answer once the account's daily (or 24-hour) allowance is spent, which the
+    connector must turn into :class:`~cxsuite.errors.ConnectorRateLimited` (a ``rate_limited``
+    :class:`~cxsuite.connectors.RetryHint` with ``resume_at``)."""
 
     RATE_LIMIT = "rate_limit"
     SERVER_ERROR = "server_error"
     MALFORMED_RECORD = "malformed_record"
+    DAILY_LIMIT = "daily_limit"
 
 
 class VendorHarness(ABC):

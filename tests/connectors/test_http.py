@@ -16,7 +16,6 @@ from litestar import Litestar, Request, Response, get
 from cxsuite.connectors import BaseConnector, StreamSpec
 from cxsuite.connectors.egress import EgressPolicy, PinnedTransport
 from cxsuite.connectors.http import RetryPolicy, VendorClient, retry_after_seconds
-from cxsuite.connectors.ratelimit import LocalBucket
 from cxsuite.errors import ConnectorAuthError, ConnectorTransientError, SsrfBlocked
 from tests.support.server import free_port
 
@@ -180,20 +179,6 @@ async def test_a_304_without_a_location_is_an_answer_not_a_redirect(vendor):
     _, port, _ = vendor
     response = await client_for(port).get("/unchanged")
     assert response.status_code == 304
-
-
-async def test_rate_budget_spaces_requests():
-    now = [0.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    bucket = LocalBucket(rate=2, per=1.0, clock=lambda: now[0], sleep=sleep)
-    for _ in range(4):
-        await bucket.acquire()
-    assert slept == pytest.approx([0.5, 0.5])
 
 
 def test_retry_after_reads_seconds_dates_and_reset_headers():

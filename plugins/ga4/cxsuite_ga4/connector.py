@@ -33,7 +33,7 @@ from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RetryHint, Stre
 from cxsuite.connectors.mapping import map_rows
 from cxsuite.errors import ConnectorConfigError, VendorError
 from cxsuite_ga4 import mapping
-from cxsuite_ga4.quota import google_error, quota_hint
+from cxsuite_ga4.quota import FIND_PROPERTY_ID, google_error, quota_hint
 
 API = "https://analyticsdata.googleapis.com"
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
@@ -41,8 +41,6 @@ TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a s
 SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 DEFAULT_HISTORY = timedelta(days=730)
 MAX_PAGE = 250_000  # runReport returns at most this many rows per request
-FIND_PROPERTY_ID = ("find it in Google Analytics under Admin → Property settings → Property ID "
-                    "(a number such as 412345678, not a G-… measurement ID)")
 
 log = logging.getLogger("cxsuite.connectors.ga4")
 
@@ -173,8 +171,13 @@ class GA4Connector(BaseConnector):
 
     @classmethod
     def retry_hint(cls, response: Any) -> RetryHint | None:
-        """Quota errors wait as long as their bucket needs (see :mod:`cxsuite_ga4.quota`)."""
+        """Quota buckets, permission and scope (see :mod:`cxsuite_ga4.quota`)."""
         return quota_hint(response)
+
+    @classmethod
+    def connection_retry_hint(cls, response: Any, config: GA4Config | None) -> RetryHint | None:
+        """As :meth:`retry_hint`, naming the connection's property."""
+        return quota_hint(response, property_id=config.property_id if config else "")
 
     def today(self) -> date:
         """The last day a sync reads. UTC: a property ahead of UTC gets its newest day on the
@@ -196,7 +199,7 @@ class GA4Connector(BaseConnector):
     async def _run_report(self, property_id: str, body: dict[str, Any]) -> dict[str, Any]:
         path = f"/v1beta/properties/{property_id}:runReport"
         response = await self.context.http.post(path, json=body)
-        if response.status_code in (403, 404):
+        if response.status_code == 404:
             raise ConnectorConfigError(_access_message(property_id, response))
         if response.status_code >= 400:
             error = google_error(response)
@@ -208,7 +211,7 @@ class GA4Connector(BaseConnector):
 
 
 def _access_message(property_id: str, response: Any) -> str:
-    """403 PERMISSION_DENIED or 404: the credentials cannot read this property."""
+    """404: there is no such property (403 is read by :mod:`cxsuite_ga4.quota`)."""
     error = google_error(response)
     said = f"{response.status_code} {error.get('status', '')}: {str(error.get('message', ''))[:200]}"
     return (f"Google Analytics refused property {property_id} ({said}). Give the connected Google "

@@ -22,27 +22,43 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, StreamSpec
+from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec
 from cxsuite.connectors.mapping import map_rows
 from cxsuite.connectors.records import Record
 from cxsuite.errors import VendorError
-from cxsuite_hubspot import mapping
+from cxsuite_hubspot import errors, mapping
 
 API = "https://api.hubapi.com"
 SEARCH_WINDOW = 10_000
 LIST_LIMIT = 100
 SEARCH_LIMIT = 200
 SEARCH_LAG = timedelta(minutes=5)
+# Batch reads take at most 100 ids (associations too, since January 2024), and at most 50 when
+# property history is asked for; HubSpot refuses more with 400 VALIDATION_ERROR.
+BATCH_INPUTS = 100
+BATCH_HISTORY_INPUTS = 50
 
 
 class HubSpotConfig(msgspec.Struct, forbid_unknown_fields=True):
     """Connection settings. ``base_url`` points at a HubSpot-compatible stand-in (cxsuite's
-    sandbox); it must be one of the deployment's allowed connector hosts."""
+    sandbox); it must be one of the deployment's allowed connector hosts.
+    ``account_time_zone`` is the HubSpot account's time zone (Settings → Account defaults), an
+    IANA name: HubSpot's daily API limit resets at midnight there, so a sync that spent it
+    pauses until then."""
 
     base_url: str | None = None
+    account_time_zone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.account_time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"account_time_zone {self.account_time_zone[:60]!r} is not a time zone name "
+                             "such as Europe/Vilnius or America/New_York") from None
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,16 @@ class HubSpotConnector(BaseConnector):
             return config.base_url.rstrip("/") + "/oauth/v1/token"
         return super().token_endpoint(config, callback_params)
 
+    @classmethod
+    def retry_hint(cls, response: Any) -> RetryHint | None:
+        """HubSpot's rate-limit policies and scope errors (see :mod:`cxsuite_hubspot.errors`)."""
+        return errors.hint(response)
+
+    @classmethod
+    def connection_retry_hint(cls, response: Any, config: HubSpotConfig | None) -> RetryHint | None:
+        """As :meth:`retry_hint`, with the daily limit's midnight in the account's time zone."""
+        return errors.hint(response, config.account_time_zone if config else "UTC")
+
     async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
         """Resume ``stream`` from ``checkpoint`` through its phases (see the module docstring)."""
         spec = STREAMS[stream]
@@ -187,27 +213,32 @@ class HubSpotConnector(BaseConnector):
 
     async def _with_associations(self, spec: ObjectStream, results: list[dict[str, Any]],
                                  ) -> list[dict[str, Any]]:
-        """Search returns no associations or history: read them back in one batch call."""
+        """Search returns no associations or history: read them back with batch calls, as many
+        ids per call as HubSpot takes (a search page holds 200)."""
         if not results or not (spec.associations or spec.history):
             return results
-        body = {"inputs": [{"id": r["id"]} for r in results], "properties": list(spec.properties)}
-        if spec.history:
-            body["propertiesWithHistory"] = list(spec.history)
-        page = await self._call("POST", f"/crm/v3/objects/{spec.object_type}/batch/read", json_body=body)
-        full = {str(r["id"]): r for r in page.get("results", [])}
+        size = BATCH_HISTORY_INPUTS if spec.history else BATCH_INPUTS
+        full: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks([str(r["id"]) for r in results], size):
+            body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(spec.properties)}
+            if spec.history:
+                body["propertiesWithHistory"] = list(spec.history)
+            page = await self._call("POST", f"/crm/v3/objects/{spec.object_type}/batch/read", json_body=body)
+            full.update({str(r["id"]): r for r in page.get("results", [])})
         if spec.associations:
             await self._attach_associations(spec, full)
         return [full.get(str(r["id"]), r) for r in results]
 
     async def _attach_associations(self, spec: ObjectStream, objects: dict[str, dict[str, Any]]) -> None:
         for target in spec.associations:
-            page = await self._call("POST", f"/crm/v4/associations/{spec.object_type}/{target}/batch/read",
-                                    json_body={"inputs": [{"id": i} for i in objects]})
-            for item in page.get("results", []):
-                links = [{"id": str(t["toObjectId"])} for t in item.get("to", [])]
-                obj = objects.get(str(item.get("from", {}).get("id")))
-                if obj is not None:
-                    obj.setdefault("associations", {})[target] = {"results": links}
+            path = f"/crm/v4/associations/{spec.object_type}/{target}/batch/read"
+            for chunk in _chunks(list(objects), BATCH_INPUTS):
+                page = await self._call("POST", path, json_body={"inputs": [{"id": i} for i in chunk]})
+                for item in page.get("results", []):
+                    links = [{"id": str(t["toObjectId"])} for t in item.get("to", [])]
+                    obj = objects.get(str(item.get("from", {}).get("id")))
+                    if obj is not None:
+                        obj.setdefault("associations", {})[target] = {"results": links}
 
     def _map(self, spec: ObjectStream, results: list[dict[str, Any]], position: Position,
              ) -> tuple[list[Record], list[RecordError]]:
@@ -254,6 +285,11 @@ def _restart_window(position: Position, results: list[dict[str, Any]], spec: Obj
         position.phase, position.after = "list", None
         return
     position.since, position.after = reached, None
+
+
+def _chunks(ids: list[str], size: int) -> list[list[str]]:
+    """``ids`` in consecutive groups of at most ``size``."""
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def _message(response: Any) -> str:

@@ -30,15 +30,14 @@ from cxsuite.errors import ConnectorAuthError, VendorError
 from cxsuite_salesforce import mapping
 from cxsuite_salesforce.config import LOGIN_URL, SALESFORCE_DOMAINS, SalesforceConfig, salesforce_origin
 from cxsuite_salesforce.cursor import Cursor, in_list, incremental_query
+from cxsuite_salesforce.errors import describe_errors, salesforce_hint, vendor_errors
 
 log = logging.getLogger("cxsuite.connectors.salesforce")
 
 SYSTEM_FIELDS = ("Id", "IsDeleted", "SystemModstamp", "CreatedDate")
 HISTORY_CHUNK = 200  # ids per OpportunityHistory query, keeping the GET URL short
 LOCATOR_RESTARTS = 3
-DAILY_LIMIT_WAIT = 3600.0  # the daily allowance is a rolling 24 h: come back much later
 _NEXT = re.compile(r"^/services/data/v\d+\.\d+/(?:query|queryAll)/[A-Za-z0-9-]+$")
-_LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
 
 
 @dataclass(frozen=True)
@@ -122,20 +121,8 @@ class SalesforceConnector(BaseConnector):
 
     @classmethod
     def retry_hint(cls, response: Any) -> RetryHint | None:
-        """403 ``REQUEST_LIMIT_EXCEEDED`` is throttling (backoff; an hour once the daily
-        allowance in ``Sforce-Limit-Info`` is spent); 401 ``INVALID_SESSION_ID`` means refresh;
-        other 403s (API disabled, no access) are permanent."""
-        if response.status_code not in (401, 403):
-            return None
-        codes = {code for code, _ in vendor_errors(response)}
-        if "REQUEST_LIMIT_EXCEEDED" in codes:
-            usage = _LIMIT_INFO.search(response.headers.get("sforce-limit-info", ""))
-            spent = usage is not None and int(usage.group(1)) >= int(usage.group(2))
-            return RetryHint("retry", DAILY_LIMIT_WAIT if spent else None,
-                             "refused the request: REQUEST_LIMIT_EXCEEDED")
-        if response.status_code == 401:
-            return RetryHint("refresh")
-        return RetryHint("fail", message=f"refused access ({describe_errors(response)})")
+        """Salesforce's error codes (see :func:`salesforce_hint`)."""
+        return salesforce_hint(response)
 
     async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
         """Pages of ``stream`` after the checkpoint's cursor, each with the cursor of its last row."""
@@ -264,23 +251,3 @@ def instance_origin(url: str, config: SalesforceConfig) -> str:
                                      f"base_url ({url[:80]!r}); the connection was not stored")
         return config.base_url
     return salesforce_origin(url)
-
-
-def vendor_errors(response: Any) -> list[tuple[str, str]]:
-    """``(errorCode, message)`` pairs of a Salesforce error list (or a lone error object)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return []
-    items = body if isinstance(body, list) else [body]
-    return [(str(i.get("errorCode") or i.get("error") or ""), str(i.get("message") or ""))
-            for i in items if isinstance(i, dict)]
-
-
-def describe_errors(response: Any) -> str:
-    """The errors as ``CODE: message`` text, short enough for a job's status."""
-    pairs = vendor_errors(response)
-    text = "; ".join(f"{code}: {message.strip()}" for code, message in pairs) if pairs else response.text
-    return text[:300]
-
-

@@ -3,7 +3,7 @@ types, ids that stay stable, and the wait each quota error asks for."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -69,26 +69,36 @@ def _quota_error(message: str, headers: dict[str, str] | None = None) -> httpx.R
         "code": 429, "message": message, "status": "RESOURCE_EXHAUSTED"}})
 
 
-@pytest.mark.parametrize(("message", "wait"), [
-    ("Exhausted concurrent requests quota.", 30),
+@pytest.mark.parametrize(("message", "bucket", "wait"), [
+    ("Exhausted concurrent requests quota.", "concurrentRequests", None),
     ("Exhausted property tokens for a project per hour. These quota tokens will return in under an hour.",
-     1800),
-    ("Exhausted potentially thresholded requests quota.", 1800),
-    ("Exhausted server errors quota.", 3600),
-    ("Exhausted property tokens per day.", 1800),
+     "tokensPerProjectPerHour", timedelta(hours=1)),
+    ("Exhausted property tokens per hour. These quota tokens will return in under an hour.", "tokensPerHour",
+     timedelta(hours=1)),
+    ("Exhausted potentially thresholded requests quota.", "potentiallyThresholdedRequestsPerHour",
+     timedelta(hours=1)),
+    ("Exhausted server errors quota.", "serverErrorsPerProjectPerHour", timedelta(hours=1)),
+    ("Exhausted property tokens per day. These quota tokens will return in under 24 hours.", "tokensPerDay",
+     timedelta(hours=23)),  # 09:00 UTC is 01:00 Pacific: the next midnight Pacific is 08:00 UTC tomorrow
 ])
-def test_each_quota_message_waits_as_long_as_its_bucket_needs(message, wait):
-    hint = quota_hint(_quota_error(message))
-    assert hint is not None and hint.action == "retry" and hint.after == wait
+def test_each_quota_bucket_is_named_and_waits_as_long_as_it_needs(message, bucket, wait):
+    now = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+    hint = quota_hint(_quota_error(message), now)
+    assert hint is not None and hint.action == "rate_limited" and bucket in hint.message
+    if wait is None:  # concurrency frees in seconds: waited out inside the client
+        assert (hint.after, hint.resume_at) == (30, None)
+    else:
+        assert hint.resume_at == now + wait
 
 
 def test_a_retry_after_from_google_wins_over_the_table():
     hint = quota_hint(_quota_error("Exhausted property tokens for a project per hour.", {"Retry-After": "5"}))
-    assert hint is not None and hint.after == 5
+    assert hint is not None and hint.after == 5 and hint.resume_at is None
 
 
 @pytest.mark.parametrize("status", [400, 403, 500, 503])
 def test_other_errors_are_left_to_the_status_code(status):
+    """(A 403 ``PERMISSION_DENIED`` is read: tests/connectors/test_vendor_failures.py.)"""
     assert quota_hint(httpx.Response(status, json={"error": {"code": status, "status": "X"}})) is None
 
 

@@ -14,7 +14,7 @@ from cxsuite_ga4.connector import GA4Connector
 
 from cxsuite.connections.service import parse_config
 from cxsuite.connectors.engine import SyncCancelled
-from cxsuite.errors import ConnectorConfigError, ConnectorTransientError, ValidationFailed
+from cxsuite.errors import ConnectorConfigError, ConnectorRateLimited, ValidationFailed
 from cxsuite.sandbox.web import CHANNEL_GROUPS, DEVICES, LANDING_PAGES
 from tests.connectors.ga4.harness import STREAM, GA4Harness, ids_of, row_id
 
@@ -144,8 +144,8 @@ def test_a_property_resource_name_is_accepted():
 
 async def test_a_spent_quota_defers_the_sync_and_the_next_one_resumes(cxsuite_fresh_sandbox, open_env,
                                                                       sandbox_limits):
-    """Once the property's tokens are spent every request is refused: the sync stops at the
-    first 429 (no hammering) and asks to be retried in 30 minutes; the next one resumes."""
+    """Once the property's hourly tokens are spent every request is refused: the sync stops at
+    the first 429 (no hammering) and pauses for the hour the bucket needs; the next one resumes."""
     sb = cxsuite_fresh_sandbox
     harness = GA4Harness(sb, page_size=100)
     harness.today = harness.world_end
@@ -153,15 +153,17 @@ async def test_a_spent_quota_defers_the_sync_and_the_next_one_resumes(cxsuite_fr
     async with open_env(harness) as env:
         sb.sandbox.clear_requests()
         sandbox_limits.enforce_rate_limits = True
-        sandbox_limits.ga4_tokens_per_hour = (sb.sandbox.usage.daily["ga4"] + 3) * 10
-        with pytest.raises(ConnectorTransientError) as raised:
+        spent = sb.sandbox.usage.meters.used_in_window("ga4:hour", sb.sandbox.clock.now(), 3600)
+        sandbox_limits.ga4_tokens_per_hour = spent + 3 * 10
+        with pytest.raises(ConnectorRateLimited) as raised:
             await env.sync(commit_rows=1)
         assert _run_reports(sb) == 4
         assert len(await env.stored(STREAM)) == 300
         sandbox_limits.enforce_rate_limits = False
         resumed = await env.sync()
         rows = await env.stored(STREAM)
-    assert raised.value.retry_after == 1800
-    assert "RESOURCE_EXHAUSTED" in raised.value.detail
+    assert raised.value.retry_after == pytest.approx(3600, abs=5)
+    assert raised.value.detail.startswith("Google Analytics tokensPerHour quota of the property is spent; "
+                                          "resumes at ")
     assert resumed.per_stream[STREAM].read == len(expected) - 300
     assert set(rows) == expected

@@ -51,20 +51,27 @@ def test_ids_are_validated_before_they_reach_soql():
     assert Cursor.load({"stamp": "2025-01-01T00:00:00.000Z", "last_id": "' OR Id != '"}).last_id is None
 
 
-def _answer(status: int, code: str, usage: str = "api-usage=10/15000") -> httpx.Response:
-    return httpx.Response(status, json=[{"errorCode": code, "message": "m"}],
+def _answer(status: int, code: str, usage: str = "api-usage=10/15000", message: str = "m") -> httpx.Response:
+    return httpx.Response(status, json=[{"errorCode": code, "message": message}],
                           headers={"Sforce-Limit-Info": usage})
 
 
 def test_error_answers_are_classified():
-    throttled = SalesforceConnector.retry_hint(_answer(403, "REQUEST_LIMIT_EXCEEDED"))
-    assert throttled is not None and (throttled.action, throttled.after) == ("retry", None)
-    spent = SalesforceConnector.retry_hint(_answer(403, "REQUEST_LIMIT_EXCEEDED", "api-usage=15001/15000"))
-    assert spent is not None and (spent.action, spent.after) == ("retry", 3600.0)
+    throttled = SalesforceConnector.retry_hint(_answer(403, "REQUEST_LIMIT_EXCEEDED",
+                                                       message="ConcurrentPerOrgLongTxn Limit exceeded."))
+    assert throttled is not None and (throttled.action, throttled.after, throttled.resume_at) == (
+        "rate_limited", None, None)
+    spent = SalesforceConnector.retry_hint(_answer(403, "REQUEST_LIMIT_EXCEEDED", "api-usage=15001/15000",
+                                                   "TotalRequests Limit exceeded."))
+    assert spent is not None and spent.action == "rate_limited" and spent.resume_at is not None
+    assert "15001 of 15000 requests in the last 24 h" in spent.message
+    timeout = SalesforceConnector.retry_hint(_answer(400, "QUERY_TIMEOUT"))
+    assert timeout is not None and timeout.action == "retry"
     session = SalesforceConnector.retry_hint(_answer(401, "INVALID_SESSION_ID"))
     assert session is not None and session.action == "refresh"
     disabled = SalesforceConnector.retry_hint(_answer(403, "API_DISABLED_FOR_ORG"))
-    assert disabled is not None and disabled.action == "fail" and "API_DISABLED_FOR_ORG" in disabled.message
+    assert disabled is not None and disabled.action == "misconfigured"
+    assert "API_DISABLED_FOR_ORG" in disabled.message
     assert SalesforceConnector.retry_hint(_answer(400, "INVALID_FIELD")) is None
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cxsuite.connectors.engine import SyncCancelled
-from cxsuite.errors import ConnectorTransientError
+from cxsuite.errors import ConnectorRateLimited
 from cxsuite.sandbox import RunningSandbox
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.testing.environment import Environment
@@ -154,10 +154,10 @@ async def test_request_limit_exceeded_is_retried_and_a_spent_day_defers_the_sync
         await sync(env, ["contacts"])
         assert set(await env.stored("contacts")) == harness.expected_ids("contacts")
         sandbox.limits.enforce_rate_limits, sandbox.limits.salesforce_daily = True, 1
-        with pytest.raises(ConnectorTransientError) as refused:
+        with pytest.raises(ConnectorRateLimited) as refused:
             await sync(env, ["accounts"])
-        assert refused.value.retry_after == 3600
-        assert "REQUEST_LIMIT_EXCEEDED" in refused.value.detail
+        assert refused.value.retry_after == pytest.approx(3600, abs=5)
+        assert refused.value.detail.startswith("Salesforce daily API request limit reached (")
 
 
 async def test_expired_session_is_refreshed_and_the_rotated_refresh_token_kept(private_sandbox, open_env):

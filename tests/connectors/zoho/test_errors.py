@@ -31,19 +31,20 @@ def test_throttling_waits_as_long_as_zoho_says() -> None:
     with_header = ZohoConnector.retry_hint(_response(429, _error("TOO_MANY_REQUESTS"), **{"Retry-After": "7"}))
     in_details = ZohoConnector.retry_hint(_response(429, _error("TOO_MANY_REQUESTS", retry_after=12)))
     unknown = ZohoConnector.retry_hint(_response(429))
-    assert (with_header.action, with_header.after) == ("retry", 7.0)
-    assert (in_details.action, in_details.after) == ("retry", 12.0)
-    assert (unknown.action, unknown.after) == ("retry", None)
+    assert (with_header.action, with_header.after) == ("rate_limited", 7.0)
+    assert (in_details.action, in_details.after) == ("rate_limited", 12.0)
+    assert (unknown.action, unknown.after) == ("rate_limited", None)
     assert ZohoConnector.retry_hint(_response(500, _error("INTERNAL_ERROR"))).action == "retry"
 
 
-@pytest.mark.parametrize(("code", "advice"), [
-    ("OAUTH_SCOPE_MISMATCH", "reconnect and grant"), ("NO_PERMISSION", "profile"),
-    ("INVALID_MODULE", "no such module"), ("FEATURE_NOT_SUPPORTED", "edition"),
-    ("SOMETHING_NEW", "something_new message")])
-def test_other_codes_fail_with_the_code_the_path_and_what_to_do(code: str, advice: str) -> None:
+@pytest.mark.parametrize(("code", "action", "advice"), [
+    ("OAUTH_SCOPE_MISMATCH", "reconnect", "reconnect the account and grant"),
+    ("NO_PERMISSION", "misconfigured", "profile"), ("INVALID_MODULE", "misconfigured", "no such module"),
+    ("FEATURE_NOT_SUPPORTED", "misconfigured", "edition"), ("SOMETHING_NEW", "fail", "something_new message")])
+def test_other_codes_say_whose_move_it_is_with_the_code_the_path_and_what_to_do(code: str, action: str,
+                                                                                advice: str) -> None:
     hint = ZohoConnector.retry_hint(_response(403 if code == "NO_PERMISSION" else 400, _error(code)))
-    assert hint.action == "fail"
+    assert hint.action == action
     assert code in hint.message and "/crm/v8/Deals" in hint.message and advice in hint.message
     assert "fields=" not in hint.message  # query strings never reach messages
 
