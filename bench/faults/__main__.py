@@ -26,7 +26,7 @@ from bench.faults.scenarios import Options, Row, run, scenarios
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
 BEGIN, END = "<!-- bench.faults results: begin -->", "<!-- bench.faults results: end -->"
 HEADER = ("| scenario | connector | expected | stored | duplicates | gaps | time to recover | jobs lost "
-          "| final job status |\n|---|---|---:|---:|---:|---:|---:|---:|---|")
+          "| final job status | as expected |\n|---|---|---:|---:|---:|---:|---:|---:|---|---|")
 
 
 def table(rows: list[Row]) -> str:
@@ -35,7 +35,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         recover = "—" if r.recover_s is None else f"{r.recover_s:.1f} s"
         lines.append(f"| {r.scenario} | {r.vendor} | {r.expected} | {r.stored} | {r.duplicates} | {r.gaps} "
-                     f"| {recover} | {r.lost} | {r.status.replace('|', '/')} |")
+                     f"| {recover} | {r.lost} | {r.status.replace('|', '/')} | {'yes' if r.ok else '**no**'} |")
     return "\n".join(lines)
 
 
@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="only the scenarios CI runs")
     parser.add_argument("--list", action="store_true", help="print the scenario names and exit")
     parser.add_argument("--write-docs", action="store_true", help="put the results into docs/reliability.md")
+    parser.add_argument("--logs", type=Path, help="keep the workers' logs in this folder")
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file (the pytest suite reads it)")
     args = parser.parse_args()
     known = scenarios(args.outage)
@@ -82,7 +83,7 @@ def main() -> None:
     chosen = [s for name, s in known.items()
               if (args.scenario is None or name in args.scenario) and (s.fast or not args.fast)]
     options = Options(tuple(args.vendor or VENDORS), args.outage, args.deadline, args.budget_wait)
-    rig = Rig(args.size, args.pace)
+    rig = Rig(args.size, args.pace, args.logs)
     try:
         about = machine(rig)
         print(f"machine: {about}", flush=True)

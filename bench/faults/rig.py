@@ -60,10 +60,13 @@ class Rig:
     """Own services, a migrated database, and a sandbox that answers each job's requests
     ``pace_s`` late (a ``slow`` fault per vendor, so the syncs overlap and a fault lands mid-sync)."""
 
-    def __init__(self, size: int, pace_s: float) -> None:
+    def __init__(self, size: int, pace_s: float, logs: Path | None = None) -> None:
         self.pace_s = pace_s
         self._stack = ExitStack()
         self.folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="cxsuite-faults-")))
+        self.logs = logs or self.folder
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self._started = 0
         self.postgres = OwnPostgres()
         self._stack.callback(self.postgres.destroy)
         self.redis = OwnRedis()
@@ -103,8 +106,9 @@ class Rig:
     # --- workers ------------------------------------------------------------------------
 
     def start_worker(self, queue: str) -> subprocess.Popen:
-        """A ``cxsuite worker`` process on ``queue``; its output goes to a log file in the rig's folder."""
-        log = open(self.folder / f"worker-{len(self.workers)}.log", "wb")  # noqa: SIM115 - owned by the process
+        """A ``cxsuite worker`` process on ``queue``; its output goes to ``worker-<n>.log`` in ``logs``."""
+        self._started += 1
+        log = open(self.logs / f"worker-{self._started}.log", "wb")  # noqa: SIM115 - owned by the process
         worker = subprocess.Popen([CXSUITE, "worker"], env={**self.env, "CXSUITE_JOB_QUEUE": queue},  # noqa: S603
                                   stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(worker)

@@ -48,11 +48,13 @@ class Row:
     recover_s: float | None
     lost: int
     status: str
+    clear: bool = True
 
     @property
     def ok(self) -> bool:
-        """The expected outcome: nothing lost, duplicated or missing."""
-        return self.lost == 0 and self.duplicates == 0 and self.gaps == 0
+        """The expected outcome: nothing lost, duplicated or missing (and, when the job had to
+        give up, it said why in words the reader can act on)."""
+        return self.lost == 0 and self.duplicates == 0 and self.gaps == 0 and self.clear
 
 
 Fault = Callable[[Rig, Any, list[Sync], Options], Awaitable[float]]
@@ -128,15 +130,16 @@ class Scenario:
     fault: Fault
     fast: bool
     next_run: bool = False
+    kills_worker: bool = False
 
 
 def scenarios(outage_s: float) -> dict[str, Scenario]:
     """Every scenario by name, in the order the bench runs them."""
     return {s.name: s for s in (
-        Scenario("sigkill-worker", sigkill_worker, fast=True),
-        Scenario("sigterm-worker", sigterm_worker, fast=False),
+        Scenario("sigkill-worker", sigkill_worker, fast=True, kills_worker=True),
+        Scenario("sigterm-worker", sigterm_worker, fast=False, kills_worker=True),
         Scenario("redis-restart-empty", restart_redis_empty, fast=False),
-        Scenario("postgres-restart", restart_postgres, fast=True),
+        Scenario("postgres-restart", restart_postgres, fast=False),
         Scenario(f"vendor-outage-{outage_s:g}s", vendor_outage(), fast=True),
         Scenario("vendor-outage-60s", vendor_outage(60), fast=False),
         Scenario("vendor-outage-past-budget", outage_past_budget, fast=False, next_run=True),
@@ -161,23 +164,28 @@ async def run(rig: Rig, scenario: Scenario, options: Options) -> list[Row]:
     fault_ended = await scenario.fault(rig, first, syncs, options)
     finished_at = await _settle(rig, syncs, options.deadline_s)
     jobs = await rig.jobs(syncs)
-    outcome = {s.job_id: _status(jobs.get(s.job_id)) for s in syncs}
+    early = {s.vendor: before.get(s.job_id, {}).get("status", "queued") for s in syncs}
+    outcome = {s.vendor: _status(jobs.get(s.job_id)) for s in syncs}
+    clear = dict.fromkeys(outcome, True)
     if scenario.next_run:
+        clear = {s.vendor: _gave_up_clearly(jobs.get(s.job_id)) for s in syncs}
         syncs = await _next_run(rig, syncs, queue)
         finished_at = await _settle(rig, syncs, options.deadline_s)
         jobs = await rig.jobs(syncs)
-        outcome = {s.job_id: f"{first_status} → next run {_status(jobs.get(s.job_id))}"
-                   for s, first_status in zip(syncs, outcome.values(), strict=True)}
+        outcome = {s.vendor: f"{outcome[s.vendor]} → next run {_status(jobs.get(s.job_id))}" for s in syncs}
+    exited = sum(w.poll() is not None for w in rig.workers if not (scenario.kills_worker and w is first))
+    workers_note = f"; {exited} worker(s) exited by themselves" if exited else ""
     rows = []
     for sync in syncs:
         found, duplicates = await rig.stored(sync.tenant_id, sync.connection_id)
         job = jobs.get(sync.job_id) or {}
         done = finished_at.get(sync.job_id)
-        early = before.get(sync.job_id, {}).get("status", "queued")
-        status = outcome[sync.job_id] + ("" if early == "running" else f" (was {early} when the fault came)")
+        was = early[sync.vendor]
+        status = outcome[sync.vendor] + ("" if was == "running" else f" (was {was} when the fault came)")
+        status += workers_note
         rows.append(Row(scenario.name, NAMES[sync.vendor], len(sync.expected), len(found), duplicates,
                         len(sync.expected - found), None if done is None else max(0.0, done - fault_ended),
-                        0 if job.get("status") == "succeeded" else 1, status))
+                        0 if job.get("status") == "succeeded" else 1, status, clear[sync.vendor]))
     rig.stop_workers()
     return rows
 
@@ -209,6 +217,12 @@ async def _next_run(rig: Rig, syncs: list[Sync], queue: str) -> list[Sync]:
         await db.close()
     await rig.enqueue(settings, following)
     return following
+
+
+def _gave_up_clearly(job: dict[str, Any] | None) -> bool:
+    """Whether a job that outlived its retry budget failed with a message that names the cause
+    (not the generic one an unexpected error gets)."""
+    return bool(job) and job["status"] == "failed" and "unexpected error" not in (job["error"] or "")
 
 
 def _status(job: dict[str, Any] | None) -> str:

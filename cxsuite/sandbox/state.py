@@ -229,7 +229,10 @@ class Sandbox:
             self._faults.clear()
 
     def _settle(self, now: datetime) -> None:
-        """Forget faults that can no longer apply; a daily-limit window that ended starts a new day."""
+        """Forget faults that can no longer apply; a daily-limit window that ended starts a new day.
+
+        Runs before every vendor request is handled: the network layer (``faults.NetworkFaults``)
+        asks ``take_fault`` first, so a vendor never counts against a day that has ended."""
         for fault in self._faults:
             if fault.kind == "daily_limit" and not fault.pending(now):
                 self._spend_daily_quota(fault.vendor, spent=False)

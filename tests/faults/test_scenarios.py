@@ -50,20 +50,37 @@ def slow_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     return bench(tmp_path_factory.mktemp("faults-slow"), SLOW)
 
 
-def check(row: dict) -> None:
-    assert (row["lost"], row["duplicates"], row["gaps"]) == (0, 0, 0), row
-    assert row["stored"] == row["expected"] > 0, row
-    assert row["status"].startswith("succeeded") or "→ next run succeeded" in row["status"], row
+# Scenarios today's code fails (measured on this branch, docs/reliability.md). Strict: once the
+# fixes of issue 14 land, the XPASS fails the run, and the entry goes.
+FAILS_TODAY = {
+    f"vendor-outage-{OUTAGE_S:g}s": "a refused connection ends the sync as 'unexpected error', no retry (#14 item 1)",
+    "vendor-outage-60s": "a refused connection ends the sync as 'unexpected error', no retry (#14 item 1)",
+    "vendor-outage-past-budget": "the first run fails as 'unexpected error', not a clear message (#14 item 1)",
+    "redis-restart-empty": "Redis loss fails running syncs as 'unexpected error' (#14 item 4)",
+}
 
 
-@pytest.mark.parametrize("vendor", VENDORS)
-@pytest.mark.parametrize("scenario", FAST)
-def test_fast_fault_scenario(fast_rows, scenario: str, vendor: str):
-    check(fast_rows[(scenario, NAMES[vendor])])
+def params(names: list[str]) -> list:
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FAILS_TODAY[name]))
+            if name in FAILS_TODAY else name for name in names]
+
+
+def check(rows: dict[tuple[str, str], dict], scenario: str) -> None:
+    """Every connector: nothing lost, duplicated or missing, and the job completed."""
+    mine = [rows[(scenario, NAMES[vendor])] for vendor in VENDORS]
+    table = "\n".join(f"{r['vendor']}: expected {r['expected']}, stored {r['stored']}, duplicates "
+                      f"{r['duplicates']}, gaps {r['gaps']}, lost {r['lost']}: {r['status']}" for r in mine)
+    for row in mine:
+        assert row["ok"], table  # 0 lost, 0 duplicates, 0 gaps; a job past its budget said why
+        assert row["stored"] == row["expected"] > 0, table
+
+
+@pytest.mark.parametrize("scenario", params(FAST))
+def test_fast_fault_scenario(fast_rows, scenario: str):
+    check(fast_rows, scenario)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("vendor", VENDORS)
-@pytest.mark.parametrize("scenario", SLOW)
-def test_slow_fault_scenario(slow_rows, scenario: str, vendor: str):
-    check(slow_rows[(scenario, NAMES[vendor])])
+@pytest.mark.parametrize("scenario", params(SLOW))
+def test_slow_fault_scenario(slow_rows, scenario: str):
+    check(slow_rows, scenario)
