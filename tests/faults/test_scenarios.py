@@ -31,7 +31,7 @@ SLOW = [name for name, s in SCENARIOS.items() if not s.fast]
 def bench(tmp_path: Path, names: list[str]) -> dict[tuple[str, str], dict]:
     """Run the bench on ``names`` in a child process; its rows by (scenario, connector)."""
     out = tmp_path / "rows.json"
-    command = [sys.executable, "-m", "bench.faults", "--outage", str(OUTAGE_S), "--json", str(out),
+    command = [sys.executable, "-m", "bench.faults", "--outage", str(OUTAGE_S), "--pace", "0.3", "--json", str(out),
                "--deadline", "120", *(arg for name in names for arg in ("--scenario", name))]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
     assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
