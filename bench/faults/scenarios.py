@@ -49,12 +49,13 @@ class Row:
     lost: int
     status: str
     clear: bool = True
+    workers_exited: int = 0
 
     @property
     def ok(self) -> bool:
-        """The expected outcome: nothing lost, duplicated or missing (and, when the job had to
-        give up, it said why in words the reader can act on)."""
-        return self.lost == 0 and self.duplicates == 0 and self.gaps == 0 and self.clear
+        """The expected outcome: nothing lost, duplicated or missing, no worker died of the fault
+        by itself, and a job that had to give up said why in words the reader can act on."""
+        return (self.lost, self.duplicates, self.gaps, self.workers_exited) == (0, 0, 0, 0) and self.clear
 
 
 Fault = Callable[[Rig, Any, list[Sync], Options], Awaitable[float]]
@@ -185,7 +186,7 @@ async def run(rig: Rig, scenario: Scenario, options: Options) -> list[Row]:
         status += workers_note
         rows.append(Row(scenario.name, NAMES[sync.vendor], len(sync.expected), len(found), duplicates,
                         len(sync.expected - found), None if done is None else max(0.0, done - fault_ended),
-                        0 if job.get("status") == "succeeded" else 1, status, clear[sync.vendor]))
+                        0 if job.get("status") == "succeeded" else 1, status, clear[sync.vendor], exited))
     rig.stop_workers()
     return rows
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 import uvicorn
+from litestar.datastructures import State
 
 from cxsuite.sandbox.app import create_app
 from cxsuite.sandbox.faults import NetworkFaults
@@ -46,7 +47,8 @@ class Listener:
 
     def __init__(self, sandbox: Sandbox, host: str, port: int, log_level: str) -> None:
         self.sandbox, self.host, self.port, self.log_level = sandbox, host, port, log_level
-        self.app = NetworkFaults(create_app(sandbox), sandbox)
+        self.vendor_app = create_app(sandbox)
+        self.app = NetworkFaults(self.vendor_app, sandbox)
         self.outages = 0
         self._stopping = threading.Event()
         self._server, self._thread = self._serve()
@@ -109,6 +111,12 @@ class RunningSandbox:
     def service_account_key(self) -> dict[str, str]:
         """The sandbox's Google service-account key file, pointing at this server."""
         return self.sandbox.service_account_key(self.base_url)
+
+    @property
+    def state(self) -> State:
+        """The vendor app's state (Salesforce query locators, Zoho page tokens), for tests that
+        make the stand-in forget them as the vendor would."""
+        return self._listener.vendor_app.state
 
     @property
     def outages(self) -> int:
