@@ -77,9 +77,7 @@ class Fault:
 
     def matches(self, vendor: str, kinds: tuple[str, ...], now: datetime) -> bool:
         """Whether this fault applies to a request of ``vendor`` now."""
-        if self.kind not in kinds or self.vendor not in (vendor, EVERY_VENDOR):
-            return False
-        return now < self.until if self.until is not None else self.remaining > 0
+        return self.kind in kinds and self.vendor in (vendor, EVERY_VENDOR) and self.pending(now)
 
     def pending(self, now: datetime) -> bool:
         """Whether it can still apply to some request."""
