@@ -188,12 +188,22 @@ def tokens_create(email: str, tenant_id: str, name: str, expires_in_days: int | 
 @click.option("--size", default="demo", show_default=True,
               help="'small' (300 contacts), 'demo' (2,000) or a number of contacts.")
 @click.option("--auto-approve", is_flag=True, help="Approve OAuth consent without a click.")
-def sandbox(host: str, port: int, seed: int, size: str, auto_approve: bool) -> None:
+@click.option("--fault", "faults", multiple=True, metavar="KIND[:VENDOR][,KEY=VALUE...]",
+              help="Inject a fault at start (repeatable), e.g. 'outage:*,seconds=60', "
+                   "'server_error:hubspot,count=5,status=503', 'slow:zoho,delay=5,seconds=30', "
+                   "'reset_mid_body:ga4,count=3', 'daily_limit:salesforce', 'expired_grant:hubspot'. "
+                   "Later faults: POST /_sandbox/faults (docs/reliability.md).")
+def sandbox(host: str, port: int, seed: int, size: str, auto_approve: bool, faults: tuple[str, ...]) -> None:
     """Serve loopback stand-ins for HubSpot, Salesforce, Zoho CRM and GA4."""
     from cxsuite.sandbox import serve
+    from cxsuite.sandbox.server import parse_fault
 
+    try:
+        parsed = [parse_fault(text) for text in faults]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault") from exc
     serve(host=host, port=port, seed=seed, size=int(size) if size.isdigit() else size,
-          auto_approve=auto_approve)
+          auto_approve=auto_approve, faults=parsed)
 
 
 @main.group()

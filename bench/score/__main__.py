@@ -3,7 +3,8 @@ time one score run and report its peak memory.
 
 The score run happens in a child process so ``ru_maxrss`` measures scoring, not generation.
 PostgreSQL is reached as ``CXSUITE_BENCH_PG`` (default: the test owner role on localhost) in a
-database ``cxsuite_bench`` that is dropped and recreated; SQLite lives in a temporary folder.
+uniquely named database this run creates and drops (``bench.databases``); SQLite lives in a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ import sys
 import tempfile
 import time
 
+from bench.databases import bench_database
 from bench.score.setup import prepare, score_once
-
-PG_ADMIN = os.environ.get("CXSUITE_BENCH_PG", "postgresql://cxsuite_owner:cxsuite@127.0.0.1:5432")
 
 
 def main() -> None:
@@ -61,11 +61,15 @@ def child(*arguments: str) -> dict:
 
 def bench(backend: str, scale: float) -> None:
     """Generate, then score, each in a child process, and print one result line."""
-    url = (
-        f"{PG_ADMIN}/cxsuite_bench"
-        if backend == "postgres"
-        else f"sqlite:///{tempfile.mkdtemp(prefix='cxsuite-bench-')}/bench.sqlite"
-    )
+    if backend == "postgres":
+        with bench_database("score") as url:
+            measure(backend, scale, url)
+    else:
+        measure(backend, scale, f"sqlite:///{tempfile.mkdtemp(prefix='cxsuite-bench-')}/bench.sqlite")
+
+
+def measure(backend: str, scale: float, url: str) -> None:
+    """Generate into the empty database at ``url``, then score, and print the result line."""
     generated = child("--scale", str(scale), "--generate-only", url)
     result = child("--score-only", *generated["ids"])
     print(

@@ -36,20 +36,9 @@ def settings_for(url: str) -> Settings:
     )
 
 
-async def _recreate_postgres(url: str) -> None:
-    admin_url, name = url.rsplit("/", 1)
-    admin = await asyncpg.connect(f"{admin_url}/postgres")
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-
-
 async def prepare(url: str, scale: float) -> tuple[dict[str, int], list[str]]:
-    """A fresh, migrated database holding one tenant's workspace at ``scale``."""
-    if url.startswith("postgresql://"):
-        await _recreate_postgres(url)
+    """Migrate the empty database at ``url`` (``bench.databases`` made it) and fill it with one
+    tenant's workspace at ``scale``."""
     await run_migrations(settings_for(url))
     tenant, workspace, project, connection, user = (uuid4() for _ in range(5))
     foundation = _foundation(tenant, workspace, project, connection, user)

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from bench.databases import bench_database
 from bench.sync.vendors import VENDORS, connect
 from cxsuite.connections.runtime import open_connection
 from cxsuite.connectors import BaseConnector, Batch, ConnectorContext
@@ -31,21 +32,6 @@ from cxsuite.db.session import Database
 from cxsuite.plugin_manager import build_plugins
 from cxsuite.sandbox import running
 from cxsuite.settings import Settings, load_settings
-
-PG_OWNER = os.environ.get("CXSUITE_BENCH_PG", "postgresql://cxsuite_owner:cxsuite@127.0.0.1:5432")
-PG_DB = "cxsuite_bench_sync"
-
-
-async def fresh_postgres() -> str:
-    import asyncpg
-
-    admin = await asyncpg.connect(f"{PG_OWNER}/postgres")
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {PG_DB}")
-    finally:
-        await admin.close()
-    return f"{PG_OWNER}/{PG_DB}"
 
 
 def bench_settings(url: str, data_dir: Path, sandbox_netloc: str, clients: str) -> Settings:
@@ -142,9 +128,9 @@ async def _raw_insert(db: Database, conn, table: str, columns: list[str], rows: 
     await conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-async def bench(backend: str, size: int) -> None:
+async def bench(backend: str, size: int, postgres_url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp, running(size=size, auto_approve=True) as sandbox:
-        url = await fresh_postgres() if backend == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
+        url = postgres_url if backend == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
         netloc = sandbox.base_url.split("//", 1)[1]
         from bench.sync.vendors import clients_json
 
@@ -178,7 +164,11 @@ def main() -> None:
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; sandbox world of {args.size} contacts")
     for backend in ("postgres", "sqlite") if args.db == "both" else (args.db,):
-        asyncio.run(bench(backend, args.size))
+        if backend == "postgres":
+            with bench_database("sync") as url:
+                asyncio.run(bench(backend, args.size, url))
+        else:
+            asyncio.run(bench(backend, args.size, ""))
 
 
 if __name__ == "__main__":

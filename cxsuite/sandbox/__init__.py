@@ -28,6 +28,9 @@ Google's token endpoint also takes the service-account (JWT-bearer) grant, signe
 key file ``Sandbox.service_account_key(base_url)`` hands out (``RunningSandbox.service_account_key()``).
 The OAuth clients the sandbox accepts are ``oauth.CLIENTS``; ``/_sandbox/info`` lists them
 with the URLs. Start it with ``server.running()`` (tests) or ``server.serve()`` (CLI).
+Faults (HTTP errors, outages that really close the port, resets, slow responses, a spent daily
+quota, a revoked grant) are queued with ``Sandbox.inject`` or ``POST /_sandbox/faults``; the
+network kinds live in ``faults.py``.
 """
 
 from cxsuite.sandbox.oauth import CLIENTS

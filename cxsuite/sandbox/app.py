@@ -5,24 +5,16 @@ from __future__ import annotations
 from litestar import Litestar, Request
 
 from cxsuite.sandbox import control, google, hubspot, hubspot_batch, salesforce, zoho
+from cxsuite.sandbox.faults import vendor_of
 from cxsuite.sandbox.state import Sandbox
-
-_VENDOR_OF_PREFIX = {
-    "hubspot": "hubspot",
-    "salesforce": "salesforce",
-    "services": "salesforce",
-    "zoho": "zoho",
-    "google": "ga4",
-    "ga4": "ga4",
-}
 
 
 async def _log(request: Request) -> None:
     """Record every vendor request (method, path, query) before it is handled."""
-    prefix = request.url.path.lstrip("/").split("/", 1)[0]
-    if prefix in _VENDOR_OF_PREFIX:
+    vendor = vendor_of(request.url.path)
+    if vendor is not None:
         request.app.state.sandbox.record(
-            _VENDOR_OF_PREFIX[prefix],
+            vendor,
             request.method,
             request.url.path,
             request.scope["query_string"].decode("latin-1"),

@@ -1,7 +1,8 @@
 """The ``/_sandbox/`` control API: the Sandbox methods over HTTP, for out-of-process tests.
 
 A connector test kit running the sandbox in another process (``cxsuite sandbox``) steers it
-here: queue faults, expire tokens, move the clock, mutate the world, read the request log.
+here: queue faults (HTTP errors, outages, resets, slow responses, a spent daily quota, a
+revoked grant), expire tokens, move the clock, mutate the world, read the request log.
 These calls are not logged, so "nothing was sent to HubSpot" stays easy to assert.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from litestar import Request, Response, Router, delete, get, post
 
 from cxsuite.sandbox.common import base_url, reply, sandbox_of
+from cxsuite.sandbox.state import Fault
 
 
 @get("/info")
@@ -23,7 +25,8 @@ async def info(request: Request) -> Response:
 
 @post("/faults", status_code=200)
 async def add_fault(request: Request) -> Response:
-    """Queue a fault: ``{"vendor", "kind", "count", "retry_after"?, "status"?}``."""
+    """Queue a fault: ``{"vendor", "kind", "count"?, "seconds"?, "retry_after"?, "status"?,
+    "delay"?, "mode"?}`` (``Sandbox.inject``; ``vendor`` ``"*"`` is every vendor)."""
     body: dict[str, Any] = await request.json()
     try:
         fault = sandbox_of(request).inject(
@@ -32,10 +35,23 @@ async def add_fault(request: Request) -> Response:
             int(body.get("count", 1)),
             retry_after=body.get("retry_after"),
             status=int(body.get("status", 500)),
+            seconds=float(body["seconds"]) if body.get("seconds") is not None else None,
+            delay=float(body.get("delay", 0)),
+            mode=str(body.get("mode", "refuse")),
         )
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         return reply({"error": str(exc)}, 400)
-    return reply(asdict(fault))
+    return reply(_fault_json(fault))
+
+
+@get("/faults")
+async def list_faults(request: Request) -> Response:
+    """Faults still pending (not consumed, or with an open window)."""
+    return reply([_fault_json(f) for f in sandbox_of(request).pending_faults()])
+
+
+def _fault_json(fault: Fault) -> dict[str, Any]:
+    return {**asdict(fault), "until": fault.until.isoformat() if fault.until else None}
 
 
 @delete("/faults", status_code=200)
@@ -89,5 +105,6 @@ async def clear_requests(request: Request) -> Response:
 
 router = Router(
     path="/_sandbox",
-    route_handlers=[info, add_fault, clear_faults, expire_tokens, advance, mutate, requests, clear_requests],
+    route_handlers=[info, add_fault, list_faults, clear_faults, expire_tokens, advance, mutate, requests,
+                    clear_requests],
 )

@@ -182,3 +182,17 @@ class OAuthServer:
             for access in self._access.values():
                 access.expires_at = min(access.expires_at, now)
             return len(self._access)
+
+    def revoke_all(self, vendor: str) -> int:
+        """The grant is gone (user revoked the app, or the refresh token expired): every refresh
+        token of ``vendor`` is revoked and its access tokens expire now; returns how many refresh
+        tokens. The vendor then answers a refresh with ``invalid_grant``."""
+        now = self.clock.now()
+        with self._lock:
+            for access in self._access.values():
+                if access.vendor == vendor:
+                    access.expires_at = min(access.expires_at, now)
+            revoked = [r for r in self._refresh.values() if r.vendor == vendor and not r.revoked]
+            for refresh in revoked:
+                refresh.revoked = True
+            return len(revoked)

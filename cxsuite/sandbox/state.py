@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from cxsuite.sandbox import mutate
@@ -22,10 +22,14 @@ from cxsuite.sandbox.service_accounts import ServiceAccounts
 from cxsuite.sandbox.world import Record, World
 
 VENDORS = ("hubspot", "salesforce", "zoho", "ga4")
-# ``daily_limit``: the vendor's own "daily allowance spent" answer (HubSpot 429 DAILY, Salesforce
-# 403 TotalRequests, Zoho 429 with the credits' reset, GA4 429 tokensPerDay).
-FaultKind = Literal["rate_limit", "server_error", "malformed_record", "short_page", "empty_page",
-                    "daily_limit"]
+EVERY_VENDOR = "*"
+FaultKind = Literal[
+    "rate_limit", "server_error", "malformed_record", "short_page", "empty_page",  # answered by vendors
+    "outage", "reset", "reset_mid_body", "slow",  # the network: see cxsuite.sandbox.faults
+    "daily_limit", "expired_grant",  # the vendor account's state
+]
+FAULT_KINDS: tuple[str, ...] = FaultKind.__args__  # type: ignore[attr-defined]
+OUTAGE_MODES = ("refuse", "reset")
 ZOHO_DATA_CENTRES = ("us", "eu", "in", "au", "jp", "ca", "sa", "uk", "cn")
 
 
@@ -67,13 +71,36 @@ class Limits:
 
 @dataclass
 class Fault:
-    """A queued misbehaviour: the next ``remaining`` matching requests get it."""
+    """A queued misbehaviour: the next ``remaining`` matching requests get it, or, when it has
+    a window (``until``, on the sandbox clock), every matching request until the window ends.
+
+    ``vendor`` may be ``"*"`` (every vendor). An ``outage`` in ``refuse`` mode closes the
+    sandbox's listening socket for the window (connection refused), in ``reset`` mode the
+    vendor's requests are answered by resetting the connection; ``slow`` delays responses by
+    ``delay`` seconds; ``daily_limit`` uses up the vendor's daily quota until the window ends
+    (by default the next midnight UTC); ``expired_grant`` revokes the vendor's refresh tokens.
+    """
 
     vendor: str
     kind: FaultKind
     remaining: int
     retry_after: int | None = None
     status: int = 500
+    until: datetime | None = None
+    delay: float = 0.0
+    mode: str = "refuse"
+
+    def matches(self, vendor: str, kinds: tuple[str, ...], now: datetime) -> bool:
+        """Whether this fault applies to a request of ``vendor`` now."""
+        return self.kind in kinds and self.vendor in (vendor, EVERY_VENDOR) and self.pending(now)
+
+    def pending(self, now: datetime) -> bool:
+        """Whether it can still apply to some request."""
+        return now < self.until if self.until is not None else self.remaining > 0
+
+
+# Above every vendor's daily limit (HubSpot's largest tier is 1,000,000 calls a day).
+DAILY_QUOTA_SPENT = 10**12
 
 
 @dataclass(frozen=True)
@@ -144,33 +171,100 @@ class Sandbox:
         *,
         retry_after: int | None = None,
         status: int = 500,
+        seconds: float | None = None,
+        delay: float = 0.0,
+        mode: str = "refuse",
     ) -> Fault:
-        """Queue a fault for the vendor's next ``count`` data requests (not OAuth endpoints)."""
-        if vendor not in VENDORS:
-            raise ValueError(f"unknown vendor {vendor!r}; use one of {', '.join(VENDORS)}")
-        fault = Fault(vendor, kind, count, retry_after, status)
+        """Queue a fault for the vendor's next ``count`` data requests (not OAuth endpoints), or
+        for every request during the next ``seconds`` (see :class:`Fault` for each kind)."""
+        fault = self._validated(vendor, kind, count, retry_after, status, seconds, delay, mode)
         with self.lock:
+            if kind == "expired_grant":
+                self.oauth.revoke_all(vendor)
+            if kind == "daily_limit":
+                self._spend_daily_quota(vendor, spent=True)
             self._faults.append(fault)
         return fault
 
+    def _validated(self, vendor: str, kind: str, count: int, retry_after: int | None, status: int,
+                   seconds: float | None, delay: float, mode: str) -> Fault:
+        if vendor not in (*VENDORS, EVERY_VENDOR):
+            raise ValueError(f"unknown vendor {vendor!r}; use one of {', '.join(VENDORS)} or '*'")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(FAULT_KINDS)}")
+        if count < 0 or (seconds is not None and seconds <= 0) or delay < 0:
+            raise ValueError("count, seconds and delay must not be negative (seconds above 0)")
+        if kind == "outage":
+            if mode not in OUTAGE_MODES:
+                raise ValueError(f"outage mode must be one of {', '.join(OUTAGE_MODES)}")
+            if seconds is None:
+                raise ValueError("an outage needs its length in seconds")
+            if mode == "refuse" and vendor != EVERY_VENDOR:
+                raise ValueError("a refused-connection outage closes the sandbox's one port, so it hits "
+                                 "every vendor: use vendor '*', or mode 'reset' for one vendor")
+        if kind == "slow" and delay <= 0:
+            raise ValueError("a slow fault needs its delay in seconds")
+        if kind in ("daily_limit", "expired_grant") and vendor == EVERY_VENDOR:
+            raise ValueError(f"{kind} applies to one vendor account; name the vendor")
+        now = self.clock.now()
+        until = now + timedelta(seconds=seconds) if seconds is not None else None
+        if kind == "daily_limit" and until is None:
+            until = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        remaining = 0 if kind == "expired_grant" else count
+        return Fault(vendor, kind, remaining, retry_after, status, until, delay, mode)  # type: ignore[arg-type]
+
     def take_fault(self, vendor: str, *kinds: str) -> Fault | None:
-        """Consume one pending fault of the given kinds for ``vendor``, oldest first."""
+        """Consume one pending fault of the given kinds for ``vendor``, oldest first (a fault
+        with a window applies without being consumed)."""
+        now = self.clock.now()
         with self.lock:
+            self._settle(now)
             for fault in self._faults:
-                if fault.vendor == vendor and fault.kind in kinds and fault.remaining > 0:
-                    fault.remaining -= 1
+                if fault.matches(vendor, kinds, now):
+                    if fault.until is None:
+                        fault.remaining -= 1
                     return fault
         return None
 
-    def pending_faults(self) -> list[Fault]:
-        """Faults not yet consumed."""
+    def outage_left(self) -> float:
+        """Seconds left of a refused-connection outage now in force (0 when there is none)."""
+        now = self.clock.now()
         with self.lock:
-            return [f for f in self._faults if f.remaining > 0]
+            ends = [f.until for f in self._faults
+                    if f.kind == "outage" and f.mode == "refuse" and f.until is not None and now < f.until]
+        return max(((end - now).total_seconds() for end in ends), default=0.0)
+
+    def pending_faults(self) -> list[Fault]:
+        """Faults not yet consumed or whose window is still open."""
+        now = self.clock.now()
+        with self.lock:
+            self._settle(now)
+            return [f for f in self._faults if f.pending(now)]
 
     def clear_faults(self) -> None:
-        """Drop every pending fault."""
+        """Drop every pending fault (a used-up daily quota is given back)."""
         with self.lock:
+            for fault in self._faults:
+                if fault.kind == "daily_limit":
+                    self._spend_daily_quota(fault.vendor, spent=False)
             self._faults.clear()
+
+    def _settle(self, now: datetime) -> None:
+        """Forget faults that can no longer apply; a daily-limit window that ended starts a new day.
+
+        Runs before every vendor request is handled: the network layer (``faults.NetworkFaults``)
+        asks ``take_fault`` first, so a vendor never counts against a day that has ended."""
+        for fault in self._faults:
+            if fault.kind == "daily_limit" and not fault.pending(now):
+                self._spend_daily_quota(fault.vendor, spent=False)
+        self._faults = [f for f in self._faults if f.pending(now)]
+
+    def _spend_daily_quota(self, vendor: str, spent: bool) -> None:
+        """Mark the vendor's daily counter used up (beyond any daily limit), or start a new day.
+
+        The vendor stand-ins enforce their published daily limits from ``usage.daily`` (when
+        ``limits.enforce_rate_limits``), so they answer in their own words."""
+        self.usage.daily[vendor] = DAILY_QUOTA_SPENT if spent else 0
 
     def expire_tokens(self) -> int:
         """Expire every access token now; the next API call gets the vendor's expired-token error."""

@@ -191,7 +191,7 @@ async def test_an_expired_query_locator_is_replaced_by_the_query_from_the_cursor
     harness = SalesforceHarness(private_sandbox, batch_size=200)
     # The stand-in keeps its query locators in its app state; forgetting them after each page
     # is what Salesforce does to a locator left unused for 15 minutes.
-    locators = private_sandbox._server.config.app.state.salesforce_cursors
+    locators = private_sandbox.state.salesforce_cursors
     async with open_env(harness) as env:
         result = await sync(env, ["contacts", "tasks"], between_commits=locators.clear)
         assert result.per_stream["contacts"].read == 300

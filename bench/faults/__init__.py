@@ -1,0 +1,1 @@
+"""The fault suite: ``python -m bench.faults`` (see ``docs/reliability.md``)."""
