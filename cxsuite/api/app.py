@@ -17,6 +17,7 @@ from cxsuite import __version__
 from cxsuite.api.auth import BearerTokenMiddleware
 from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
+from cxsuite.api.input_limits import apply_body_limits, check_request_input
 from cxsuite.api.openapi import declare_closed_request_bodies, repair_options_allow
 from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.routes import API_CONTROLLERS
@@ -33,9 +34,6 @@ from cxsuite.settings import Settings, load_settings
 
 log = logging.getLogger("cxsuite.api")
 
-# JSON bodies are small; upload routes raise their own limit.
-MAX_BODY_BYTES = 1_000_000
-
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (read from the environment when not given)."""
@@ -48,9 +46,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema", "^/health"])],
         lifespan=[_lifespan(settings)],
         openapi_config=_openapi(),
-        request_max_body_size=MAX_BODY_BYTES,
+        request_max_body_size=settings.request_max_body_bytes,
+        before_request=check_request_input,
         debug=False,
     )
+    apply_body_limits(app, settings)
     declare_closed_request_bodies(app)
     repair_options_allow(app)
     return app
