@@ -18,7 +18,7 @@ from cxsuite.api.auth import BearerTokenMiddleware
 from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
 from cxsuite.api.input_limits import apply_body_limits, check_request_input
-from cxsuite.api.openapi import declare_closed_request_bodies, repair_options_allow
+from cxsuite.api.openapi import declare_closed_request_bodies, declare_input_problems, repair_options_allow
 from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.db.posture import check_database_posture
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     apply_body_limits(app, settings)
     declare_closed_request_bodies(app)
+    declare_input_problems(app)
     repair_options_allow(app)
     return app
 
