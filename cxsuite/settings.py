@@ -127,6 +127,10 @@ class Settings:
     import_max_columns: int = _setting(  # type: ignore[assignment]
         "IMPORT_MAX_COLUMNS", "Columns a row of an imported file may have; the import keeps the "
         "rows before and fails naming the row and column.", default=1_000)
+    import_max_cells: int = _setting(  # type: ignore[assignment]
+        "IMPORT_MAX_CELLS", "Cells (rows times their columns) an imported file may hold, which "
+        "bounds the memory a file's table takes; the import keeps the rows before the limit and "
+        "fails naming the row.", default=5_000_000)
     import_max_cell_chars: int = _setting(  # type: ignore[assignment]
         "IMPORT_MAX_CELL_CHARS", "Characters one cell of an imported file may hold (Excel's own "
         "limit is 32,767); the import keeps the rows before and fails naming the row and "
@@ -211,6 +215,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "upload_max_members": _int(raw, "UPLOAD_MAX_MEMBERS", 1_000),
         "import_max_rows": _int(raw, "IMPORT_MAX_ROWS", 200_000),
         "import_max_columns": _int(raw, "IMPORT_MAX_COLUMNS", 1_000),
+        "import_max_cells": _int(raw, "IMPORT_MAX_CELLS", 5_000_000),
         "import_max_cell_chars": _int(raw, "IMPORT_MAX_CELL_CHARS", 32_767),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)

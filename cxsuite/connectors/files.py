@@ -11,7 +11,7 @@ ended an import with a message nobody could act on. So, before and while anythin
   declared size and fails the CRC check, so a forged directory cannot inflate further;
 - worksheets are streamed (openpyxl read-only, declared dimensions reset, so a forged
   ``A1:XFD1048576`` cannot pad every row to 16,384 cells), and XML goes through defusedxml;
-- rows, columns per row and characters per cell are counted while reading; the first row over
+- rows, columns per row, cells in all and characters per cell are counted while reading; the first row over
   a limit stops the reader with :class:`FileRefused` naming the row, the column and the
   setting, after every row before it was handed over (so an import keeps what it read);
 - :class:`SlicedReader` reads in slices of time, so an async caller gets control back often
@@ -65,6 +65,7 @@ class FileLimits:
     max_members: int = 1_000
     max_rows: int = 200_000
     max_columns: int = 1_000
+    max_cells: int = 5_000_000
     max_cell_chars: int = 32_767
 
     @classmethod
@@ -73,7 +74,8 @@ class FileLimits:
         return cls(settings.upload_max_bytes, settings.upload_max_unpacked_bytes,
                    settings.upload_max_shared_strings_bytes, settings.upload_max_ratio,
                    settings.upload_max_members, settings.import_max_rows,
-                   settings.import_max_columns, settings.import_max_cell_chars)
+                   settings.import_max_columns, settings.import_max_cells,
+                   settings.import_max_cell_chars)
 
 
 def refuse(detail: str, reason: str, limit: int | None = None, where: str = "file") -> FileRefused:
@@ -157,8 +159,14 @@ def file_rows(content: bytes, name: str, limits: FileLimits, sheet: str | None =
         lines = _xlsx_lines(content, sheet)
     else:
         lines = _csv_lines(content, limits)
+    seen = 0
     for line, cells in lines:
+        seen += len(cells)
         _check_row(line, cells, limits)
+        if seen > limits.max_cells:
+            raise refuse("the import stopped", f"row {line:,}: the file holds more than {limits.max_cells:,} "
+                         "cells (CXSUITE_IMPORT_MAX_CELLS); the rows before it were imported",
+                         limits.max_cells, f"file.row[{line}]")
         yield line, cells
 
 

@@ -72,7 +72,7 @@ def import_in_child(path: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     try:
         done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,  # noqa: S603
-                              env=env, timeout=60, preexec_fn=_cap_memory, check=False)  # noqa: PLW1509
+                              env=env, timeout=60, preexec_fn=_cap_memory, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail(f"importing {path.name} ran for more than 60 s")
     assert done.returncode == 0, done.stderr[-3000:]
@@ -153,6 +153,9 @@ async def test_rows_and_columns_over_their_limits_stop_the_import_naming_them():
     batches, refused = await read_all(csv_bytes(nps_export(30)), "long.csv", FileLimits(max_rows=20))
     assert refused is not None and "row 21" in refused.detail and "CXSUITE_IMPORT_MAX_ROWS" in refused.detail
     assert imported(batches) == [f"R{n:05d}" for n in range(18)]  # lines 3-20
+    batches, refused = await read_all(csv_bytes(nps_export(30)), "long.csv", FileLimits(max_cells=7 * 12))
+    assert refused is not None and "row 13" in refused.detail and "CXSUITE_IMPORT_MAX_CELLS" in refused.detail
+    assert imported(batches) == [f"R{n:05d}" for n in range(10)]  # lines 3-12, 7 cells each
 
 
 @pytest.fixture
