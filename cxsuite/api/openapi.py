@@ -63,8 +63,9 @@ def declare_input_problems(app: Litestar) -> None:
 
     Every request passes :mod:`cxsuite.api.input_limits` before its handler, so any operation
     can answer 400 (too deep, too long) or 422 (a NUL character), and any operation with a body
-    413; handlers list only the errors of their own logic, so the schema would otherwise
-    contradict the server.
+    413, as problem details (also where the handler's own answer for that status is HTML);
+    handlers list only the errors of their own logic, so the schema would otherwise contradict
+    the server.
     """
     problem = OpenAPIResponse(description="", content={PROBLEM_MEDIA_TYPE: OpenAPIMediaType(
         schema=Reference(ref="#/components/schemas/Problem"))})
@@ -76,4 +77,7 @@ def declare_input_problems(app: Litestar) -> None:
             responses = operation.responses = operation.responses or {}
             statuses = (400, 422, 413) if operation.request_body else (400, 422)
             for status in statuses:
-                responses.setdefault(str(status), replace(problem, description=HTTPStatus(status).phrase))
+                documented = responses.setdefault(str(status), replace(
+                    problem, description=HTTPStatus(status).phrase, content=dict(problem.content or {})))
+                if isinstance(documented, OpenAPIResponse):  # e.g. the OAuth callback's HTML 422
+                    documented.content = {**(documented.content or {}), **(problem.content or {})}

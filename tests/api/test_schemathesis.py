@@ -31,9 +31,15 @@ def run_schemathesis(base_url: str, token: str, seed: int) -> subprocess.Complet
         capture_output=True, text=True, timeout=900, check=False)
 
 
-async def test_schemathesis_finds_no_failure_as_either_of_two_tenants(server, parties):
+def summary(output: str) -> str:
+    """Schemathesis' closing summary (operations, test cases, failures), for the record."""
+    return output[output.rfind("SUMMARY"):] if "SUMMARY" in output else output[-3000:]
+
+
+async def test_schemathesis_finds_no_failure_as_either_of_two_tenants(server, parties, backend):
     tenants = [await parties.owner(), await parties.owner()]
     for seed, tenant in enumerate(tenants, start=1):
         result = run_schemathesis(server.base_url, tenant.token, seed)
+        print(f"schemathesis on {backend} as tenant {seed}:\n{summary(result.stdout)}")
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
         assert "No issues found" in result.stdout or " passed" in result.stdout, result.stdout[-3000:]
