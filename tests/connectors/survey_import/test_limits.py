@@ -160,8 +160,9 @@ async def test_rows_and_columns_over_their_limits_stop_the_import_naming_them():
 
 @pytest.fixture
 async def strict_server(settings):
-    """A second server on the same database whose import allows 1,000 rows."""
-    with start_server(dataclasses.replace(settings, import_max_rows=1_000)) as live:
+    """A second server on the same database whose import allows 1,000 rows and whose uploads
+    150 KB."""
+    with start_server(dataclasses.replace(settings, import_max_rows=1_000, upload_max_bytes=150_000)) as live:
         yield live
 
 
@@ -177,6 +178,17 @@ async def test_an_import_over_the_row_limit_keeps_the_rows_before_and_names_the_
     assert "row 1,001" in job["error"] and "CXSUITE_IMPORT_MAX_ROWS" in job["error"], job
     kept = await feedback_rows(settings, owner, connection_id)
     assert [r["external_id"] for r in kept] == [f"R{n:05d}" for n in range(998)]  # lines 3-1,000
+
+
+async def test_an_upload_over_the_size_limit_is_413_naming_the_limit(strict_server):
+    async with httpx.AsyncClient(base_url=strict_server.base_url, timeout=30) as client:
+        owner, connection_id = await survey_connection(client, Parties(client), {})
+        for size, limit in ((160_000, 150_000), (400_000, 250_000)):  # the file; the whole multipart body
+            response = await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
+                                         files={"file": ("nps.csv", b"x" * size, "text/csv")})
+            assert response.status_code == 413, response.text
+            [error] = response.json()["errors"]
+            assert error["limit"] == limit and f"{limit:,}" in error["reason"], error
 
 
 async def test_bad_rows_are_summarised_in_one_log_line(client, parties, caplog):
