@@ -7,6 +7,7 @@ end the run's authentication); revocation has dedicated tests.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 CONFIG = str(Path(__file__).with_name("schemathesis.toml"))
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))  # raise it for a deeper run
 
 
 def run_schemathesis(base_url: str, token: str, seed: int) -> subprocess.CompletedProcess[str]:
