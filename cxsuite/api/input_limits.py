@@ -63,7 +63,7 @@ async def check_request_input(request: Request) -> None:
 def check_json_body(body: bytes, settings: Settings) -> None:
     """Depth first (decoding a too-deep body is the danger), then strings, on the raw body."""
     depth_limit = settings.json_max_depth
-    if body.count(b"[") + body.count(b"{") > depth_limit and json_depth(body) > depth_limit:
+    if body.count(b"[") + body.count(b"{") > depth_limit and json_depth(body, depth_limit) > depth_limit:
         raise BadRequest("the JSON body is nested too deeply", problems=[FieldProblem(
             "body", f"objects and arrays nested more than {depth_limit} deep "
             "(CXSUITE_JSON_MAX_DEPTH)", depth_limit)])
@@ -78,12 +78,15 @@ def check_json_body(body: bytes, settings: Settings) -> None:
         check_text(where, text, length_limit)
 
 
-def json_depth(body: bytes) -> int:
-    """The deepest nesting of objects and arrays, brackets inside strings ignored."""
+def json_depth(body: bytes, stop_above: int) -> int:
+    """The deepest nesting of objects and arrays (brackets inside strings ignored), counted
+    no further than one level past ``stop_above``."""
     depth = deepest = 0
     for bracket in STRINGS.sub(b"", body).translate(None, NOT_BRACKETS):
         depth += 1 if bracket in b"[{" else -1
         deepest = max(deepest, depth)
+        if deepest > stop_above:
+            break
     return deepest
 
 
