@@ -35,6 +35,9 @@ async def save_upload(settings: Settings, tenant_id: UUID, connection_id: UUID, 
     limits (a zip or shared-strings bomb), is refused here, before it is stored or parsed."""
     if not content:
         raise ValidationFailed("the file is empty", problems=[FieldProblem("body.file", "empty file")])
+    if "\x00" in name:  # the name travels into imported records, which PostgreSQL must store
+        raise ValidationFailed("the file name cannot be stored", problems=[FieldProblem(
+            "body.file", "the file name contains a NUL character (U+0000), which cannot be stored")])
     check_upload(content, name, FileLimits.from_settings(settings))
     path = _path(settings, tenant_id, connection_id)
     path.parent.mkdir(parents=True, exist_ok=True)

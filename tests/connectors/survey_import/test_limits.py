@@ -105,6 +105,16 @@ async def test_a_bomb_is_refused_at_upload_naming_the_limit(client, parties, set
     assert connection["status"] != "connected"  # nothing was stored
 
 
+async def test_a_nul_in_the_uploaded_file_name_is_422(client, parties):
+    owner, connection_id = await survey_connection(client, parties, {})
+    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="nps\x00.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\n" + csv_bytes(nps_export(2)) + b"\r\n--b--\r\n")
+    response = await client.post(f"/api/v1/connections/{connection_id}/upload", content=body,
+                                 headers={**owner.headers, "content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "body.file" and "NUL" in response.text
+
+
 async def read_all(content: bytes, name: str, limits: FileLimits) -> tuple[list, FileRefused | None]:
     """The batches the connector yields before it stops, and the error it stops with."""
     context = ConnectorContext(config=None, http=None, upload=content, upload_name=name, file_limits=limits)
