@@ -24,7 +24,7 @@ from cxsuite_survey_import.config import SurveyImportConfig
 from cxsuite_survey_import.dates import day_first_in
 from cxsuite_survey_import.detect import detect_layout
 from cxsuite_survey_import.rows import RowMapper
-from cxsuite_survey_import.table import Row, Table, shape
+from cxsuite_survey_import.table import Row, shape
 
 READ_SLICE_S = 0.5
 """Longest stretch of file reading between two chances to see a cancellation."""
@@ -57,9 +57,12 @@ class SurveyImportConnector(BaseConnector):
                                         config.sheet))
         while await asyncio.to_thread(reader.read_for, READ_SLICE_S):
             yield Batch([], {"file": fingerprint, "line": start, "done": False})
-        if reader.refused and not reader.rows:
-            raise reader.refused
-        mapper = await asyncio.to_thread(self._mapper, shape(reader.rows), config)  # CPU-bound
+        try:
+            mapper = await asyncio.to_thread(self._mapper, reader.rows, config)  # CPU-bound
+        except ConnectorConfigError:
+            if reader.refused:  # too few rows before the limit to read the layout: say why
+                raise reader.refused from None
+            raise
         rows = [row for row in mapper.table.rows if row.line > start]
         for first in range(0, max(len(rows), 1), self.batch_rows):
             chunk = rows[first:first + self.batch_rows]
@@ -75,8 +78,9 @@ class SurveyImportConnector(BaseConnector):
                                        "export (CSV or XLSX) first")
         return self.context.upload
 
-    def _mapper(self, table: Table, config: SurveyImportConfig) -> RowMapper:
-        """Decide the table's layout once for the whole file."""
+    def _mapper(self, lines: list[tuple[int, list[str]]], config: SurveyImportConfig) -> RowMapper:
+        """Shape the rows into a table and decide its layout once for the whole file."""
+        table = shape(lines)
         layout = detect_layout(table, config)
         day_first = config.day_first
         if day_first is None:

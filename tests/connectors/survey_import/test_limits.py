@@ -155,6 +155,12 @@ async def test_an_xlsx_cell_over_the_limit_and_a_nul_in_csv_name_row_and_column(
     assert imported(batches) == ["a"]
 
 
+async def test_a_limit_crossed_before_the_layout_can_be_read_is_what_the_import_says():
+    first_row_too_long = csv_bytes([["Respondent ID", "How likely are you to recommend us?"], ["a", "9" * 100]])
+    batches, refused = await read_all(first_row_too_long, "export.csv", FileLimits(max_cell_chars=50))
+    assert refused is not None and "row 2, column 2 (B)" in refused.detail and batches == []
+
+
 async def test_rows_and_columns_over_their_limits_stop_the_import_naming_them():
     wide = csv_bytes([["Respondent ID", "How likely are you to recommend us?", *(f"c{n}" for n in range(20))],
                       ["a", "9", *("" for _ in range(20))]])
