@@ -39,6 +39,7 @@ from cxsuite.errors import ConfigurationError, ConnectorConfigError, ContentTooL
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")
+HEADER_SCAN_CHARS = 1_000_000  # the header row is looked for here, not in a copy of the whole file
 STREAMED_TYPES = ("spreadsheetml.worksheet+xml", "ms-excel.worksheet")
 BIG_PART_BYTES = 1_000_000  # the ratio is judged only on parts this big; small parts vary widely
 MANIFEST = "[Content_Types].xml"
@@ -217,8 +218,11 @@ def decode_text(content: bytes) -> str:
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header into the most columns (csv.Sniffer guesses wrong
     on question wording full of commas)."""
-    first = text[:text.find("\n")] if "\n" in text else text
-    return max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+    first = (text[:HEADER_SCAN_CHARS].splitlines() or [""])[0]
+    try:
+        return max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+    except csv.Error:  # an over-long header cell: the reader reports it with its row and column
+        return DELIMITERS[0]
 
 
 def _csv_lines(content: bytes, limits: FileLimits) -> Iterator[Line]:

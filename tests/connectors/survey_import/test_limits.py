@@ -159,6 +159,9 @@ async def test_a_limit_crossed_before_the_layout_can_be_read_is_what_the_import_
     first_row_too_long = csv_bytes([["Respondent ID", "How likely are you to recommend us?"], ["a", "9" * 100]])
     batches, refused = await read_all(first_row_too_long, "export.csv", FileLimits(max_cell_chars=50))
     assert refused is not None and "row 2, column 2 (B)" in refused.detail and batches == []
+    header_too_long = csv_bytes([["Respondent ID", "x" * 200_000], ["a", "9"]])
+    _, refused = await read_all(header_too_long, "export.csv", FileLimits())
+    assert refused is not None and "row 1, column 2 (B)" in refused.detail
 
 
 async def test_rows_and_columns_over_their_limits_stop_the_import_naming_them():
