@@ -32,10 +32,12 @@ class FailureClass(StrEnum):
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One invalid input: where it is (``body.name``, ``query.limit``) and why it is refused."""
+    """One invalid input: where it is (``body.name``, ``query.limit``), why it is refused and,
+    when a configured bound was crossed, that bound (so a client can adapt without parsing text)."""
 
     field: str
     reason: str
+    limit: int | None = None
 
 
 class CxsuiteError(Exception):
@@ -56,6 +58,20 @@ class ConfigurationError(CxsuiteError):
     """The process is misconfigured; raised at start so it never runs half-configured."""
 
     title = "Configuration error"
+
+
+class BadRequest(CxsuiteError):
+    """A request refused before decoding because it crosses an input limit (nesting, length)."""
+
+    status_code = 400
+    title = "Invalid request"
+
+
+class ContentTooLarge(CxsuiteError):
+    """A request body or uploaded file over its configured size (the limit is in its problems)."""
+
+    status_code = 413
+    title = "Request Entity Too Large"
 
 
 class ValidationFailed(CxsuiteError):

@@ -26,6 +26,7 @@ from cxsuite.errors import ConfigurationError
 
 PREFIX = "CXSUITE_"
 Mode = Literal["development", "production"]
+CSV_FIELD_LIMIT = 131_072  # Python's csv.field_size_limit() default, a process-wide setting left as is
 
 
 def _setting(env: str, doc: str, *, secret: bool = False, default: object = None) -> object:
@@ -119,6 +120,49 @@ class Settings:
         "throttling and the audit log; https for HSTS); `*` trusts any peer. Default `127.0.0.1`.",
         default=("127.0.0.1",))
 
+    # Input limits: every bound on what one request or one uploaded file may make the server do.
+    request_max_body_bytes: int = _setting(  # type: ignore[assignment]
+        "REQUEST_MAX_BODY_BYTES", "Largest request body (JSON, forms) in bytes; a larger one is "
+        "refused with 413. The upload route uses UPLOAD_MAX_BYTES instead.", default=1_000_000)
+    json_max_depth: int = _setting(  # type: ignore[assignment]
+        "JSON_MAX_DEPTH", "Deepest nesting of objects and arrays in a JSON body; a deeper body is "
+        "refused with 400 before it is decoded.", default=32)
+    json_max_string_chars: int = _setting(  # type: ignore[assignment]
+        "JSON_MAX_STRING_CHARS", "Longest string (value or key) in a JSON body or a query "
+        "parameter; a longer one is refused with 400. Fields with a lower limit of their own keep "
+        "it.", default=100_000)
+    upload_max_bytes: int = _setting(  # type: ignore[assignment]
+        "UPLOAD_MAX_BYTES", "Largest uploaded file (survey export) in bytes; a larger one is "
+        "refused with 413.", default=20_000_000)
+    upload_max_unpacked_bytes: int = _setting(  # type: ignore[assignment]
+        "UPLOAD_MAX_UNPACKED_BYTES", "Uncompressed bytes an uploaded XLSX (a zip) may declare in "
+        "total; more is refused at upload with 422, before anything is decompressed.",
+        default=200_000_000)
+    upload_max_shared_strings_bytes: int = _setting(  # type: ignore[assignment]
+        "UPLOAD_MAX_SHARED_STRINGS_BYTES", "Uncompressed bytes of an XLSX's shared-strings part, "
+        "which spreadsheet readers load whole into memory; more is refused at upload with 422.",
+        default=32_000_000)
+    upload_max_ratio: int = _setting(  # type: ignore[assignment]
+        "UPLOAD_MAX_RATIO", "Highest compression ratio of one XLSX part over 1 MB uncompressed "
+        "(a zip bomb compresses 1,000:1); higher is refused at upload with 422.", default=200)
+    upload_max_members: int = _setting(  # type: ignore[assignment]
+        "UPLOAD_MAX_MEMBERS", "Files an uploaded XLSX (zip) may contain; more is refused at "
+        "upload with 422.", default=1_000)
+    import_max_rows: int = _setting(  # type: ignore[assignment]
+        "IMPORT_MAX_ROWS", "Rows an imported file may have; the import keeps the rows before the "
+        "limit and fails naming the row.", default=200_000)
+    import_max_columns: int = _setting(  # type: ignore[assignment]
+        "IMPORT_MAX_COLUMNS", "Columns a row of an imported file may have; the import keeps the "
+        "rows before and fails naming the row and column.", default=1_000)
+    import_max_cells: int = _setting(  # type: ignore[assignment]
+        "IMPORT_MAX_CELLS", "Cells (rows times their columns) an imported file may hold, which "
+        "bounds the memory a file's table takes; the import keeps the rows before the limit and "
+        "fails naming the row.", default=5_000_000)
+    import_max_cell_chars: int = _setting(  # type: ignore[assignment]
+        "IMPORT_MAX_CELL_CHARS", "Characters one cell of an imported file may hold (Excel's own "
+        "limit is 32,767); the import keeps the rows before and fails naming the row and "
+        "column. At most 131,072, the CSV reader's limit.", default=32_767)
+
     @property
     def is_production(self) -> bool:
         """Production mode turns missing secrets into start-up errors."""
@@ -195,6 +239,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "personal_token_max_days": _int(raw, "PERSONAL_TOKEN_MAX_DAYS", 365),
         "signup_attempts_per_hour": _int(raw, "SIGNUP_ATTEMPTS_PER_HOUR", 20),
         "trusted_proxies": _split(raw[PREFIX + "TRUSTED_PROXIES"]) or ("127.0.0.1",),
+        "request_max_body_bytes": _int(raw, "REQUEST_MAX_BODY_BYTES", 1_000_000),
+        "json_max_depth": _int(raw, "JSON_MAX_DEPTH", 32),
+        "json_max_string_chars": _int(raw, "JSON_MAX_STRING_CHARS", 100_000),
+        "upload_max_bytes": _int(raw, "UPLOAD_MAX_BYTES", 20_000_000),
+        "upload_max_unpacked_bytes": _int(raw, "UPLOAD_MAX_UNPACKED_BYTES", 200_000_000),
+        "upload_max_shared_strings_bytes": _int(raw, "UPLOAD_MAX_SHARED_STRINGS_BYTES", 32_000_000),
+        "upload_max_ratio": _int(raw, "UPLOAD_MAX_RATIO", 200),
+        "upload_max_members": _int(raw, "UPLOAD_MAX_MEMBERS", 1_000),
+        "import_max_rows": _int(raw, "IMPORT_MAX_ROWS", 200_000),
+        "import_max_columns": _int(raw, "IMPORT_MAX_COLUMNS", 1_000),
+        "import_max_cells": _int(raw, "IMPORT_MAX_CELLS", 5_000_000),
+        "import_max_cell_chars": _int(raw, "IMPORT_MAX_CELL_CHARS", 32_767),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -287,6 +343,9 @@ def _validate(settings: Settings) -> None:
     if settings.personal_token_days > settings.personal_token_max_days:
         raise ConfigurationError(
             f"{PREFIX}PERSONAL_TOKEN_DAYS may not exceed {PREFIX}PERSONAL_TOKEN_MAX_DAYS")
+    if settings.import_max_cell_chars > CSV_FIELD_LIMIT:
+        raise ConfigurationError(f"{PREFIX}IMPORT_MAX_CELL_CHARS may be at most {CSV_FIELD_LIMIT:,} "
+                                 "(the CSV reader's own limit)")
     for key in settings.encryption_keys:
         try:
             Fernet(key.encode())

@@ -18,7 +18,8 @@ from cxsuite.api.api_docs import LocalSwaggerUI
 from cxsuite.api.auth import BearerTokenMiddleware
 from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
-from cxsuite.api.openapi import declare_closed_request_bodies, repair_options_allow
+from cxsuite.api.input_limits import apply_body_limits, check_request_input
+from cxsuite.api.openapi import declare_closed_request_bodies, declare_input_problems, repair_options_allow
 from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.request_log import RequestLog
 from cxsuite.api.routes import API_CONTROLLERS
@@ -37,9 +38,6 @@ from cxsuite.settings import Settings, load_settings
 
 log = logging.getLogger("cxsuite.api")
 
-# JSON bodies are small; upload routes raise their own limit.
-MAX_BODY_BYTES = 1_000_000
-
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for ``settings`` (read from the environment when not given)."""
@@ -53,13 +51,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[_lifespan(settings)],
         before_send=[add_security_headers],
         openapi_config=_openapi(),
-        request_max_body_size=MAX_BODY_BYTES,
+        request_max_body_size=settings.request_max_body_bytes,
+        before_request=check_request_input,
         logging_config=None,  # cxsuite.logs configures logging; Litestar's default would take the root logger
         debug=False,
     )
+    apply_body_limits(app, settings)
     # Outside the router and exception handling, so unknown routes and crashes are logged too.
     app.asgi_handler = RequestLog(app.asgi_handler)
     declare_closed_request_bodies(app)
+    declare_input_problems(app)
     repair_options_allow(app)
     return app
 

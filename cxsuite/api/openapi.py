@@ -6,9 +6,15 @@ on; each is small and says which gap it closes, so it can go when Litestar close
 
 from __future__ import annotations
 
+from dataclasses import replace
+from http import HTTPStatus
+
 import msgspec
 from litestar import Litestar
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference
 from litestar.routes import HTTPRoute
+
+from cxsuite.api.problems import PROBLEM_MEDIA_TYPE
 
 
 def strict_struct_names() -> set[str]:
@@ -50,3 +56,28 @@ def repair_options_allow(app: Litestar) -> None:
         for cell in handler.fn.__closure__ or ():
             if isinstance(cell.cell_contents, HTTPRoute):
                 cell.cell_contents = route
+
+
+def declare_input_problems(app: Litestar) -> None:
+    """Document on every operation the problems the input limits can answer.
+
+    Every request passes :mod:`cxsuite.api.input_limits` before its handler, so any operation
+    can answer 400 (too deep, too long) or 422 (a NUL character), and any operation with a body
+    413, as problem details (also where the handler's own answer for that status is HTML);
+    handlers list only the errors of their own logic, so the schema would otherwise contradict
+    the server.
+    """
+    problem = OpenAPIResponse(description="", content={PROBLEM_MEDIA_TYPE: OpenAPIMediaType(
+        schema=Reference(ref="#/components/schemas/Problem"))})
+    for item in (app.openapi_schema.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation: Operation | None = getattr(item, method, None)
+            if operation is None:
+                continue
+            responses = operation.responses = operation.responses or {}
+            statuses = (400, 422, 413) if operation.request_body else (400, 422)
+            for status in statuses:
+                documented = responses.setdefault(str(status), replace(
+                    problem, description=HTTPStatus(status).phrase, content=dict(problem.content or {})))
+                if isinstance(documented, OpenAPIResponse):  # e.g. the OAuth callback's HTML 422
+                    documented.content = {**(documented.content or {}), **(problem.content or {})}

@@ -13,7 +13,7 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_INTERNAL_SERVER_ERROR
 
 from cxsuite.errors import CxsuiteError, FieldProblem, TooManyRequests
 
@@ -23,11 +23,12 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://cxsuite.dev/problems/"
 
 
-class FieldError(msgspec.Struct):
-    """One invalid input."""
+class FieldError(msgspec.Struct, omit_defaults=True):
+    """One invalid input; ``limit`` is the configured bound it crossed, when there is one."""
 
     field: str
     reason: str
+    limit: int | None = None
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -48,7 +49,7 @@ def problem_response(request: Request, status: int, title: str, detail: str,
     slug = title.lower().replace(" ", "-")
     body = Problem(type=TYPE_BASE + slug, title=title, status=status, detail=detail,
                    instance=request.url.path,
-                   errors=[FieldError(e.field, e.reason) for e in errors or []])
+                   errors=[FieldError(e.field, e.reason, e.limit) for e in errors or []])
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -94,10 +95,15 @@ def _plain(message: str) -> str:
 
 
 def handle_http_error(request: Request, exc: HTTPException) -> Response[Problem]:
-    """Routing errors (404, 405), body too large (413) and the like."""
+    """Routing errors (404, 405), body too large (413, naming the route's limit) and the like."""
     headers = dict(exc.headers) if exc.headers else None
+    problems = None
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        limit = request.route_handler.resolve_request_max_body_size()
+        problems = [FieldProblem("body", f"larger than {limit:,} bytes (CXSUITE_REQUEST_MAX_BODY_BYTES, "
+                                 "or CXSUITE_UPLOAD_MAX_BYTES for uploads)", limit)]
     return problem_response(request, exc.status_code, _title(exc.status_code), exc.detail,
-                            headers=headers)
+                            problems, headers=headers)
 
 
 def handle_unexpected(request: Request, exc: Exception) -> Response[Problem]:

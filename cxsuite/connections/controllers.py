@@ -32,7 +32,6 @@ from cxsuite.connections.schemas import (
     ConnectionPatch,
     SyncIssueOut,
 )
-from cxsuite.connections.uploads import MAX_UPLOAD_BYTES
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
@@ -120,11 +119,15 @@ class ConnectionController(Controller):
         return AuthorizeOut(await oauth.start(db, settings, principal, connector, connection_id))
 
     @post("/upload", status_code=200, guards=[requires(Action.CONNECTION_MANAGE)],
-          request_max_body_size=MAX_UPLOAD_BYTES + 100_000, responses=errors(400, 401, 403, 404, 413, 422))
+          opt={"max_body_setting": "upload_max_bytes"}, responses=errors(400, 401, 403, 404, 413, 422))
     async def upload(self, connection_id: FromPath[UUID], data: MultipartBody[UploadForm],
                      db: NamedDependency[Database], settings: NamedDependency[Settings],
                      principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> ConnectionOut:
-        """Upload the file a file-upload connection imports (CSV, XLSX …; up to 20 MB)."""
+        """Upload the file a file-upload connection imports (CSV, XLSX …; up to 20 MB by default).
+
+        An XLSX is inspected before it is stored: one that would unpack to more than the
+        configured limits (a zip bomb, a shared-strings bomb) is refused with 422 naming the limit.
+        """
         content = await data.file.read()
         return service.to_out(await service.upload(db, settings, principal, actor, connection_id,
                                                    data.file.filename or "upload", content))

@@ -29,6 +29,7 @@ from cxsuite.connections.tables import Connection
 from cxsuite.connections.token_exchange import refresh_tokens
 from cxsuite.connections.uploads import load_upload
 from cxsuite.connectors.contract import BaseConnector, ConnectorContext, TokenSet
+from cxsuite.connectors.files import FileLimits
 from cxsuite.connectors.http import TransportWrapper, vendor_client
 from cxsuite.connectors.upsert import RecordScope
 from cxsuite.db.session import Database
@@ -181,7 +182,7 @@ async def open_connection(db: Database, settings: Settings,
                              budget_key=str(connection_id), redis=redis, config=config,
                              wrap_transport=wrap_transport) as http:
         context = ConnectorContext(config=config, http=http, credentials_extra=extra, upload=upload,
-                                   upload_name=upload_name)
+                                   upload_name=upload_name, file_limits=FileLimits.from_settings(settings))
         yield OpenConnection(connector_cls(context), scope)
 
 

@@ -14,10 +14,9 @@ from uuid import UUID
 
 from cxsuite.connections import crypto
 from cxsuite.connections.credentials import store_credentials
+from cxsuite.connectors.files import FileLimits, check_upload
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.settings import Settings
-
-MAX_UPLOAD_BYTES = 20_000_000
 
 
 def _path(settings: Settings, tenant_id: UUID, connection_id: UUID) -> Path:
@@ -30,12 +29,16 @@ def _aad(tenant_id: UUID, connection_id: UUID) -> str:
 
 async def save_upload(settings: Settings, tenant_id: UUID, connection_id: UUID, name: str,
                       content: bytes) -> dict[str, object]:
-    """Store the file and mark the connection connected (inside the caller's transaction)."""
+    """Store the file and mark the connection connected (inside the caller's transaction).
+
+    A file over the size limit, or a workbook whose declared contents cross the unpacking
+    limits (a zip or shared-strings bomb), is refused here, before it is stored or parsed."""
     if not content:
         raise ValidationFailed("the file is empty", problems=[FieldProblem("body.file", "empty file")])
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed("the file is too large", problems=[
-            FieldProblem("body.file", f"at most {MAX_UPLOAD_BYTES // 1_000_000} MB")])
+    if "\x00" in name:  # the name travels into imported records, which PostgreSQL must store
+        raise ValidationFailed("the file name cannot be stored", problems=[FieldProblem(
+            "body.file", "the file name contains a NUL character (U+0000), which cannot be stored")])
+    check_upload(content, name, FileLimits.from_settings(settings))
     path = _path(settings, tenant_id, connection_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(crypto.encrypt(settings, content, _aad(tenant_id, connection_id)))

@@ -4,8 +4,8 @@ upserts, checkpoints).
 
 Public API for plugin authors: :class:`BaseConnector`, :class:`StreamSpec`,
 :class:`OAuth2Spec`, :class:`Batch`, :class:`RecordError`, :class:`TokenSet`, the record
-types in :mod:`cxsuite.connectors.records` and the row mapping helpers in
-:mod:`cxsuite.connectors.mapping`.
+types in :mod:`cxsuite.connectors.records`, the row mapping helpers in
+:mod:`cxsuite.connectors.mapping` and the bounded file readers in :mod:`cxsuite.connectors.files`.
 """
 
 from cxsuite.connectors.contract import (

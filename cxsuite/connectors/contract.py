@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
+from cxsuite.connectors.files import FileLimits
 from cxsuite.connectors.records import Record
 from cxsuite.errors import ConnectorAuthError
 
@@ -120,13 +121,15 @@ class TokenSet(msgspec.Struct, kw_only=True):
 @dataclass
 class ConnectorContext:
     """What a connector may use: its configuration, its HTTP client, its credentials' extras
-    and a clock. ``http`` is already authenticated and already enforces the egress policy."""
+    and a clock. ``http`` is already authenticated and already enforces the egress policy.
+    A file-upload connector gets the file and the limits it must read it within."""
 
     config: Any
     http: Any
     credentials_extra: Mapping[str, str] = field(default_factory=dict)
     upload: bytes | None = None
     upload_name: str = ""
+    file_limits: FileLimits = field(default_factory=FileLimits)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

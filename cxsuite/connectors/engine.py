@@ -6,7 +6,9 @@ therefore resumes after the last committed batch, with no duplicate and no gap; 
 page is harmless because upserts are idempotent. Consecutive batches are grouped until
 ``commit_rows`` records or ``commit_seconds`` have gone by, because a transaction per vendor
 page (often 100 records) spends more time committing than writing. Cancellation is checked at
-each commit, so what was committed stays.
+each commit, so what was committed stays; a connector that stops with an error (a file over
+an import limit) keeps the whole batches it yielded before. Rejected records are stored as
+issues and summarised in one log line per stream (:mod:`~cxsuite.connectors.rejects`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from uuid import UUID, uuid4
 
 from cxsuite.connectors.contract import BaseConnector, Batch, RecordError
 from cxsuite.connectors.records import Record
+from cxsuite.connectors.rejects import RejectSummary
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.connectors.upsert import RecordScope, upsert_records
 from cxsuite.db.session import Database
@@ -132,18 +135,27 @@ class SyncEngine:
 
     async def _run_stream(self, stream: str, index: int, count: int, result: SyncResult,
                           ) -> SyncCounts:
-        counts = SyncCounts()
+        counts, rejected = SyncCounts(), RejectSummary()
         checkpoint = await self.load_checkpoint(stream)
         kind = next(s.kind for s in self.connector.streams if s.name == stream)
         pending: list[Batch] = []
         started = time.monotonic()
-        async for batch in self.connector.read(stream, checkpoint):
-            pending.append(batch)
-            if sum(len(b.records) for b in pending) < self.commit_rows and \
-                    time.monotonic() - started < self.commit_seconds:
-                continue
-            await self._flush(stream, kind, pending, counts, (index, count, result))
-            pending, started = [], time.monotonic()
+        try:
+            async for batch in self.connector.read(stream, checkpoint):
+                pending.append(batch)
+                rejected.add(batch.errors)
+                if sum(len(b.records) for b in pending) < self.commit_rows and \
+                        time.monotonic() - started < self.commit_seconds:
+                    continue
+                ready, pending, started = pending, [], time.monotonic()
+                await self._flush(stream, kind, ready, counts, (index, count, result))
+        except CxsuiteError:
+            if pending:  # the batches read before the connector stopped are whole: keep them
+                await self._flush(stream, kind, pending, counts, (index, count, result))
+            raise
+        finally:
+            if rejected.total:
+                log.warning("stream %s: %s", stream, rejected.describe())
         if pending:
             await self._flush(stream, kind, pending, counts, (index, count, result))
         await self._mark_complete(stream)
@@ -184,8 +196,6 @@ class SyncEngine:
             id=uuid4(), tenant_id=self.scope.tenant_id, connection_id=self.scope.connection_id,
             job_id=self.job_id, stream=stream, external_id=e.external_id[:255], reason=e.reason,
             excerpt=e.excerpt[:EXCERPT_CHARS], occurred_at=now) for e in errors]).run()
-        for error in errors:
-            log.warning("record %s in %s rejected: %s", error.external_id, stream, error.reason)
 
     def _checkpoint_filter(self, stream: str) -> Any:
         return ((SyncCheckpoint.tenant_id == self.scope.tenant_id)

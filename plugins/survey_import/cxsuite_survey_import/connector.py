@@ -17,13 +17,17 @@ from typing import Any, ClassVar
 import msgspec
 
 from cxsuite.connectors import BaseConnector, Batch, StreamSpec
+from cxsuite.connectors.files import SlicedReader, file_rows
 from cxsuite.connectors.records import Feedback
 from cxsuite.errors import ConnectorConfigError
 from cxsuite_survey_import.config import SurveyImportConfig
 from cxsuite_survey_import.dates import day_first_in
 from cxsuite_survey_import.detect import detect_layout
 from cxsuite_survey_import.rows import RowMapper
-from cxsuite_survey_import.table import Row, read_table
+from cxsuite_survey_import.table import Row, shape
+
+READ_SLICE_S = 0.5
+"""Longest stretch of file reading between two chances to see a cancellation."""
 
 
 class SurveyImportConnector(BaseConnector):
@@ -37,19 +41,36 @@ class SurveyImportConnector(BaseConnector):
     batch_rows: ClassVar[int] = 500
 
     async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
-        """Yield the file's answers in batches, after the row ``checkpoint`` reached."""
+        """Yield the file's answers in batches, after the row ``checkpoint`` reached.
+
+        The file is read in slices of time, with an empty batch between slices so the engine
+        can honour a cancellation while a large file is still being read. A file over an
+        import limit is read up to the row before it; those rows are imported and then the
+        import fails naming the row, the column and the limit.
+        """
         content, config = self._upload(), self.context.config or SurveyImportConfig()
         fingerprint = file_fingerprint(content, config)
         start = resume_line(checkpoint, fingerprint)
         if start is None:
             return  # this very file was imported completely: nothing new to write
-        mapper = await asyncio.to_thread(self._mapper, content, config)  # parsing is CPU-bound
+        reader = SlicedReader(file_rows(content, self.context.upload_name, self.context.file_limits,
+                                        config.sheet))
+        while await asyncio.to_thread(reader.read_for, READ_SLICE_S):
+            yield Batch([], {"file": fingerprint, "line": start, "done": False})
+        try:
+            mapper = await asyncio.to_thread(self._mapper, reader.rows, config)  # CPU-bound
+        except ConnectorConfigError:
+            if reader.refused:  # too few rows before the limit to read the layout: say why
+                raise reader.refused from None
+            raise
         rows = [row for row in mapper.table.rows if row.line > start]
         for first in range(0, max(len(rows), 1), self.batch_rows):
             chunk = rows[first:first + self.batch_rows]
-            done = first + self.batch_rows >= len(rows)
+            done = first + self.batch_rows >= len(rows) and reader.refused is None
             yield self._batch(mapper, chunk, {"file": fingerprint, "line": chunk[-1].line if chunk else start,
                                               "done": done}, len(mapper.table.rows))
+        if reader.refused:
+            raise reader.refused
 
     def _upload(self) -> bytes:
         if not self.context.upload:
@@ -57,9 +78,9 @@ class SurveyImportConnector(BaseConnector):
                                        "export (CSV or XLSX) first")
         return self.context.upload
 
-    def _mapper(self, content: bytes, config: SurveyImportConfig) -> RowMapper:
-        """Read the table and decide its layout once for the whole file."""
-        table = read_table(content, self.context.upload_name, config.sheet)
+    def _mapper(self, lines: list[tuple[int, list[str]]], config: SurveyImportConfig) -> RowMapper:
+        """Shape the rows into a table and decide its layout once for the whole file."""
+        table = shape(lines)
         layout = detect_layout(table, config)
         day_first = config.day_first
         if day_first is None:

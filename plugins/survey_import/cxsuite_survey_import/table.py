@@ -1,25 +1,20 @@
-"""From uploaded bytes to a table of text cells with the line each row starts on.
+"""From the rows of an uploaded file to a table with one header per column.
 
 Survey tools export differently: SurveyMonkey adds a second header row ("Response",
 "Open-Ended Response"); Qualtrics adds the question wording under short ids (``Q1``) and a
 third row of ``{"ImportId": ...}``; Excel saves CSV with semicolons in much of Europe and with
-a byte-order mark. All of that is absorbed here, so detection sees one header per column.
-Line numbers are those a person sees in a text editor (CSV) or in Excel's row numbers (XLSX),
-because that is where they will go to fix a row.
+a byte-order mark. Reading the file itself (CSV or XLSX, within the upload and import limits) is the core's
+:mod:`cxsuite.connectors.files`; the export quirks are absorbed here, so detection sees one
+header per column. Line numbers are those a person sees in a text editor (CSV) or in Excel's
+row numbers (XLSX), because that is where they will go to fix a row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from pathlib import PurePath
 
 from cxsuite.errors import ConnectorConfigError
 
-XLSX_MAGIC = b"PK\x03\x04"
-DELIMITERS = (",", ";", "\t")
 SUBHEADER_CELLS = {"response", "open-ended response", "other (please specify)"}
 
 
@@ -47,71 +42,7 @@ class Table:
     rows: tuple[Row, ...]
 
 
-def read_table(content: bytes, name: str, sheet: str | None = None) -> Table:
-    """The file as a table; an unreadable file is a configuration error naming the fix."""
-    if content.startswith(XLSX_MAGIC) or PurePath(name).suffix.lower() in (".xlsx", ".xlsm"):
-        lines = _xlsx_lines(content, sheet)
-    else:
-        lines = _csv_lines(content)
-    return _shape(lines)
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConnectorConfigError("the file is neither UTF-8 text nor an XLSX workbook; export it as "
-                                   "'CSV UTF-8' or as an Excel workbook and upload it again") from None
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter that splits the header into the most columns (Sniffer guesses wrong on
-    question wording full of commas)."""
-    first = text.splitlines()[0] if text else ""
-    return max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
-
-
-def _csv_lines(content: bytes) -> list[tuple[int, list[str]]]:
-    text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    lines, start = [], 1
-    for cells in reader:
-        lines.append((start, cells))
-        start = reader.line_num + 1  # a quoted cell may span several physical lines
-    return lines
-
-
-def _xlsx_lines(content: bytes, sheet: str | None) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook  # only XLSX imports pay for it
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise ConnectorConfigError(f"the workbook could not be opened ({type(exc).__name__}); "
-                                   "save it again as .xlsx and upload it") from None
-    try:
-        if sheet and sheet not in workbook.sheetnames:
-            raise ConnectorConfigError(f"the workbook has no sheet '{sheet}' "
-                                       f"(sheets: {', '.join(workbook.sheetnames)})")
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        return [(number, [_cell_text(v) for v in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    """XLSX cells as the text a CSV export would hold (dates in ISO form, 9.0 as 9)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _shape(lines: list[tuple[int, list[str]]]) -> Table:
+def shape(lines: list[tuple[int, list[str]]]) -> Table:
     """Headers, wording and data rows, past the extra header rows some tools write."""
     lines = [(n, cells) for n, cells in lines if any(c.strip() for c in cells)]
     if not lines:
