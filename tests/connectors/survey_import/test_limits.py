@@ -24,6 +24,7 @@ from cxsuite_survey_import.connector import SurveyImportConnector
 
 from cxsuite.connectors import ConnectorContext
 from cxsuite.connectors.files import FileLimits, FileRefused
+from cxsuite.mail.transport import outbox_dir
 from tests.connectors.survey_import.files import csv_bytes, nps_export
 from tests.connectors.survey_import.test_api import feedback_rows, finished, survey_connection
 from tests.connectors.survey_import.workbooks import shared_strings_bomb, sheet_rows, write_workbook, zip_bomb
@@ -187,7 +188,7 @@ async def strict_server(settings):
 
 async def test_an_import_over_the_row_limit_keeps_the_rows_before_and_names_the_row(strict_server, settings):
     async with httpx.AsyncClient(base_url=strict_server.base_url, timeout=30) as client:
-        owner, connection_id = await survey_connection(client, Parties(client), {})
+        owner, connection_id = await survey_connection(client, Parties(client, outbox_dir(settings)), {})
         uploaded = await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
                                      files={"file": ("nps.csv", csv_bytes(nps_export(1_500)), "text/csv")})
         assert uploaded.status_code == 200, uploaded.text
@@ -199,9 +200,9 @@ async def test_an_import_over_the_row_limit_keeps_the_rows_before_and_names_the_
     assert [r["external_id"] for r in kept] == [f"R{n:05d}" for n in range(998)]  # lines 3-1,000
 
 
-async def test_an_upload_over_the_size_limit_is_413_naming_the_limit(strict_server):
+async def test_an_upload_over_the_size_limit_is_413_naming_the_limit(strict_server, settings):
     async with httpx.AsyncClient(base_url=strict_server.base_url, timeout=30) as client:
-        owner, connection_id = await survey_connection(client, Parties(client), {})
+        owner, connection_id = await survey_connection(client, Parties(client, outbox_dir(settings)), {})
         for size, limit in ((160_000, 150_000), (400_000, 250_000)):  # the file; the whole multipart body
             response = await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
                                          files={"file": ("nps.csv", b"x" * size, "text/csv")})
