@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass
 from uuid import UUID
 
+from cxsuite.identity import principal_cache
+
 PREFIX = "cxs_"
 INVITE_PREFIX = "cxi_"
 
@@ -47,3 +49,11 @@ def parse_token(token: str, prefix: str = PREFIX) -> ParsedToken | None:
     except ValueError:
         return None
     return ParsedToken(tenant_id=tenant_id, token_hash=hash_token(token))
+
+
+def forget_principals(tenant_id: UUID | None = None, user_id: UUID | None = None) -> None:
+    """Make a change to access take effect on the next request: drop this process's cached
+    principals of ``user_id`` in ``tenant_id`` (``None`` widens to every user, then every
+    tenant). Call it AFTER the transaction that revoked tokens or changed roles commits; other
+    processes follow within ``principal_cache.TTL_SECONDS``."""
+    principal_cache.forget(tenant_id, user_id)

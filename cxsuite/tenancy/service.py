@@ -13,6 +13,7 @@ from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import user_for_invite
 from cxsuite.identity.tables import User
+from cxsuite.identity.tokens import forget_principals
 from cxsuite.tenancy.schemas import TenantMemberIn, TenantMemberOut
 from cxsuite.tenancy.tables import Tenant, TenantMembership
 
@@ -71,6 +72,7 @@ async def add_member(db: Database, principal: Principal, actor: Actor, data: Ten
                      object_id=principal.tenant_id,
                      details={"user_id": str(added.user_id), "role": data.role})
         out = (await _rows(principal.tenant_id, TenantMembership.id == member_id))[0]
+    forget_principals(principal.tenant_id, added.user_id)
     return TenantMemberOut(out.id, out.user_id, out.email, out.role, out.created_at, added.invite_token)
 
 
@@ -102,7 +104,9 @@ async def change_member(db: Database, principal: Principal, actor: Actor, member
             (TenantMembership.tenant_id == principal.tenant_id) & (TenantMembership.id == member_id)).run()
         await record(principal.tenant_id, actor, "membership.changed", object_type="tenant",
                      object_id=principal.tenant_id, details={"member_id": str(member_id), "role": role})
-        return await _member_or_404(principal.tenant_id, member_id)
+        changed = await _member_or_404(principal.tenant_id, member_id)
+    forget_principals(principal.tenant_id, changed.user_id)
+    return changed
 
 
 async def remove_member(db: Database, principal: Principal, actor: Actor, member_id: UUID) -> None:
@@ -115,3 +119,4 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, member
             (TenantMembership.tenant_id == principal.tenant_id) & (TenantMembership.id == member_id)).run()
         await record(principal.tenant_id, actor, "membership.removed", object_type="tenant",
                      object_id=principal.tenant_id, details={"user_id": str(member.user_id)})
+    forget_principals(principal.tenant_id, member.user_id)

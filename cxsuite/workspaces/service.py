@@ -19,6 +19,7 @@ from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import user_for_invite
 from cxsuite.identity.tables import User
+from cxsuite.identity.tokens import forget_principals
 from cxsuite.tenancy.tables import TenantMembership
 from cxsuite.workspaces.schemas import MemberIn, MemberOut, WorkspaceIn, WorkspacePatch
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
@@ -134,6 +135,7 @@ async def add_member(db: Database, principal: Principal, actor: Actor, workspace
         await record(principal.tenant_id, actor, "membership.added", object_type="workspace",
                      object_id=workspace_id, details={"user_id": str(added.user_id), "role": data.role})
         row = (await _members(principal.tenant_id, WorkspaceMembership.id == member_id))[0]
+    forget_principals(principal.tenant_id, added.user_id)
     return _member_out(row, added.invite_token)
 
 
@@ -171,7 +173,9 @@ async def change_member(db: Database, principal: Principal, actor: Actor, worksp
             _member_row(principal.tenant_id, member_id)).run()
         await record(principal.tenant_id, actor, "membership.changed", object_type="workspace",
                      object_id=workspace_id, details={"member_id": str(member_id), "role": role})
-        return _member_out(await _member(principal, workspace_id, member_id))
+        changed = await _member(principal, workspace_id, member_id)
+    forget_principals(principal.tenant_id, changed["user_id"])
+    return _member_out(changed)
 
 
 async def remove_member(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,
@@ -184,3 +188,4 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, worksp
             _member_row(principal.tenant_id, member_id)).run()
         await record(principal.tenant_id, actor, "membership.removed", object_type="workspace",
                      object_id=workspace_id, details={"user_id": str(member["user_id"])})
+    forget_principals(principal.tenant_id, member["user_id"])
