@@ -31,12 +31,14 @@ RESULTS = Path(__file__).resolve().parents[1] / "RESULTS.md"
 SECTION = "## API request path: authenticated requests against bare Litestar (`bench/api`)"
 
 
-def endpoints(workspaces: int) -> list[tuple[str, str]]:
+def endpoints(seeded: database.Seeded) -> list[tuple[str, str]]:
     """(label, path) of every measured app endpoint."""
-    last = max(workspaces - 50, 0)
+    last = max(seeded.workspaces - 50, 0)
     return [("GET /api/v1/me", "/api/v1/me"),
             ("GET /api/v1/workspaces (first page of 50)", "/api/v1/workspaces?limit=50"),
-            (f"GET /api/v1/workspaces (offset {last})", f"/api/v1/workspaces?limit=50&offset={last}")]
+            (f"GET /api/v1/workspaces (last page, offset {last:,})", f"/api/v1/workspaces?limit=50&offset={last}"),
+            ("GET /api/v1/workspaces (last page, after its predecessor)",
+             f"/api/v1/workspaces?limit=50&after={seeded.last_page_after}")]
 
 
 async def _postgres_version(url: str) -> str:
@@ -47,9 +49,9 @@ async def _postgres_version(url: str) -> str:
         await conn.close()
 
 
-def measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[str, object]:
+def measure(args: argparse.Namespace, env: dict[str, str], seeded: database.Seeded) -> dict[str, object]:
     """Both servers up; wrk on each endpoint, then the fixed rate; optionally the profile."""
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = {"Authorization": f"Bearer {seeded.token}"}
     rows: list[dict[str, object]] = []
     summary = None
     with serve("bench.api.bare:app", args.workers, env, "/") as bare, \
@@ -58,7 +60,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[s
         ceiling = wrk(bare.port, "/", {}, args.seconds, args.connections)
         rows.append({"label": "bare Litestar hello-world (ceiling)", **ceiling, "ratio": 1.0,
                      "fixed": fixed_rate(bare.port, "/", {}, args.rate, args.fixed_seconds)})
-        for label, path in endpoints(args.workspaces):
+        for label, path in endpoints(seeded):
             wrk(app.port, path, auth, 2, args.connections)  # warm-up
             result = wrk(app.port, path, auth, args.seconds, args.connections)
             rows.append({"label": label, **result, "ratio": result["rps"] / ceiling["rps"],
@@ -119,11 +121,11 @@ def record(block: str) -> None:
     RESULTS.write_text(text.rstrip("\n") + "\n\n" + block)
 
 
-async def _setup(args: argparse.Namespace, name: str, env: dict[str, str]) -> tuple[str, str]:
+async def _setup(args: argparse.Namespace, name: str, env: dict[str, str]) -> tuple[database.Seeded, str]:
     settings = database.settings_for(env)
     await database.create(name, settings)
     seeded = await database.seed(settings, args.workspaces)
-    return seeded.token, await _postgres_version(settings.owner_url)
+    return seeded, await _postgres_version(settings.owner_url)
 
 
 def main() -> None:
@@ -143,8 +145,8 @@ def main() -> None:
     name = database.unique_name("api")
     env = database.environment(name)
     try:
-        token, pg_version = asyncio.run(_setup(args, name, env))
-        result = measure(args, env, token)
+        seeded, pg_version = asyncio.run(_setup(args, name, env))
+        result = measure(args, env, seeded)
     finally:
         asyncio.run(database.drop(name))
     machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "

@@ -65,10 +65,12 @@ async def drop(name: str) -> None:
 
 @dataclass(frozen=True)
 class Seeded:
-    """What the load needs: the owner's bearer token."""
+    """What the load needs: the owner's bearer token, and the workspace 50 before the end of
+    the list (what a client paging by key would send as ``after`` for the last page)."""
 
     token: str
     workspaces: int
+    last_page_after: str
 
 
 async def seed(settings: Settings, workspaces: int) -> Seeded:
@@ -89,10 +91,12 @@ async def seed(settings: Settings, workspaces: int) -> Seeded:
                 "SELECT $1, gen_random_uuid(), 'Client ' || g, 'Seeded by bench.api', "
                 "now() - g * interval '1 minute', now() FROM generate_series(1, $2) g",
                 result.tenant_id, workspaces)
+            after = await conn.fetchval("SELECT id FROM workspace ORDER BY created_at, id OFFSET $1 LIMIT 1",
+                                        max(workspaces - 51, 0))
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-    return Seeded(result.token.token, workspaces)
+    return Seeded(result.token.token, workspaces, str(after))
 
 
 def settings_for(env: dict[str, str]) -> Settings:

@@ -70,11 +70,15 @@ async def run(host: str, port: int, path: str, headers: dict[str, str], rate: fl
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(due)))
-    await asyncio.gather(*tasks)
+    # A server far behind the offered rate would keep this waiting for minutes: what it has
+    # not answered within another ``seconds`` counts as failed.
+    _, late = await asyncio.wait(tasks, timeout=seconds)
+    for task in late:
+        task.cancel()
+    failures += len(late)
     elapsed = time.perf_counter() - start
     while not idle.empty():
-        _, writer = idle.get_nowait()
-        writer.close()
+        idle.get_nowait()[1].close()
     latencies.sort()
 
     def pct(p: float) -> float:

@@ -84,8 +84,9 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * _UNITS[unit]
+    """``850.00us``, ``1.20ms``, ``2.00s`` → milliseconds (NaN when wrk printed none)."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    return float(found.group(1)) * _UNITS[found.group(2)] if found else float("nan")
 
 
 def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connections: int,
@@ -100,8 +101,8 @@ def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connectio
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-            "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+            "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)),
+            "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
             "failures": (int(bad.group(1)) if bad else 0)
             + (sum(int(g) for g in errors.groups()) if errors else 0)}
 

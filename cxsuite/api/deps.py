@@ -1,5 +1,5 @@
 """Dependencies every handler can ask for by name: ``db``, ``settings``, ``principal``,
-``actor`` and ``page``."""
+``actor``, ``page`` and ``keyset_page``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from cxsuite.access.principal import Principal
-from cxsuite.api.pagination import provide_page
+from cxsuite.api.pagination import provide_keyset_page, provide_page
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
 from cxsuite.settings import Settings
@@ -46,4 +46,5 @@ DEPENDENCIES = {
     "principal": Provide(provide_principal, sync_to_thread=False),
     "actor": Provide(provide_actor, sync_to_thread=False),
     "page": Provide(provide_page, sync_to_thread=False),
+    "keyset_page": Provide(provide_keyset_page, sync_to_thread=False),
 }

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant, page_of
+from cxsuite.db.lookup import one_in_tenant, page_after, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import user_for_invite
@@ -49,12 +49,15 @@ async def create(db: Database, principal: Principal, actor: Actor, data: Workspa
 
 
 async def list_visible(db: Database, principal: Principal, limit: int, offset: int,
-                       ) -> tuple[list[dict[str, Any]], int]:
-    """Every workspace for tenant roles; only their own for client users."""
+                       after: UUID | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Every workspace for tenant roles; only their own for client users. Oldest first, by
+    offset or after a workspace (keyset; index ``workspace_list`` serves both)."""
     where = Workspace.tenant_id == principal.tenant_id
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
     async with db.transaction(principal.tenant_id, write=False):
+        if after is not None:
+            return await page_after(Workspace, where, COLUMNS, Workspace.created_at, after, limit=limit)
         return await page_of(Workspace, where, COLUMNS, Workspace.created_at, limit=limit, offset=offset)
 
 
