@@ -68,12 +68,13 @@ class Seeded:
     """What the load needs: the owner's bearer token, and the workspace 50 before the end of
     the list (what a client paging by key would send as ``after`` for the last page)."""
 
+    database: str
     token: str
     workspaces: int
     last_page_after: str
 
 
-async def seed(settings: Settings, workspaces: int) -> Seeded:
+async def seed(name: str, settings: Settings, workspaces: int) -> Seeded:
     """One tenant through the real sign-up, then ``workspaces`` workspaces in one INSERT."""
     db = Database.from_url(settings.database_url)
     await db.start()
@@ -96,7 +97,17 @@ async def seed(settings: Settings, workspaces: int) -> Seeded:
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-    return Seeded(result.token.token, workspaces, str(after))
+    return Seeded(name, result.token.token, workspaces, str(after))
+
+
+async def backend_pids(name: str) -> list[int]:
+    """PostgreSQL server processes serving this benchmark's database right now."""
+    admin = await asyncpg.connect(f"postgresql://{OWNER}@{PG_HOST}/postgres")
+    try:
+        return [r["pid"] for r in await admin.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1", name)]
+    finally:
+        await admin.close()
 
 
 def settings_for(env: dict[str, str]) -> Settings:

@@ -98,9 +98,11 @@ def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connectio
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True,  # noqa: S603
                          text=True, check=True, timeout=MAX_SECONDS + 30).stdout
+    done = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "requests": int(done.group(1)),
             "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)),
             "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
             "failures": (int(bad.group(1)) if bad else 0)
@@ -120,3 +122,15 @@ def fixed_rate(port: int, path: str, headers: dict[str, str], rate: float, secon
     out = subprocess.run(command, capture_output=True, text=True, check=True,  # noqa: S603
                          timeout=MAX_SECONDS + 60).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far (processes gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")

@@ -34,7 +34,6 @@ from cxsuite.identity.schemas import (
     WorkspaceRoleOut,
 )
 from cxsuite.settings import Settings
-from cxsuite.tenancy.tables import Tenant
 
 PUBLIC = {"exclude_from_auth": True, "security": [{}]}
 
@@ -79,15 +78,11 @@ class IdentityController(Controller):
         await service.revoke_token(db, principal, principal.token_id, client_ip(request))
 
     @get("/me", responses=errors(401))
-    async def me(self, db: NamedDependency[Database],
-                 principal: NamedDependency[Principal]) -> MeOut:
-        """The caller, their tenant and their roles."""
-        async with db.transaction(principal.tenant_id, write=False):
-            tenant = await Tenant.select(Tenant.name).where(
-                Tenant.id == principal.tenant_id).first().run()
+    async def me(self, principal: NamedDependency[Principal]) -> MeOut:
+        """The caller, their tenant and their roles (all loaded with the token)."""
         return MeOut(
             user=UserOut(principal.user_id, principal.email),
-            tenant=TenantOut(principal.tenant_id, tenant["name"] if tenant else ""),
+            tenant=TenantOut(principal.tenant_id, principal.tenant_name),
             tenant_role=principal.tenant_role.value if principal.tenant_role else None,
             workspace_roles=[WorkspaceRoleOut(w, r.value) for w, r in
                              sorted(principal.workspace_roles.items(), key=lambda i: str(i[0]))])

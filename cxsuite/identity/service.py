@@ -219,10 +219,12 @@ async def load_principal(tenant_id: UUID, user_id: UUID, token_id: UUID) -> Prin
     ).run()
     if not user or (not tenant_role and not workspace_rows):
         raise Unauthenticated("this account no longer has access to the tenant")
+    tenant = await Tenant.select(Tenant.name).where(Tenant.id == tenant_id).first().run()
     return Principal(
         user_id=user_id, tenant_id=tenant_id, token_id=token_id, email=user["email"],
         tenant_role=Role(tenant_role["role"]) if tenant_role else None,
-        workspace_roles={r["workspace_id"]: Role(r["role"]) for r in workspace_rows})
+        workspace_roles={r["workspace_id"]: Role(r["role"]) for r in workspace_rows},
+        tenant_name=tenant["name"] if tenant else "")
 
 
 async def create_personal_token(db: Database, principal: Principal, name: str,

@@ -33,6 +33,7 @@ async def rename(db: Database, principal: Principal, actor: Actor, name: str) ->
         await Tenant.update({Tenant.name: name}).where(Tenant.id == principal.tenant_id).run()
         await record(principal.tenant_id, actor, "tenant.renamed", object_type="tenant",
                      object_id=principal.tenant_id)
+    forget_principals(principal.tenant_id)  # principals carry the tenant's name
     return await get_tenant(db, principal)
 
 

@@ -86,6 +86,15 @@ async def test_removed_consultant_loses_access_on_the_next_request(client, parti
     assert (await client.get("/api/v1/me", headers=consultant)).status_code == 401
 
 
+async def test_renamed_tenant_shows_on_the_next_request(client, parties):
+    owner = await parties.owner()
+    await _warm(client, owner.headers)
+    renamed = await client.patch("/api/v1/tenant", headers=owner.headers, json={"name": "Renamed Ltd"})
+    assert renamed.status_code == 200, renamed.text
+    me = await client.get("/api/v1/me", headers=owner.headers)
+    assert me.json()["tenant"]["name"] == "Renamed Ltd"
+
+
 async def test_revocation_by_another_process_takes_effect_within_the_ttl(client, parties, db, monkeypatch):
     """Another web process revoking the token cannot reach this process's cache: the entry's
     lifetime is the bound (shortened here so the test does not wait five seconds)."""
