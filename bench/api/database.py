@@ -7,6 +7,7 @@ measured request pays for row-level security.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import secrets
@@ -58,9 +59,17 @@ async def create(name: str, settings: Settings) -> None:
 
 
 async def drop(name: str) -> None:
-    """Drop this benchmark's database (and nothing else)."""
+    """Drop this benchmark's database (and nothing else). The owner role may not terminate the
+    app role's sessions, so a server still closing its pool is waited for, briefly."""
     assert name.startswith("cxsuite_bench_api_")
-    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    for attempt in range(20):
+        try:
+            await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except asyncpg.InsufficientPrivilegeError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.5)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The database handle every service receives, and the tenant-scoped transaction.
 
 Every query of tenant data runs inside :meth:`Database.transaction`, which on PostgreSQL sets
-``app.tenant_id`` (and ``app.user_id``) with ``set_config(..., true)``: local to the
-transaction, so a pooled connection never carries one tenant's setting into another request.
+``app.tenant_id`` (and ``app.user_id``) with ``set_config(..., true)`` in the same round trip as
+``BEGIN``: local to the transaction, so a pooled connection never carries one tenant's setting
+into another request.
 Row-level security reads that setting; a query outside such a transaction sees no tenant rows.
 SQLite has no RLS, which is why repositories also filter on ``tenant_id`` explicitly.
 """

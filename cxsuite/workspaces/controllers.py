@@ -41,7 +41,7 @@ class WorkspaceController(Controller):
         """Open a workspace for a client company (only ``name`` is required)."""
         return WorkspaceOut(**await service.create(db, principal, actor, data))
 
-    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403))
+    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403, 422))
     async def list_workspaces(self, db: NamedDependency[Database], principal: NamedDependency[Principal],
                               keyset_page: NamedDependency[KeysetPageParams],
                               ) -> OffsetPagination[WorkspaceOut]:

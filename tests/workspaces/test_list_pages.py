@@ -53,3 +53,14 @@ async def test_after_an_item_the_caller_cannot_see_looks_like_a_missing_one(clie
                                 headers=owner.headers)]
     assert {a.status_code for a in answers} == {422}
     assert len({a.text for a in answers}) == 1
+
+
+async def test_total_is_exact_on_short_last_pages_and_past_the_end(client, parties):
+    owner = await parties.owner()
+    for n in range(7):
+        await parties.workspace(owner, f"Client {n}")
+    for offset, items in ((0, 3), (5, 2), (7, 0), (50, 0)):
+        page = (await client.get(f"/api/v1/workspaces?limit=3&offset={offset}", headers=owner.headers)).json()
+        assert (len(page["items"]), page["total"]) == (items, 7)
+    everything = (await client.get("/api/v1/workspaces?limit=50", headers=owner.headers)).json()
+    assert (len(everything["items"]), everything["total"]) == (7, 7)
