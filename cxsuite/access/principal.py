@@ -25,8 +25,10 @@ WORKSPACE_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_VIEWER})
 class Principal:
     """A user acting in one tenant through one token, with the roles they hold there now.
 
-    Roles are loaded per request, so a removed membership takes effect on the next call
-    instead of when a token expires.
+    Roles are current: a removed membership takes effect on the next call instead of when a
+    token expires (a principal is cached for a few seconds and dropped on every change to
+    access, see ``cxsuite.identity.principal_cache``). ``tenant_name`` and ``email_verified`` ride
+    along so ``/me`` needs no query of its own.
     """
 
     user_id: UUID
@@ -35,6 +37,8 @@ class Principal:
     email: str
     tenant_role: Role | None
     workspace_roles: Mapping[UUID, Role] = field(default_factory=dict)
+    tenant_name: str = ""
+    email_verified: bool = False
 
     def role_in(self, workspace_id: UUID) -> Role | None:
         """The role that applies inside ``workspace_id`` (a tenant role wins), or ``None``."""

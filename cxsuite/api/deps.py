@@ -1,5 +1,5 @@
 """Dependencies every handler can ask for by name: ``db``, ``settings``, ``principal``,
-``actor``, ``page`` and ``notifier``."""
+``actor``, ``page``, ``keyset_page`` and ``notifier``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from cxsuite.access.principal import Principal
-from cxsuite.api.pagination import provide_page
+from cxsuite.api.pagination import provide_keyset_page, provide_page
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
 from cxsuite.identity.notices import Notifier
@@ -55,4 +55,5 @@ DEPENDENCIES = {
     "actor": Provide(provide_actor, sync_to_thread=False),
     "page": Provide(provide_page, sync_to_thread=False),
     "notifier": Provide(provide_notifier, sync_to_thread=False),
+    "keyset_page": Provide(provide_keyset_page, sync_to_thread=False),
 }

@@ -6,9 +6,10 @@ from typing import Any
 from uuid import UUID
 
 from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
-from cxsuite.errors import NotFound
+from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 
 
 async def one_in_tenant(table: type[Table], tenant_id: UUID, object_id: UUID, *columns: Column,
@@ -28,4 +29,29 @@ async def page_of(table: type[Table], where: Any, columns: tuple[Column, ...], o
     (``order`` then the primary key, so equal timestamps never swap between pages)."""
     rows = await table.select(*columns).where(where).order_by(order, ascending=not newest_first).order_by(
         table._meta.primary_key).limit(limit).offset(offset).run()
+    if len(rows) < limit and (rows or not offset):
+        return rows, offset + len(rows)  # the last page says the total: no count (most lists)
+    return rows, await table.count().where(where).run()
+
+
+async def page_after(table: type[Table], where: Any, columns: tuple[Column, ...], order: Column,
+                     after: UUID, *, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The page following row ``after`` in :func:`page_of`'s ascending order, and the total.
+
+    Keyset pagination: rows strictly after ``(order, id)`` of that row, so an index on
+    ``(tenant_id, order, id)`` serves any page by reading ``limit`` entries, where an offset
+    walks every row before it. ``after`` must match ``where`` itself: an item the caller cannot
+    see (another tenant's, another workspace's) is refused exactly like a missing one.
+    """
+    key = table._meta.primary_key
+    anchor = await table.select(order).where(where & (key == after)).first().run()
+    if anchor is None:
+        raise ValidationFailed("'after' is not an item of this list", problems=[
+            FieldProblem("query.after", "no item with this id in this list")])
+    # A row comparison, not "a > x OR (a = x AND id > y)": PostgreSQL turns only this form
+    # into an index range (SQLite ≥ 3.15 has row values too).
+    later = WhereRaw(f"({order._meta.db_column_name}, {key._meta.db_column_name}) > ({{}}, {{}})",
+                     anchor[order._meta.name], after)
+    rows = await table.select(*columns).where(where & later).order_by(order).order_by(key).limit(
+        limit).run()
     return rows, await table.count().where(where).run()

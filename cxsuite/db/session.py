@@ -1,8 +1,9 @@
 """The database handle every service receives, and the tenant-scoped transaction.
 
 Every query of tenant data runs inside :meth:`Database.transaction`, which on PostgreSQL sets
-``app.tenant_id`` (and ``app.user_id``) with ``set_config(..., true)``: local to the
-transaction, so a pooled connection never carries one tenant's setting into another request.
+``app.tenant_id`` (and ``app.user_id``) with ``set_config(..., true)`` in the same round trip as
+``BEGIN``: local to the transaction, so a pooled connection never carries one tenant's setting
+into another request.
 Row-level security reads that setting; a query outside such a transaction sees no tenant rows.
 SQLite has no RLS, which is why repositories also filter on ``tenant_id`` explicitly.
 """
@@ -15,6 +16,7 @@ from contextvars import ContextVar
 from uuid import UUID
 
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import TransactionType
 
 from cxsuite.db.engine import build_engine, is_postgres
@@ -69,25 +71,64 @@ class Database:
             return
         token = _current_scope.set((tenant_id, user_id))
         try:
-            async with self._begin(write):
-                if self.is_postgres:
-                    await self._set_scope(tenant_id, user_id)
+            async with self._begin(tenant_id, user_id, write):
                 yield
         finally:
             _current_scope.reset(token)
 
-    def _begin(self, write: bool) -> object:
+    def _begin(self, tenant_id: UUID | None, user_id: UUID | None, write: bool) -> object:
         if self.is_postgres:
-            return self.engine.transaction()
+            return ScopedPostgresTransaction(self.engine, scope_sql(tenant_id, user_id))
         kind = TransactionType.immediate if write else TransactionType.deferred
         return self.engine.transaction(transaction_type=kind)
-
-    async def _set_scope(self, tenant_id: UUID | None, user_id: UUID | None) -> None:
-        await execute(
-            self.engine,
-            "SELECT set_config('app.tenant_id', {}, true), set_config('app.user_id', {}, true)",
-            str(tenant_id) if tenant_id else "", str(user_id) if user_id else "")
 
     async def ping(self) -> None:
         """Raise if the database does not answer."""
         await execute(self.engine, "SELECT 1")
+
+
+def scope_sql(tenant_id: UUID | None, user_id: UUID | None) -> str:
+    """``BEGIN`` and the transaction-local tenant and user settings as one simple-protocol
+    message. The ids are written into the text (the simple protocol takes no parameters),
+    which is safe only because they pass through :class:`~uuid.UUID` first: its text form is
+    32 hex digits and four dashes, nothing else."""
+    tenant = str(UUID(str(tenant_id))) if tenant_id else ""
+    user = str(UUID(str(user_id))) if user_id else ""
+    return (f"BEGIN; SELECT set_config('app.tenant_id', '{tenant}', true), "
+            f"set_config('app.user_id', '{user}', true)")
+
+
+class ScopedPostgresTransaction(PostgresTransaction):
+    """A Piccolo transaction whose opening also sets the tenant scope: one round trip where
+    ``BEGIN`` then ``SELECT set_config(...)`` took two, on every request and job step.
+
+    Commit and rollback are plain statements on the same connection (asyncpg's transaction
+    object is never started, so it must not be the one to end it); savepoints and everything
+    else are Piccolo's.
+    """
+
+    def __init__(self, engine: Engine, begin_sql: str) -> None:
+        super().__init__(engine, allow_nested=False)
+        self._begin_sql = begin_sql
+
+    async def begin(self) -> None:
+        """Open the transaction and set the scope; a failure hands the connection back (Piccolo
+        acquired it before ``begin`` and releases it only in ``__aexit__``, which will not run)."""
+        try:
+            await self.connection.execute(self._begin_sql)
+        except BaseException:
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            else:
+                await self.connection.close()
+            raise
+
+    async def commit(self) -> None:
+        """Commit."""
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        """Roll back."""
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True

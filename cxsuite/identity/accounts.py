@@ -19,6 +19,7 @@ from cxsuite.identity.passwords import hash_password
 from cxsuite.identity.service import check_password, find_user, revoke_all, send_verification
 from cxsuite.identity.tables import User
 from cxsuite.identity.throttle import Throttle
+from cxsuite.identity.tokens import forget_principals
 
 
 async def change_password(db: Database, throttle: Throttle, principal: Principal, current: str,
@@ -82,15 +83,10 @@ async def confirm_verification(db: Database, token: str) -> None:
     async with db.transaction(None):
         user_id = await mailed.redeem(token, mailed.VERIFY_EMAIL)
         await _mark_verified(user_id)
+    forget_principals(None, user_id)  # /me says "verified" on the next request
 
 
 async def _mark_verified(user_id: UUID) -> None:
     await User.update({User.email_verified_at: datetime.now(UTC)}).where(
         (User.id == user_id) & User.email_verified_at.is_null()).run()
 
-
-async def email_verified(db: Database, user_id: UUID) -> bool:
-    """Whether the user proved their address (for ``/me``)."""
-    async with db.transaction(None, user_id, write=False):
-        user = await User.select(User.email_verified_at).where(User.id == user_id).first().run()
-    return bool(user and user["email_verified_at"])

@@ -43,7 +43,6 @@ from cxsuite.identity.schemas import (
 from cxsuite.identity.throttle import Throttles
 from cxsuite.identity.tokens import TokenLifetimes
 from cxsuite.settings import Settings
-from cxsuite.tenancy.tables import Tenant
 
 PUBLIC = {"exclude_from_auth": True, "security": [{}]}
 RESET_REQUESTED = "if an account uses this email, a link to choose a new password is on its way"
@@ -151,19 +150,15 @@ class IdentityController(Controller):
         await accounts.confirm_verification(db, data.token)
 
     @get("/me", responses=errors(401))
-    async def me(self, db: NamedDependency[Database],
-                 principal: NamedDependency[Principal]) -> MeOut:
-        """The caller, their tenant and their roles."""
-        async with db.transaction(principal.tenant_id, write=False):
-            tenant = await Tenant.select(Tenant.name).where(
-                Tenant.id == principal.tenant_id).first().run()
+    async def me(self, principal: NamedDependency[Principal]) -> MeOut:
+        """The caller, their tenant and their roles (all loaded with the token)."""
         return MeOut(
             user=UserOut(principal.user_id, principal.email),
-            tenant=TenantOut(principal.tenant_id, tenant["name"] if tenant else ""),
+            tenant=TenantOut(principal.tenant_id, principal.tenant_name),
             tenant_role=principal.tenant_role.value if principal.tenant_role else None,
             workspace_roles=[WorkspaceRoleOut(w, r.value) for w, r in
                              sorted(principal.workspace_roles.items(), key=lambda i: str(i[0]))],
-            email_verified=await accounts.email_verified(db, principal.user_id))
+            email_verified=principal.email_verified)
 
     @post("/tokens", status_code=HTTP_201_CREATED, guards=[requires(Action.OWN_TOKENS)],
           responses=errors(400, 401, 403, 422))

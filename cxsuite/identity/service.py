@@ -16,12 +16,12 @@ from cxsuite.audit.tables import AuditEvent
 from cxsuite.db.lookup import page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
-from cxsuite.identity import mailed
+from cxsuite.identity import mailed, principal_cache
 from cxsuite.identity.notices import RESET_PAGE, VERIFY_PAGE, Notifier
 from cxsuite.identity.passwords import hash_password, verify_password
 from cxsuite.identity.tables import ApiToken, User
 from cxsuite.identity.throttle import Throttle
-from cxsuite.identity.tokens import TokenLifetimes, new_token, parse_token
+from cxsuite.identity.tokens import TokenLifetimes, forget_principals, new_token, parse_token
 from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import WorkspaceMembership
 
@@ -233,12 +233,17 @@ async def authenticate(db: Database, raw_token: str, lifetimes: TokenLifetimes) 
     """The principal behind a bearer token, with the roles held now; 401 otherwise.
 
     A session's expiry slides forward with use (never past its maximum); a personal token
-    from before expiries were enforced ends ``personal_default`` after its creation.
+    from before expiries were enforced ends ``personal_default`` after its creation. Answers
+    come from ``principal_cache`` for a few seconds; every change to access calls
+    ``tokens.forget_principals`` once committed.
     """
     parsed = parse_token(raw_token)
     if parsed is None:
         raise Unauthenticated("invalid access token")
-    now = datetime.now(UTC)
+    cached = principal_cache.recall(parsed.token_hash)
+    if cached is not None:
+        return cached
+    read_at, now = principal_cache.generation(), datetime.now(UTC)
     async with db.transaction(parsed.tenant_id, write=False):
         token = await ApiToken.select().where(
             (ApiToken.tenant_id == parsed.tenant_id) & (ApiToken.token_hash == parsed.token_hash)
@@ -254,12 +259,13 @@ async def authenticate(db: Database, raw_token: str, lifetimes: TokenLifetimes) 
         async with db.transaction(parsed.tenant_id):
             await ApiToken.update(changes).where(
                 (ApiToken.tenant_id == parsed.tenant_id) & (ApiToken.id == token["id"])).run()
+    principal_cache.remember(parsed.token_hash, principal, expires, read_at)
     return principal
 
 
 async def load_principal(tenant_id: UUID, user_id: UUID, token_id: UUID) -> Principal:
     """Roles of ``user_id`` in ``tenant_id``; no role at all means no access (401)."""
-    user = await User.select(User.email).where(User.id == user_id).first().run()
+    user = await User.select(User.email, User.email_verified_at).where(User.id == user_id).first().run()
     tenant_role = await TenantMembership.select(TenantMembership.role).where(
         (TenantMembership.tenant_id == tenant_id) & (TenantMembership.user_id == user_id)
     ).first().run()
@@ -269,10 +275,12 @@ async def load_principal(tenant_id: UUID, user_id: UUID, token_id: UUID) -> Prin
     ).run()
     if not user or (not tenant_role and not workspace_rows):
         raise Unauthenticated("this account no longer has access to the tenant")
+    tenant = await Tenant.select(Tenant.name).where(Tenant.id == tenant_id).first().run()
     return Principal(
         user_id=user_id, tenant_id=tenant_id, token_id=token_id, email=user["email"],
         tenant_role=Role(tenant_role["role"]) if tenant_role else None,
-        workspace_roles={r["workspace_id"]: Role(r["role"]) for r in workspace_rows})
+        workspace_roles={r["workspace_id"]: Role(r["role"]) for r in workspace_rows},
+        tenant_name=tenant["name"] if tenant else "", email_verified=bool(user["email_verified_at"]))
 
 
 async def create_personal_token(db: Database, principal: Principal, name: str,
@@ -315,6 +323,7 @@ async def revoke_token(db: Database, principal: Principal, token_id: UUID, ip: s
             await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(mine).run()
             await record(principal.tenant_id, Actor(principal.user_id, ip), "token.revoked",
                          object_type="token", object_id=token_id)
+    forget_principals(principal.tenant_id, principal.user_id)
 
 
 async def revoke_all(db: Database, user_id: UUID, ip: str, *, keep: UUID | None = None,
@@ -333,4 +342,5 @@ async def revoke_all(db: Database, user_id: UUID, ip: str, *, keep: UUID | None 
             await record(tenant_id, Actor(user_id, ip), "token.revoked_all", object_type="user",
                          object_id=user_id, details={"count": len(rows), "reason": reason})
         total += len(rows)
+        forget_principals(tenant_id, user_id)
     return total

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from cxsuite.identity import principal_cache
 from cxsuite.settings import Settings
 
 PREFIX = "cxs_"
@@ -89,3 +90,11 @@ class TokenLifetimes:
     def session_expiry(self, created_at: datetime, now: datetime) -> datetime:
         """Where a session used at ``now`` now ends (sliding, capped at the maximum)."""
         return min(now + self.session_ttl, created_at + self.session_max)
+
+
+def forget_principals(tenant_id: UUID | None = None, user_id: UUID | None = None) -> None:
+    """Make a change to access take effect on the next request: drop this process's cached
+    principals of ``user_id`` in ``tenant_id`` (``None`` widens to every user, then every
+    tenant). Call it AFTER the transaction that revoked tokens or changed roles commits; other
+    processes follow within ``principal_cache.TTL_SECONDS``."""
+    principal_cache.forget(tenant_id, user_id)

@@ -14,6 +14,7 @@ from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import revoke_if_unattached, user_for_invite
 from cxsuite.identity.notices import Notifier
 from cxsuite.identity.tables import User
+from cxsuite.identity.tokens import forget_principals
 from cxsuite.tenancy.schemas import TenantMemberIn, TenantMemberOut
 from cxsuite.tenancy.tables import Tenant, TenantMembership
 
@@ -33,6 +34,7 @@ async def rename(db: Database, principal: Principal, actor: Actor, name: str) ->
         await Tenant.update({Tenant.name: name}).where(Tenant.id == principal.tenant_id).run()
         await record(principal.tenant_id, actor, "tenant.renamed", object_type="tenant",
                      object_id=principal.tenant_id)
+    forget_principals(principal.tenant_id)  # principals carry the tenant's name
     return await get_tenant(db, principal)
 
 
@@ -79,6 +81,7 @@ async def add_member(db: Database, principal: Principal, actor: Actor, data: Ten
                          object_id=principal.tenant_id,
                          details={"user_id": str(added.user_id), "role": data.role})
         out = (await _rows(principal.tenant_id, TenantMembership.id == member_id))[0]
+    forget_principals(principal.tenant_id, added.user_id)
     await added.mail_invitation(notifier, principal.email)
     return out
 
@@ -111,7 +114,9 @@ async def change_member(db: Database, principal: Principal, actor: Actor, member
             (TenantMembership.tenant_id == principal.tenant_id) & (TenantMembership.id == member_id)).run()
         await record(principal.tenant_id, actor, "membership.changed", object_type="tenant",
                      object_id=principal.tenant_id, details={"member_id": str(member_id), "role": role})
-        return await _member_or_404(principal.tenant_id, member_id)
+        changed = await _member_or_404(principal.tenant_id, member_id)
+    forget_principals(principal.tenant_id, changed.user_id)
+    return changed
 
 
 async def remove_member(db: Database, principal: Principal, actor: Actor, member_id: UUID) -> None:
@@ -125,3 +130,4 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, member
         await revoke_if_unattached(principal.tenant_id, member.user_id)
         await record(principal.tenant_id, actor, "membership.removed", object_type="tenant",
                      object_id=principal.tenant_id, details={"user_id": str(member.user_id)})
+    forget_principals(principal.tenant_id, member.user_id)

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import KeysetPageParams, PageParams
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
@@ -42,11 +42,13 @@ class WorkspaceController(Controller):
         """Open a workspace for a client company (only ``name`` is required)."""
         return WorkspaceOut(**await service.create(db, principal, actor, data))
 
-    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403))
+    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403, 422))
     async def list_workspaces(self, db: NamedDependency[Database], principal: NamedDependency[Principal],
-                              page: NamedDependency[PageParams]) -> OffsetPagination[WorkspaceOut]:
-        """Workspaces the caller can see."""
-        rows, total = await service.list_visible(db, principal, page.limit, page.offset)
+                              keyset_page: NamedDependency[KeysetPageParams],
+                              ) -> OffsetPagination[WorkspaceOut]:
+        """Workspaces the caller can see, oldest first; page by ``offset`` or ``after``."""
+        page = keyset_page
+        rows, total = await service.list_visible(db, principal, page.limit, page.offset, page.after)
         return OffsetPagination([WorkspaceOut(**r) for r in rows], page.limit, page.offset, total)
 
     @get("/{workspace_id:uuid}", guards=[requires(Action.WORKSPACE_READ)], responses=errors(401, 403, 404))

@@ -14,12 +14,13 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant, page_of
+from cxsuite.db.lookup import one_in_tenant, page_after, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import AddedUser, revoke_if_unattached, user_for_invite
 from cxsuite.identity.notices import Notifier
 from cxsuite.identity.tables import User
+from cxsuite.identity.tokens import forget_principals
 from cxsuite.tenancy.tables import TenantMembership
 from cxsuite.workspaces.schemas import MemberIn, MemberOut, WorkspaceIn, WorkspacePatch
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
@@ -49,12 +50,15 @@ async def create(db: Database, principal: Principal, actor: Actor, data: Workspa
 
 
 async def list_visible(db: Database, principal: Principal, limit: int, offset: int,
-                       ) -> tuple[list[dict[str, Any]], int]:
-    """Every workspace for tenant roles; only their own for client users."""
+                       after: UUID | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Every workspace for tenant roles; only their own for client users. Oldest first, by
+    offset or after a workspace (keyset; index ``workspace_list`` serves both)."""
     where = Workspace.tenant_id == principal.tenant_id
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
     async with db.transaction(principal.tenant_id, write=False):
+        if after is not None:
+            return await page_after(Workspace, where, COLUMNS, Workspace.created_at, after, limit=limit)
         return await page_of(Workspace, where, COLUMNS, Workspace.created_at, limit=limit, offset=offset)
 
 
@@ -140,6 +144,7 @@ async def add_member(db: Database, principal: Principal, actor: Actor, workspace
             await record(principal.tenant_id, actor, "invitation.resent", object_type="workspace",
                          object_id=workspace_id, details={"user_id": str(added.user_id)})
         row = (await _members(principal.tenant_id, WorkspaceMembership.id == member_id))[0]
+    forget_principals(principal.tenant_id, added.user_id)
     await added.mail_invitation(notifier, principal.email)
     return _member_out(row)
 
@@ -183,7 +188,9 @@ async def change_member(db: Database, principal: Principal, actor: Actor, worksp
             _member_row(principal.tenant_id, member_id)).run()
         await record(principal.tenant_id, actor, "membership.changed", object_type="workspace",
                      object_id=workspace_id, details={"member_id": str(member_id), "role": role})
-        return _member_out(await _member(principal, workspace_id, member_id))
+        changed = await _member(principal, workspace_id, member_id)
+    forget_principals(principal.tenant_id, changed["user_id"])
+    return _member_out(changed)
 
 
 async def remove_member(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,
@@ -197,3 +204,4 @@ async def remove_member(db: Database, principal: Principal, actor: Actor, worksp
         await revoke_if_unattached(principal.tenant_id, member["user_id"])
         await record(principal.tenant_id, actor, "membership.removed", object_type="workspace",
                      object_id=workspace_id, details={"user_id": str(member["user_id"])})
+    forget_principals(principal.tenant_id, member["user_id"])
