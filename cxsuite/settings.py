@@ -91,6 +91,11 @@ class Settings:
     log_json: bool = _setting(  # type: ignore[assignment]
         "LOG_JSON", "`1` for one JSON object per log line (production default).",
         default=False)
+    # Jobs survive faults (issue 14).
+    job_reconcile_seconds: int = _setting(  # type: ignore[assignment]
+        "JOB_RECONCILE_SECONDS", "How often each worker's reconciler re-enqueues the jobs the "
+        "database holds as queued or running that Redis no longer knows (after a Redis restart "
+        "or a killed worker).", default=20)
 
     @property
     def is_production(self) -> bool:
@@ -161,6 +166,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "log_level": (raw[PREFIX + "LOG_LEVEL"] or "INFO").upper(),
         "log_json": raw[PREFIX + "LOG_JSON"].lower() in ("1", "true", "yes")
         if raw[PREFIX + "LOG_JSON"] else mode == "production",
+        "job_reconcile_seconds": _int(raw, "JOB_RECONCILE_SECONDS", 20),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ async def run_job(resources: Resources, tenant_id: UUID, job_id: UUID) -> str:
                                        resources.settings.tenant_job_concurrency)
     if outcome == "busy":
         delay = await _fair_delay(resources, tenant_id)
-        await resources.queue.enqueue(tenant_id, job_id, defer_s=delay)
+        await _send(resources, tenant_id, job_id, delay)
         return "deferred"
     if row is None:
         return "skipped"
@@ -126,7 +126,7 @@ async def _ended(resources: Resources, row: dict[str, Any], job_kind: JobKind, e
         delay = backoff(row["attempts"], failure.retry_after)
         await service.requeue(resources.db, tenant_id, job_id, datetime.now(UTC) + timedelta(seconds=delay),
                               error=failure.message, error_class=failure.failure_class)
-        await resources.queue.enqueue(tenant_id, job_id, defer_s=delay)
+        await _send(resources, tenant_id, job_id, delay)
         log.warning("job %s will retry in %.1f s: %s", row["kind"], delay, failure.message)
         return "retrying"
     message = failure.message
@@ -144,9 +144,18 @@ async def _wait(resources: Resources, row: dict[str, Any], failure: Failure) -> 
     await service.requeue(resources.db, row["tenant_id"], row["id"], resume_at, error=failure.message,
                           error_class=failure.failure_class, waiting=True)
     delay = max((resume_at - now).total_seconds(), 0.0)
-    await resources.queue.enqueue(row["tenant_id"], row["id"], defer_s=delay)
+    await _send(resources, row["tenant_id"], row["id"], delay)
     log.warning("job %s waits until %s: %s", row["kind"], resume_at.isoformat(), failure.message)
     return "waiting"
+
+
+async def _send(resources: Resources, tenant_id: UUID, job_id: UUID, delay: float) -> None:
+    """Queue the job's next run. The row already says when it is due, so if the queue is away
+    (Redis down) the reconciler sends it later: nothing is lost by not raising here."""
+    try:
+        await resources.queue.enqueue(tenant_id, job_id, defer_s=delay)
+    except Exception as exc:  # the reconciler covers every failure to send
+        log.warning("could not queue job %s (%s); the reconciler will send it", job_id, type(exc).__name__)
 
 
 async def _cancel_requested(resources: Resources, row: dict[str, Any]) -> bool:

@@ -195,14 +195,14 @@ async def requeue(db: Database, tenant_id: UUID, job_id: UUID, run_after: dateti
         await _close_attempt(tenant_id, job_id, "waiting" if waiting else "retrying", error_class, error)
 
 
-async def due(db: Database, tenant_id: UUID, stale_after: timedelta) -> list[UUID]:
-    """Jobs that should be in the queue: queued or waiting and due, or running with a dead worker."""
+async def due(db: Database, tenant_id: UUID, stale_after: timedelta) -> list[dict[str, Any]]:
+    """Jobs (``id``, ``status``) that should be in the queue: queued or waiting and due, or
+    running with a dead worker."""
     now = datetime.now(UTC)
     async with db.transaction(tenant_id, write=False):
-        rows = await Job.select(Job.id).where((Job.tenant_id == tenant_id) & (
+        return await Job.select(Job.id, Job.status).where((Job.tenant_id == tenant_id) & (
             (Job.status.is_in(["queued", "waiting"]) & (Job.run_after.is_null() | (Job.run_after <= now)))
             | ((Job.status == "running") & (Job.heartbeat_at < now - stale_after)))).run()
-    return [r["id"] for r in rows]
 
 
 async def queued_count(db: Database, tenant_id: UUID) -> int:
