@@ -45,16 +45,21 @@ REDIS_ERRORS = (RedisError, OSError)
 
 
 class RedisOutage:
-    """Whether Redis is reachable, logged once per outage, with the wait before the next try."""
+    """Whether Redis is reachable, logged once per outage, with the wait before the next try.
 
-    BASE_S, CAP_S = 0.5, 10.0
+    An outage ends when Redis has answered for ``STABLE_S``: right after a restart, connections
+    pooled before it fail once each, and those failures belong to the same outage."""
+
+    BASE_S, CAP_S, STABLE_S = 0.5, 10.0, 5.0
 
     def __init__(self) -> None:
         self.since: float | None = None
+        self.answering_since: float | None = None
         self.failures = 0
 
     def down(self, exc: BaseException) -> float:
         """Note a failure; returns how long to wait (full-jitter exponential backoff)."""
+        self.answering_since = None
         if self.since is None:
             self.since = time.monotonic()
             log.warning("Redis is unreachable (%s: %s); running jobs continue, reconnecting with backoff",
@@ -63,10 +68,15 @@ class RedisOutage:
         return random.uniform(self.BASE_S, min(self.CAP_S, self.BASE_S * 2 ** self.failures))  # noqa: S311
 
     def up(self) -> None:
-        """Note a success; ends the outage if there was one."""
-        if self.since is not None:
-            log.warning("Redis is reachable again after %.0f s", time.monotonic() - self.since)
-            self.since, self.failures = None, 0
+        """Note a success; ends the outage once Redis has answered for ``STABLE_S``."""
+        if self.since is None:
+            return
+        now = time.monotonic()
+        if self.answering_since is None:
+            self.answering_since = now
+        elif now - self.answering_since >= self.STABLE_S:
+            log.warning("Redis is reachable again after %.0f s", self.answering_since - self.since)
+            self.since, self.answering_since, self.failures = None, None, 0
 
 
 class ResilientWorker(Worker):
@@ -80,6 +90,8 @@ class ResilientWorker(Worker):
     async def _poll_iteration(self) -> None:
         try:
             await super()._poll_iteration()
+            if self.outage.since is not None:
+                await self.pool.ping()  # an iteration may not have needed Redis at all
         except REDIS_ERRORS as exc:
             await asyncio.sleep(self.outage.down(exc))
         else:

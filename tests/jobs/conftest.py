@@ -1,10 +1,12 @@
-"""Fixtures shared by the job tests that run real syncs."""
+"""Fixtures shared by the job tests: a slow vendor sandbox for real syncs, engagements for the
+API tests (see tests/support/engagement.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from cxsuite.sandbox import Limits, running
+from tests.support.engagement import eng, other  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")

@@ -113,6 +113,7 @@ class WorkerProcess:
         self.env, self.burst, self.imports = env, burst, imports
         self._log = tempfile.NamedTemporaryFile(prefix="cxsuite-worker-", suffix=".log", delete=False)  # noqa: SIM115
         self.process: subprocess.Popen[bytes] | None = None
+        self._final: str | None = None
 
     def start(self) -> WorkerProcess:
         """Start the worker."""
@@ -149,7 +150,9 @@ class WorkerProcess:
         return self.process.wait(timeout)
 
     def output(self) -> str:
-        """Everything it printed so far."""
+        """Everything it printed so far (or in all, once the ``with`` block has ended)."""
+        if self._final is not None:
+            return self._final
         return Path(self._log.name).read_text(errors="replace")
 
     def __enter__(self) -> WorkerProcess:
@@ -157,5 +160,6 @@ class WorkerProcess:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+        self._final = self.output()
         self._log.close()
         os.unlink(self._log.name)
