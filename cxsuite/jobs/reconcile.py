@@ -6,7 +6,8 @@ worker runs :func:`reconcile` at start and then every ``CXSUITE_JOB_RECONCILE_SE
 sends again every job the database holds as queued or waiting and due that Redis no longer
 knows, and every running job whose worker stopped beating. Running it from several workers at
 once is safe: a duplicate message finds the job already claimed (and a short Redis lock keeps
-the workers from all doing the same pass).
+the workers from all doing the same pass). The same pass deletes ``Idempotency-Key`` records
+older than 24 hours.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from cxsuite.jobs import service
+from cxsuite.jobs import idempotency, service
 from cxsuite.jobs.kinds import Resources
 from cxsuite.tenancy.directory import all_tenant_ids
 
@@ -35,6 +36,7 @@ async def reconcile(resources: Resources) -> int:
             if row["status"] == "running" or row["id"] not in known:
                 await resources.queue.enqueue(tenant_id, row["id"])
                 count += 1
+        await idempotency.forget_expired(resources.db, tenant_id)
     if count:
         log.info("reconciler re-enqueued %d job(s) the queue did not hold", count)
     return count

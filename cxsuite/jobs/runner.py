@@ -60,7 +60,17 @@ async def run_job(resources: Resources, tenant_id: UUID, job_id: UUID) -> str:
     if row is None:
         return "skipped"
     with bind(job_id=job_id, tenant_id=tenant_id, workspace_id=row["workspace_id"] or ""):
-        return await _execute(resources, row)
+        outcome = await _execute(resources, row)
+    await _hand_over(resources, tenant_id)
+    return outcome
+
+
+async def _hand_over(resources: Resources, tenant_id: UUID) -> None:
+    """Give the slot this job frees to the tenant's next job now, instead of leaving it idle
+    until that job's deferred message comes due (a duplicate message is harmless)."""
+    next_job = await service.next_due(resources.db, tenant_id)
+    if next_job is not None:
+        await _send(resources, tenant_id, next_job, 0.0)
 
 
 async def _fair_delay(resources: Resources, tenant_id: UUID) -> float:

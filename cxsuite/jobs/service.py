@@ -116,9 +116,10 @@ async def claim(db: Database, tenant_id: UUID, job_id: UUID, stale_after: timede
             return "skipped", None
         if await _running(tenant_id, now - stale_after) >= cap:
             return "busy", None
-        await Job.update({Job.status: "running", Job.attempts: Job.attempts + 1, Job.heartbeat_at: now,
-                          Job.started_at: now, Job.run_after: None}).where(mine & claimable).run()
-        await _open_attempt(tenant_id, job_id, now)
+        started = datetime.now(UTC)  # after the count: an attempt starts once the slot is free
+        await Job.update({Job.status: "running", Job.attempts: Job.attempts + 1, Job.heartbeat_at: started,
+                          Job.started_at: started, Job.run_after: None}).where(mine & claimable).run()
+        await _open_attempt(tenant_id, job_id, started)
         return "claimed", await read(tenant_id, job_id)
 
 
@@ -172,12 +173,12 @@ async def finish(db: Database, tenant_id: UUID, job_id: UUID, status: str, *, er
                  error_class: str = "", result_ref: str = "") -> None:
     """Record the outcome, on the job and on its attempt."""
     assert status in TERMINAL
-    changes: dict[Any, Any] = {Job.status: status, Job.error: error[:2000], Job.error_class: error_class,
-                               Job.finished_at: datetime.now(UTC)}
+    changes: dict[Any, Any] = {Job.status: status, Job.error: error[:2000], Job.error_class: error_class}
     if status == "succeeded":
         changes[Job.progress] = 1.0
         changes[Job.result_ref] = result_ref
     async with db.transaction(tenant_id):
+        changes[Job.finished_at] = datetime.now(UTC)
         await Job.update(changes).where((Job.tenant_id == tenant_id) & (Job.id == job_id)).run()
         await _close_attempt(tenant_id, job_id, status, error_class, error)
 
@@ -203,6 +204,16 @@ async def due(db: Database, tenant_id: UUID, stale_after: timedelta) -> list[dic
         return await Job.select(Job.id, Job.status).where((Job.tenant_id == tenant_id) & (
             (Job.status.is_in(["queued", "waiting"]) & (Job.run_after.is_null() | (Job.run_after <= now)))
             | ((Job.status == "running") & (Job.heartbeat_at < now - stale_after)))).run()
+
+
+async def next_due(db: Database, tenant_id: UUID) -> UUID | None:
+    """The tenant's oldest job that may start now (the runner hands a freed slot to it)."""
+    now = datetime.now(UTC)
+    async with db.transaction(tenant_id, write=False):
+        row = await Job.select(Job.id).where(
+            (Job.tenant_id == tenant_id) & Job.status.is_in(["queued", "waiting"])
+            & (Job.run_after.is_null() | (Job.run_after <= now))).order_by(Job.created_at).first().run()
+    return row["id"] if row else None
 
 
 async def queued_count(db: Database, tenant_id: UUID) -> int:
