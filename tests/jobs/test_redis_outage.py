@@ -52,5 +52,5 @@ async def test_a_worker_outlives_a_redis_outage_and_every_job_completes_after_an
     for tenant_id, connection_id, _ in syncs:
         assert await stored(db, tenant_id, connection_id) == expected(slow_sandbox)
     redis_lines = [line for line in output.splitlines() if "Redis is" in line]
-    assert len(redis_lines) == 2, redis_lines  # the outage, logged once when it starts and once when it ends
+    assert len(redis_lines) == 2, "\n".join(redis_lines)  # the outage, logged once when it starts and once when it ends
     assert "Redis is unreachable" in redis_lines[0] and "Redis is reachable again" in redis_lines[1]
