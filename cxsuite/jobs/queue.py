@@ -1,7 +1,7 @@
 """The enqueue facade: arq on Redis in production, in-process tasks in the embedded default.
 
 Only job ids travel (as JSON), never objects: the row is the truth, so a lost message costs
-nothing that the sweep does not restore, and a duplicate one costs nothing that the claim does
+nothing that the reconciler does not restore, and a duplicate one costs nothing that the claim does
 not absorb. arq is used only here and in ``cxsuite/worker.py``; swapping the queue means
 replacing this module and the worker, nothing else.
 """

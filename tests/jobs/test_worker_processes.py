@@ -1,6 +1,6 @@
 """Real arq worker processes on real Redis: a worker SIGKILLed mid-sync is replaced and the
 sync resumes from its checkpoint with exactly the records of an uninterrupted one; a job whose
-Redis message was lost is found by the sweep; duplicate messages run the job once."""
+Redis message was lost is found by the reconciler; duplicate messages run the job once."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ async def test_sigkilled_worker_is_replaced_and_the_sync_resumes_without_duplica
     assert await stored(db, tenant_id, connection_id) == expected(slow_sandbox)
 
 
-async def test_a_job_redis_lost_is_found_by_the_sweep_and_duplicates_run_once(settings, worker_env, slow_sandbox):
+async def test_a_job_redis_lost_is_found_by_the_reconciler_and_duplicates_run_once(settings, worker_env, slow_sandbox):
     db = Database.from_url(settings.database_url)
     lost_tenant, lost_connection, lost = await hubspot_connection(db, settings, slow_sandbox)  # never enqueued
     dup_tenant, _, duplicated = await hubspot_connection(db, settings, slow_sandbox)
