@@ -27,7 +27,8 @@ from cxsuite.settings import Settings
 
 log = logging.getLogger("cxsuite.jobs")
 TASK_NAME = "run_job"
-RETRIES = 3
+RETRIES = 5
+CONNECT_TIMEOUT_S = 2
 
 
 def serialize(value: Any) -> bytes:
@@ -139,13 +140,14 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
     arq's ``conn_retries`` covers start-up only; every later command gets redis-py's retry
     with exponential backoff, and ``OSError`` must be among the retried errors because a
-    refused reconnect raises it raw. The retries absorb a blip (about 1.5 s); a longer outage
+    refused reconnect raises it raw. The retries absorb a blip (about 5 s); a longer outage
     reaches the worker's poll guard (``cxsuite.worker``), which logs it, waits and tries again,
     and a job body that needs Redis fails its attempt as transient."""
     retry = Retry(ExponentialBackoff(cap=2.0, base=0.2), RETRIES,
                   supported_errors=(RedisConnectionError, RedisTimeoutError, OSError))
     return dataclasses.replace(RedisSettings.from_dsn(settings.redis_url), retry=retry,
-                               retry_on_error=[RedisConnectionError, RedisTimeoutError])
+                               retry_on_error=[RedisConnectionError, RedisTimeoutError],
+                               conn_timeout=CONNECT_TIMEOUT_S)
 
 
 async def build_queue(settings: Settings) -> InlineQueue | ArqQueue:

@@ -17,7 +17,7 @@ from tests.support.syncs import expected, hubspot_connection, job_row, stored, w
 from tests.support.workers import RedisServer, WorkerProcess, worker_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-OUTAGE_S = 6
+OUTAGE_S = 10
 
 
 async def test_a_worker_outlives_a_redis_outage_and_every_job_completes_after_an_empty_restart(
