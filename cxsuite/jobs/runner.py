@@ -23,6 +23,7 @@ return. Every attempt is recorded. What ends an attempt decides what happens nex
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from datetime import UTC, datetime, timedelta
@@ -91,6 +92,8 @@ async def _execute(resources: Resources, row: dict[str, Any]) -> str:
         return await _ended(resources, row, job_kind, exc, timed_out=deadline.expired())
     finally:
         heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat  # never leave a beat half-written behind the outcome
     await service.finish(resources.db, row["tenant_id"], row["id"], "succeeded", result_ref=result)
     log.info("job %s succeeded", row["kind"])
     return "succeeded"

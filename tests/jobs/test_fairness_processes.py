@@ -5,7 +5,6 @@ every attempt's start and end in ``job_attempt``."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from uuid import UUID
 
 import pytest
@@ -17,7 +16,7 @@ from cxsuite.jobs.tables import Job, JobAttempt
 from tests.support.records import make_connection_owner
 from tests.support.sleep_job import KIND
 from tests.support.syncs import wait_until
-from tests.support.workers import RedisServer, WorkerProcess, worker_env
+from tests.support.workers import RedisServer, WorkerProcess, most_at_once, worker_env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 CAP = 2
@@ -33,16 +32,6 @@ async def statuses(db: Database, tenant_id: UUID) -> list[str]:
 async def tenant_attempts(db: Database, tenant_id: UUID) -> list[dict]:
     async with db.transaction(tenant_id, write=False):
         return await JobAttempt.select().where(JobAttempt.tenant_id == tenant_id).run()
-
-
-def most_at_once(intervals: list[tuple[datetime, datetime]]) -> int:
-    """The largest number of intervals that overlap at one instant."""
-    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
-    running = peak = 0
-    for _, step in edges:  # at equal times an end (-1) sorts before a start (+1)
-        running += step
-        peak = max(peak, running)
-    return peak
 
 
 async def test_four_workers_never_exceed_the_tenant_cap_and_a_lone_job_does_not_wait(settings):

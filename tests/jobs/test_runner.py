@@ -26,6 +26,7 @@ from cxsuite.jobs.runner import run_job
 from cxsuite.jobs.schemas import to_out
 from cxsuite.plugin_manager import build_plugins
 from tests.support.records import make_connection_owner
+from tests.support.workers import most_at_once
 
 pytestmark = pytest.mark.anyio
 CALLS: dict[str, list[UUID]] = {}
@@ -51,7 +52,7 @@ async def scripted(ctx: JobContext) -> str:
     return f"done:{ctx.job_id}"
 
 
-register_kind(JobKind("test_scripted", scripted, timeout_s=2.0, max_attempts=3))
+register_kind(JobKind("test_scripted", scripted, timeout_s=5.0, max_attempts=3))
 
 
 @pytest.fixture
@@ -174,8 +175,11 @@ async def test_simultaneous_claims_never_exceed_the_tenant_cap(resources):
     tenant_id, first = await new_job(resources, ["slow"])
     jobs = [first] + [(await new_job(resources, ["slow"], tenant_id))[1] for _ in range(5)]
     outcomes = await asyncio.gather(*(run_job(resources, tenant_id, j) for j in jobs))
-    assert sorted(outcomes).count("succeeded") == 2, outcomes
-    assert sorted(outcomes).count("deferred") == 4
+    assert outcomes.count("succeeded") <= 2 and "deferred" in outcomes, outcomes
+    await resources.queue.drain()  # the deferred ones run as slots free up
+    attempts = [a for j in jobs for a in await service.attempts_of(resources.db, tenant_id, j)]
+    assert [a["outcome"] for a in attempts] == ["succeeded"] * 6
+    assert most_at_once([(a["started_at"], a["finished_at"]) for a in attempts]) == 2
 
 
 async def test_timeout_ends_the_job_failed(resources):

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,14 @@ class WorkerProcess:
         self._final = self.output()
         self._log.close()
         os.unlink(self._log.name)
+
+
+def most_at_once(intervals: list[tuple[datetime, datetime]]) -> int:
+    """The largest number of (start, end) intervals that overlap at one instant: how many jobs
+    ran at once, measured from their attempts' rows."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = peak = 0
+    for _, step in edges:  # at equal times an end (-1) sorts before a start (+1)
+        running += step
+        peak = max(peak, running)
+    return peak
