@@ -47,10 +47,11 @@ REDIS_ERRORS = (RedisError, OSError)
 class RedisOutage:
     """Whether Redis is reachable, logged once per outage, with the wait before the next try.
 
-    An outage ends when Redis has answered for ``STABLE_S``: right after a restart, connections
-    pooled before it fail once each, and those failures belong to the same outage."""
+    An outage ends when Redis has answered for ``STABLE_S``: for a few seconds after Redis is
+    back, commands that began during the outage (and connections pooled before it) still fail,
+    and those failures belong to the same outage."""
 
-    BASE_S, CAP_S, STABLE_S = 0.5, 10.0, 5.0
+    BASE_S, CAP_S, STABLE_S = 0.5, 10.0, 15.0
 
     def __init__(self) -> None:
         self.since: float | None = None

@@ -46,6 +46,10 @@ async def test_a_worker_outlives_a_redis_outage_and_every_job_completes_after_an
                 rows = [await job_row(db, t, j) for t, _, j in syncs]
                 return rows if all(r["status"] in ("succeeded", "failed") for r in rows) else None
             rows = await wait_until(all_ended, 240, "every sync to end")
+
+            async def outage_over():
+                return "Redis is reachable again" in worker.output()
+            await wait_until(outage_over, 60, "the worker to see Redis answer again")
             assert worker.alive, worker.output()[-3000:]
         output = worker.output()
     assert [r["status"] for r in rows] == ["succeeded"] * 3, [r["error"] for r in rows]
