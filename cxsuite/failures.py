@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import httpx
+import redis.exceptions
 
 from cxsuite.errors import CxsuiteError, FailureClass
 
@@ -43,7 +44,8 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, CxsuiteError):
         return Failure(exc.failure_class, exc.detail, getattr(exc, "retry_after", None),
                        getattr(exc, "resume_at", None))
-    if isinstance(exc, httpx.TransportError | ConnectionError | TimeoutError):
+    if isinstance(exc, httpx.TransportError | ConnectionError | TimeoutError
+                  | redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
         return Failure(FailureClass.TRANSIENT,
                        f"temporary network failure ({type(exc).__name__})")
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):

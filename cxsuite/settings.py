@@ -162,6 +162,11 @@ class Settings:
         "IMPORT_MAX_CELL_CHARS", "Characters one cell of an imported file may hold (Excel's own "
         "limit is 32,767); the import keeps the rows before and fails naming the row and "
         "column. At most 131,072, the CSV reader's limit.", default=32_767)
+    # Jobs survive faults (issue 14).
+    job_reconcile_seconds: int = _setting(  # type: ignore[assignment]
+        "JOB_RECONCILE_SECONDS", "How often each worker's reconciler re-enqueues the jobs the "
+        "database holds as queued or running that Redis no longer knows (after a Redis restart "
+        "or a killed worker).", default=20)
 
     @property
     def is_production(self) -> bool:
@@ -251,6 +256,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "import_max_columns": _int(raw, "IMPORT_MAX_COLUMNS", 1_000),
         "import_max_cells": _int(raw, "IMPORT_MAX_CELLS", 5_000_000),
         "import_max_cell_chars": _int(raw, "IMPORT_MAX_CELL_CHARS", 32_767),
+        "job_reconcile_seconds": _int(raw, "JOB_RECONCILE_SECONDS", 20),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ from cxsuite.connectors.contract import BaseConnector
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.jobs.controllers import accepted
+from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
 from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
 
@@ -132,11 +133,16 @@ class ConnectionController(Controller):
         return service.to_out(await service.upload(db, settings, principal, actor, connection_id,
                                                    data.file.filename or "upload", content))
 
-    @post("/sync", status_code=202, guards=[requires(Action.SYNC_RUN)], responses=errors(401, 403, 404))
-    async def sync(self, connection_id: FromPath[UUID], state: State, db: NamedDependency[Database],
-                   principal: NamedDependency[Principal]) -> Response[JobOut]:
-        """Start an import (or get the one already queued or running: one at a time)."""
-        return accepted(await start_sync(db, state.queue, principal, connection_id))
+    @post("/sync", status_code=202, guards=[requires(Action.SYNC_RUN)],
+          responses=errors(401, 403, 404, 409, 422))
+    async def sync(self, connection_id: FromPath[UUID], request: Request, state: State,
+                   db: NamedDependency[Database], principal: NamedDependency[Principal],
+                   idempotency_key: IdempotencyKeyHeader = None) -> Response[JobOut]:
+        """Start an import (or get the one already queued or running: one at a time;
+        ``Idempotency-Key``: once)."""
+        async def start() -> Response[JobOut]:
+            return accepted(await start_sync(db, state.queue, principal, connection_id))
+        return await once(request, db, principal, idempotency_key, start)
 
     @get("/issues", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404))
     async def issues(self, connection_id: FromPath[UUID], db: NamedDependency[Database],

@@ -12,6 +12,7 @@ from cxsuite.connections.service import get as get_connection
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.engine import SyncEngine, SyncProgress
 from cxsuite.db.session import Database
+from cxsuite.db.statistics import refresh_record_statistics
 from cxsuite.jobs import service as jobs
 from cxsuite.jobs.kinds import JobContext, JobKind, register_kind
 
@@ -32,6 +33,9 @@ async def sync_body(ctx: JobContext) -> str:
         engine = SyncEngine(res.db, opened.scope, opened.connector, on_progress=progress,
                             cancelled=ctx.cancelled, job_id=ctx.job_id)
         result = await engine.run()
+        kinds = {stream.name: stream.kind for stream in opened.connector.streams}
+    written = [(kinds[stream], counts.written) for stream, counts in result.per_stream.items()]
+    await refresh_record_statistics(res.db, written)
     await ctx.report_progress(1.0, result.totals.as_dict())
     async with res.db.transaction(ctx.tenant_id):
         await Connection.update({Connection.last_sync_at: datetime.now(UTC)}).where(

@@ -14,7 +14,7 @@ from cxsuite.audit.tables import AuditEvent
 from cxsuite.connections.tables import Connection, OAuthState
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import AccountToken, ApiToken, Invitation, User
-from cxsuite.jobs.tables import Job
+from cxsuite.jobs.tables import IdempotencyKey, Job, JobAttempt
 from cxsuite.projects.tables import Project
 from cxsuite.reports.tables import ReportFile, ReportRow, TenantBranding
 from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
@@ -25,7 +25,7 @@ _TABLES: list[type[Table]] = [
     Tenant, TenantDirectory, TenantMembership, User, ApiToken, Invitation, Workspace,
     WorkspaceMembership, Project, AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
     ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow, TenantBranding, ReportRow,
-    ReportFile, AccountToken,
+    ReportFile, AccountToken, JobAttempt, IdempotencyKey,
 ]
 
 

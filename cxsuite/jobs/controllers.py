@@ -23,10 +23,10 @@ from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.jobs import service
-from cxsuite.jobs.schemas import TERMINAL, JobOut, to_out
+from cxsuite.jobs.schemas import TERMINAL, JobDetailOut, JobOut, to_detail, to_out
 
 POLL_S = 0.5
-Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+Status = Literal["queued", "running", "waiting", "succeeded", "failed", "cancelled"]
 
 
 def accepted(job: dict[str, Any]) -> Response[JobOut]:
@@ -43,9 +43,11 @@ class JobController(Controller):
 
     @get("/", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404))
     async def read(self, job_id: FromPath[UUID], db: NamedDependency[Database],
-                   principal: NamedDependency[Principal]) -> JobOut:
-        """Status, progress, counts and outcome."""
-        return to_out(await service.get_for(db, principal, job_id))
+                   principal: NamedDependency[Principal]) -> JobDetailOut:
+        """Status, progress, counts and outcome, with every attempt (start, end, outcome,
+        failure class, message) and when the next one is due."""
+        row = await service.get_for(db, principal, job_id)
+        return to_detail(row, await service.attempts_of(db, principal.tenant_id, job_id))
 
     @post("/cancel", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.JOB_CANCEL)],
           responses=errors(401, 403, 404))

@@ -2,7 +2,7 @@
 
 arq workers write a health-check key every 15 s; a key older than that (or missing) means no
 worker is alive to take jobs. Queue depth is both Redis's view (messages waiting) and the
-database's (jobs queued), which differ when the sweep has work to do.
+database's (jobs queued), which differ when the reconciler has work to do.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The enqueue facade: arq on Redis in production, in-process tasks in the embedded default.
 
 Only job ids travel (as JSON), never objects: the row is the truth, so a lost message costs
-nothing that the sweep does not restore, and a duplicate one costs nothing that the claim does
+nothing that the reconciler does not restore, and a duplicate one costs nothing that the claim does
 not absorb. arq is used only here and in ``cxsuite/worker.py``; swapping the queue means
 replacing this module and the worker, nothing else.
 """
@@ -9,18 +9,26 @@ replacing this module and the worker, nothing else.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from typing import Any, Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import in_progress_key_prefix
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 from cxsuite.jobs.kinds import Resources
 from cxsuite.settings import Settings
 
 log = logging.getLogger("cxsuite.jobs")
 TASK_NAME = "run_job"
+RETRIES = 5
+CONNECT_TIMEOUT_S = 2
 
 
 def serialize(value: Any) -> bytes:
@@ -82,7 +90,12 @@ class InlineQueue:
 
 
 class ArqQueue:
-    """Jobs go to arq workers through Redis."""
+    """Jobs go to arq workers through Redis.
+
+    Each message gets its own arq id, ``<job id>:<random>``: arq drops a message whose id it
+    already holds, which would swallow a retry sent while the attempt that sends it still runs,
+    and the job-id prefix lets the reconciler see which jobs Redis knows (:meth:`pending`).
+    """
 
     def __init__(self, pool: ArqRedis, queue_name: str) -> None:
         self.pool, self.queue_name = pool, queue_name
@@ -90,7 +103,28 @@ class ArqQueue:
     async def enqueue(self, tenant_id: UUID, job_id: UUID, defer_s: float = 0) -> None:
         """Send the id; a duplicate message is harmless (only one runner can claim the row)."""
         await self.pool.enqueue_job(TASK_NAME, str(tenant_id), str(job_id), _queue_name=self.queue_name,
-                                    _defer_by=defer_s or None)
+                                    _job_id=f"{job_id}:{uuid4().hex[:12]}", _defer_by=defer_s or None)
+
+    async def pending(self) -> set[UUID]:
+        """Jobs with a message in Redis that no worker has started: what Redis still knows.
+
+        A message a worker has started (its in-progress key is set) does not count: if that
+        worker died, its job must be sent again rather than wait for arq's in-progress key to
+        expire (the job timeout plus ten seconds)."""
+        messages = [m.decode() for m in await self.pool.zrange(self.queue_name, 0, -1)]
+        async with self.pool.pipeline(transaction=False) as pipe:
+            for message in messages:
+                pipe.exists(in_progress_key_prefix + message)
+            started = await pipe.execute() if messages else []
+        known: set[UUID] = set()
+        for message, busy in zip(messages, started, strict=True):
+            try:
+                job_id = UUID(message.split(":", 1)[0])
+            except ValueError:
+                continue  # arq's own cron messages
+            if not busy:
+                known.add(job_id)
+        return known
 
     async def depth(self) -> int:
         """Jobs waiting in Redis."""
@@ -102,8 +136,18 @@ class ArqQueue:
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
-    """arq's connection settings from ``CXSUITE_REDIS_URL``."""
-    return RedisSettings.from_dsn(settings.redis_url)
+    """arq's connection settings from ``CXSUITE_REDIS_URL``, with reconnection.
+
+    arq's ``conn_retries`` covers start-up only; every later command gets redis-py's retry
+    with exponential backoff, and ``OSError`` must be among the retried errors because a
+    refused reconnect raises it raw. The retries absorb a blip (about 5 s); a longer outage
+    reaches the worker's poll guard (``cxsuite.worker``), which logs it, waits and tries again,
+    and a job body that needs Redis fails its attempt as transient."""
+    retry = Retry(ExponentialBackoff(cap=2.0, base=0.2), RETRIES,
+                  supported_errors=(RedisConnectionError, RedisTimeoutError, OSError))
+    return dataclasses.replace(RedisSettings.from_dsn(settings.redis_url), retry=retry,
+                               retry_on_error=[RedisConnectionError, RedisTimeoutError],
+                               conn_timeout=CONNECT_TIMEOUT_S)
 
 
 async def build_queue(settings: Settings) -> InlineQueue | ArqQueue:

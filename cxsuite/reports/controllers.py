@@ -28,6 +28,7 @@ from cxsuite.api.problems import errors
 from cxsuite.api.types import UploadForm
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
+from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
 from cxsuite.reports import branding, service
 from cxsuite.reports.document import MAX_LOGO_BYTES
 from cxsuite.reports.jobs import start_report_job
@@ -114,14 +115,17 @@ class ProjectReportsController(Controller):
     tags = ["reports"]
 
     @post("/", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.REPORT_RENDER)],
-          responses=errors(400, 401, 403, 404, 422))
+          responses=errors(400, 401, 403, 404, 409, 422))
     async def render(self, project_id: FromPath[UUID], request: Request, db: NamedDependency[Database],
-                     principal: NamedDependency[Principal],
-                     data: JSONBody[ReportIn]) -> Response[ReportAccepted]:
-        """Render a score run (default: the newest) as a PDF; follow the job, then download."""
-        accepted = await start_report_job(db, request.app.state.queue, principal, project_id, data)
-        return Response(accepted, status_code=HTTP_202_ACCEPTED,
-                        headers={"Location": f"/api/v1/jobs/{accepted.job.id}"})
+                     principal: NamedDependency[Principal], data: JSONBody[ReportIn],
+                     idempotency_key: IdempotencyKeyHeader = None) -> Response[ReportAccepted]:
+        """Render a score run (default: the newest) as a PDF; follow the job, then download
+        (``Idempotency-Key``: once)."""
+        async def start() -> Response[ReportAccepted]:
+            accepted = await start_report_job(db, request.app.state.queue, principal, project_id, data)
+            return Response(accepted, status_code=HTTP_202_ACCEPTED,
+                            headers={"Location": f"/api/v1/jobs/{accepted.job.id}"})
+        return await once(request, db, principal, idempotency_key, start)
 
     @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(400, 401, 403, 404))
     async def list_reports(self, project_id: FromPath[UUID], db: NamedDependency[Database],

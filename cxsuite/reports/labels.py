@@ -35,7 +35,6 @@ METRIC_LABELS = {
     "x_metric_stage_coverage_rate": N_("Stages with feedback measurement"),
     "inner_loop_follow_up_rate": N_("Detractors followed up"),
     "kpi_stage_coverage_rate": N_("Stages with a KPI"),
-    "score_run_count": N_("Assessments run"),
     "nps": N_("NPS"),
     "csat": N_("CSAT"),
     "ces_v2_agree_rate": N_("Customer effort (agree it was easy)"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody
@@ -21,6 +21,7 @@ from cxsuite.api.guards import requires
 from cxsuite.api.pagination import PageParams
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
+from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
 from cxsuite.scoring import journey, questionnaire, service, tenant_models, trend
 from cxsuite.scoring.jobs import start_score_job
 from cxsuite.scoring.schemas import (
@@ -72,12 +73,15 @@ class ProjectScoringController(Controller):
         return await questionnaire.record_answers(db, principal, project_id, data.answers)
 
     @post("/score-runs", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.SCORE_RUN)],
-          responses=errors(401, 403, 404))
+          responses=errors(401, 403, 404, 409, 422))
     async def start_run(self, project_id: FromPath[UUID], request: Request, db: NamedDependency[Database],
-                        settings: NamedDependency[Settings],
-                        principal: NamedDependency[Principal]) -> ScoreRunAccepted:
-        """Start a score run; the answer carries the run and its job."""
-        return await start_score_job(db, request.app.state.queue, principal, project_id)
+                        settings: NamedDependency[Settings], principal: NamedDependency[Principal],
+                        idempotency_key: IdempotencyKeyHeader = None) -> Response[ScoreRunAccepted]:
+        """Start a score run; the answer carries the run and its job (``Idempotency-Key``: once)."""
+        async def start() -> Response[ScoreRunAccepted]:
+            accepted = await start_score_job(db, request.app.state.queue, principal, project_id)
+            return Response(accepted, status_code=HTTP_202_ACCEPTED)
+        return await once(request, db, principal, idempotency_key, start)
 
     @get("/score-runs", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403, 404))
     async def list_runs(self, project_id: FromPath[UUID], db: NamedDependency[Database],

@@ -6,18 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
+import redis.exceptions
 
 from cxsuite.db.session import Database
-from cxsuite.errors import ConnectorAuthError, ConnectorTransientError
+from cxsuite.errors import (
+    ConnectorAuthError,
+    ConnectorConfigError,
+    ConnectorRateLimited,
+    ConnectorTransientError,
+)
 from cxsuite.jobs import service
 from cxsuite.jobs.kinds import JobContext, JobKind, Resources, register_kind
 from cxsuite.jobs.queue import InlineQueue
 from cxsuite.jobs.runner import run_job
+from cxsuite.jobs.schemas import to_out
 from cxsuite.plugin_manager import build_plugins
 from tests.support.records import make_connection_owner
+from tests.support.workers import most_at_once
 
 pytestmark = pytest.mark.anyio
 CALLS: dict[str, list[UUID]] = {}
@@ -43,7 +52,7 @@ async def scripted(ctx: JobContext) -> str:
     return f"done:{ctx.job_id}"
 
 
-register_kind(JobKind("test_scripted", scripted, timeout_s=2.0, max_attempts=3))
+register_kind(JobKind("test_scripted", scripted, timeout_s=5.0, max_attempts=3))
 
 
 @pytest.fixture
@@ -108,13 +117,69 @@ async def test_unexpected_errors_fail_without_leaking_internals(resources):
     assert "logged" in row["error"]
 
 
-async def test_exhausted_retries_end_failed(resources, monkeypatch):
+async def test_exhausted_retries_end_failed_but_retryable_with_every_attempt_recorded(resources, monkeypatch):
     monkeypatch.setattr("cxsuite.jobs.runner.backoff", lambda attempt, retry_after=None: 0.01)
-    tenant_id, job_id = await new_job(resources, [ConnectorTransientError("503")] * 3)
+    tenant_id, job_id = await new_job(resources, [ConnectorTransientError("HubSpot answered 503")] * 3)
     await resources.queue.enqueue(tenant_id, job_id)
     await resources.queue.drain()
     row = await status(resources, tenant_id, job_id)
-    assert (row["status"], row["attempts"]) == ("failed", 3)
+    assert (row["status"], row["attempts"], row["error_class"]) == ("failed", 3, "transient")
+    assert row["error"] == "HubSpot answered 503; gave up after 3 attempts, the next run tries again"
+    assert to_out(row).retryable
+    attempts = await service.attempts_of(resources.db, tenant_id, job_id)
+    assert [(a["number"], a["outcome"], a["error_class"]) for a in attempts] == [
+        (1, "retrying", "transient"), (2, "retrying", "transient"), (3, "failed", "transient")]
+    assert all(a["started_at"] <= a["finished_at"] and a["message"].startswith("HubSpot answered 503")
+               for a in attempts)
+
+
+async def test_a_rate_limited_job_waits_for_the_vendor_window_without_spending_attempts(resources):
+    resume_at = datetime.now(UTC) + timedelta(seconds=0.4)
+    message = "HubSpot daily API limit reached; resumes at 00:00 UTC"
+    tenant_id, job_id = await new_job(resources, [ConnectorRateLimited(message, resume_at=resume_at)] * 4 + ["ok"])
+    assert await run_job(resources, tenant_id, job_id) == "waiting"
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"], row["error"], row["error_class"]) == (
+        "waiting", 0, message, "rate_limited")
+    out = to_out(row)
+    assert out.next_attempt_at == resume_at and not out.retryable
+    assert await run_job(resources, tenant_id, job_id) == "skipped"  # not before the window reopens
+    await resources.queue.drain()  # resumes by itself; 4 waits do not exhaust a budget of 3
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"]) == ("succeeded", 1)
+    outcomes = [a["outcome"] for a in await service.attempts_of(resources.db, tenant_id, job_id)]
+    assert outcomes == ["waiting"] * 4 + ["succeeded"]
+
+
+@pytest.mark.parametrize("error", [redis.exceptions.ConnectionError("Connection closed by server."),
+                                   TimeoutError("the vendor did not answer in time")])
+async def test_redis_dropping_and_a_body_timeout_are_transient_not_the_job_timeout(resources, monkeypatch, error):
+    monkeypatch.setattr("cxsuite.jobs.runner.backoff", lambda attempt, retry_after=None: 0.01)
+    tenant_id, job_id = await new_job(resources, [error, "ok"])
+    await resources.queue.enqueue(tenant_id, job_id)
+    await resources.queue.drain()
+    row = await status(resources, tenant_id, job_id)
+    assert (row["status"], row["attempts"]) == ("succeeded", 2), row["error"]
+
+
+async def test_misconfiguration_fails_at_once_and_says_so(resources):
+    tenant_id, job_id = await new_job(resources, [ConnectorConfigError(
+        "HubSpot rejected cxsuite's OAuth client id or secret; fix CXSUITE_OAUTH_CLIENTS")])
+    assert await run_job(resources, tenant_id, job_id) == "failed"
+    row = await status(resources, tenant_id, job_id)
+    assert (row["attempts"], row["error_class"]) == (1, "misconfigured")
+    assert "OAuth client id or secret" in row["error"] and not to_out(row).retryable
+
+
+async def test_simultaneous_claims_never_exceed_the_tenant_cap(resources):
+    tenant_id, first = await new_job(resources, ["slow"])
+    jobs = [first] + [(await new_job(resources, ["slow"], tenant_id))[1] for _ in range(5)]
+    outcomes = await asyncio.gather(*(run_job(resources, tenant_id, j) for j in jobs))
+    assert outcomes.count("succeeded") <= 2 and "deferred" in outcomes, outcomes
+    await resources.queue.drain()  # the deferred ones run as slots free up
+    attempts = [a for j in jobs for a in await service.attempts_of(resources.db, tenant_id, j)]
+    assert [a["outcome"] for a in attempts] == ["succeeded"] * 6
+    assert most_at_once([(a["started_at"], a["finished_at"]) for a in attempts]) == 2
 
 
 async def test_timeout_ends_the_job_failed(resources):

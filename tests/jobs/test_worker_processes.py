@@ -1,6 +1,6 @@
 """Real arq worker processes on real Redis: a worker SIGKILLed mid-sync is replaced and the
 sync resumes from its checkpoint with exactly the records of an uninterrupted one; a job whose
-Redis message was lost is found by the sweep; duplicate messages run the job once."""
+Redis message was lost is found by the reconciler; duplicate messages run the job once."""
 
 from __future__ import annotations
 
@@ -9,35 +9,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import anyio
 import pytest
 
-from cxsuite.connections.credentials import store_credentials
-from cxsuite.connectors.contract import TokenSet
 from cxsuite.db.session import Database
-from cxsuite.db.sql import execute
-from cxsuite.jobs import service
 from cxsuite.jobs.queue import build_queue
-from cxsuite.sandbox import Limits, running
-from cxsuite.sandbox import hubspot_objects as objects
-from cxsuite.sandbox.ids import hubspot_id
-from tests.support.records import make_connection_owner
 from tests.support.server import sandbox_settings
+from tests.support.syncs import expected, hubspot_connection, job_row, stored, wait_until, written
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 CXSUITE = str(Path(sys.executable).with_name("cxsuite"))
 STALE_S = 3
-
-
-@pytest.fixture(scope="module")
-def slow_sandbox():
-    with running(size="small", auto_approve=True, limits=Limits(latency_s=0.08)) as sandbox:
-        yield sandbox
 
 
 @pytest.fixture
@@ -64,61 +49,9 @@ def worker_settings(settings, env):
                                oauth_clients=json.loads(env["CXSUITE_OAUTH_CLIENTS"]))
 
 
-async def hubspot_connection(db: Database, settings, sandbox) -> tuple:
-    tenant_id, workspace_id, connection_id = await make_connection_owner(db, connector="hubspot")
-    access, refresh = sandbox.sandbox.issue_token("hubspot")
-    tokens = TokenSet(access_token=access, refresh_token=refresh,
-                      expires_at=datetime.now(UTC) + timedelta(minutes=30))
-    async with db.transaction(tenant_id):
-        await execute(db.engine, "UPDATE connection SET auth_kind = 'oauth2', config = {} "
-                                 "WHERE tenant_id = {} AND id = {}",
-                      json.dumps({"base_url": f"{sandbox.base_url}/hubspot"}), tenant_id, connection_id)
-        await store_credentials(settings, tenant_id, connection_id, tokens, status="connected")
-    job, _ = await service.create(db, tenant_id, kind="sync", subject_type="connection", subject_id=connection_id,
-                                  workspace_id=workspace_id, created_by=None)
-    return tenant_id, connection_id, job["id"]
-
-
-async def job_row(db: Database, tenant_id, job_id) -> dict:
-    async with db.transaction(tenant_id, write=False):
-        return await service.read(tenant_id, job_id)
-
-
-async def stored(db: Database, tenant_id, connection_id) -> dict[str, set[str]]:
-    out = {}
-    async with db.transaction(tenant_id, write=False):
-        for table in ("record_customer", "record_company", "record_deal", "record_ticket", "record_interaction",
-                      "record_feedback"):
-            rows = await execute(db.engine, f"SELECT external_id FROM {table} WHERE tenant_id = {{}} "
-                                            "AND connection_id = {}", tenant_id, connection_id)
-            out[table] = {r["external_id"] for r in rows}
-    return out
-
-
-def expected(sandbox) -> dict[str, set[str]]:
-    world = sandbox.sandbox.world
-
-    def ids(*types: str) -> set[str]:
-        return {hubspot_id(t, r.seq) for t in types for r in objects.records(world, t)}
-
-    return {"record_customer": ids("contacts"), "record_company": ids("companies"), "record_deal": ids("deals"),
-            "record_ticket": ids("tickets"), "record_interaction": ids("calls", "emails", "meetings"),
-            "record_feedback": ids("feedback_submissions")}
-
-
 def start_worker(env: dict, burst: bool = False) -> subprocess.Popen:
     args = [CXSUITE, "worker"] + (["--burst"] if burst else [])
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-async def wait_until(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = await predicate()
-        if value:
-            return value
-        await anyio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_sigkilled_worker_is_replaced_and_the_sync_resumes_without_duplicates_or_gaps(
@@ -130,8 +63,7 @@ async def test_sigkilled_worker_is_replaced_and_the_sync_resumes_without_duplica
     first = start_worker(worker_env)
     try:
         async def some_committed():
-            counts = (await job_row(db, tenant_id, job_id))["counts"]
-            return json.loads(counts).get("written", 0) > 0 if isinstance(counts, str) else counts.get("written")
+            return written(await job_row(db, tenant_id, job_id)) > 0
         await wait_until(some_committed, 60, "the first batches")
     finally:
         os.kill(first.pid, signal.SIGKILL)
@@ -155,7 +87,7 @@ async def test_sigkilled_worker_is_replaced_and_the_sync_resumes_without_duplica
     assert await stored(db, tenant_id, connection_id) == expected(slow_sandbox)
 
 
-async def test_a_job_redis_lost_is_found_by_the_sweep_and_duplicates_run_once(settings, worker_env, slow_sandbox):
+async def test_a_job_redis_lost_is_found_by_the_reconciler_and_duplicates_run_once(settings, worker_env, slow_sandbox):
     db = Database.from_url(settings.database_url)
     lost_tenant, lost_connection, lost = await hubspot_connection(db, settings, slow_sandbox)  # never enqueued
     dup_tenant, _, duplicated = await hubspot_connection(db, settings, slow_sandbox)

@@ -112,3 +112,14 @@ async def test_same_data_and_model_give_identical_stored_bytes(eng, other, setti
     assert rescore(shipped_model(), inputs).encode().decode() == mine["result"]
     again = await run_score(eng.db, settings, eng.tenant_id, eng.project_id, mine["id"])  # a retried job
     assert again.result is not None and again.result.encode().decode() == mine["result"]
+
+
+async def test_a_second_run_on_unchanged_data_stores_byte_identical_scores_and_evidence(eng, settings):
+    """Run metadata (how many runs came before) never feeds a maturity cell."""
+    await seed(eng, reply_hours=3)
+    as_of = datetime(2026, 1, 2, tzinfo=UTC)
+    first = await stored_run(eng, settings, as_of)
+    second = await stored_run(eng, settings, as_of)
+    assert first["id"] != second["id"]
+    assert second["result"] == first["result"]
+    assert second["opportunities"] == first["opportunities"]

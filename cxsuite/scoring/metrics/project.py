@@ -1,8 +1,9 @@
 """Metrics about the project rather than its records (D7): KPI coverage of the journey's
-stages and the number of score runs.
+stages.
 
-Both are fixed by the run itself (its metric values, the runs created before it), so scoring
-the same run again gives the same figures.
+It is fixed by the run's own metric values. Nothing about the run itself (how many runs came
+before it, when it was made) is a metric: such metadata would change the maturity scores of a
+second run on unchanged data, and a report could not be reproduced.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from typing import Any
 from cxsuite.scoring.inputs import MetricValue
 from cxsuite.scoring.metrics.scope import MetricScope, value_of
 from cxsuite.scoring.schema import ScoringModel, applies_to
-from cxsuite.scoring.tables import ScoreRunRow
 
 
 async def project_metrics(scope: MetricScope, run: dict[str, Any], model: ScoringModel,
                           values: Sequence[MetricValue]) -> list[MetricValue]:
-    """``kpi_stage_coverage_rate`` and ``score_run_count`` for ``run``."""
-    return [kpi_stage_coverage(model, scope.stages, values), await _run_count(scope, run)]
+    """``kpi_stage_coverage_rate`` for ``run``."""
+    return [kpi_stage_coverage(model, scope.stages, values)]
 
 
 def _slots(model: ScoringModel, stages: Sequence[str]) -> list[tuple[str, str]]:
@@ -46,12 +46,3 @@ def kpi_stage_coverage(model: ScoringModel, stages: Sequence[str],
     return value_of("kpi_stage_coverage_rate", "percent", 100 * filled / len(slots) if slots else None,
                     len(slots), evidence=(f"score run metrics: {filled} of {len(slots)} (stage, "
                                           f"outcome KPI) slots have a value",))
-
-
-async def _run_count(scope: MetricScope, run: dict[str, Any]) -> MetricValue:
-    """Completed runs of the project created before this one, plus this one."""
-    before = await ScoreRunRow.count().where(
-        (ScoreRunRow.tenant_id == scope.tenant_id) & (ScoreRunRow.project_id == run["project_id"])
-        & (ScoreRunRow.status == "succeeded") & (ScoreRunRow.created_at < run["created_at"])).run()
-    return value_of("score_run_count", "count", float(before + 1), before + 1,
-                    evidence=(f"score_run: {before} completed runs of the project before this one",))
