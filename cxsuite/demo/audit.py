@@ -93,10 +93,11 @@ async def _audit(api: Api, stand_in: Any, output: Path, language: str, console: 
 
 
 async def _brand(api: Api, language: str) -> None:
-    """The consultancy's colours, footer, confidentiality line, language and logo."""
+    """The consultancy's colours, footer, language and logo; the confidentiality line is left to the
+    report, which prints it in the report's language."""
     await api.call("PUT", "/api/v1/branding", json={
         "primary_colour": "#1F3A5F", "accent_colour": "#E07A1F", "footer_text": "Northwind CX Partners",
-        "confidentiality": "Confidential: prepared for Aurora Home & Garden", "default_language": language})
+        "default_language": language})
     await api.call("PUT", "/api/v1/branding/logo", files={"file": ("logo.png", _logo(), "image/png")})
 
 

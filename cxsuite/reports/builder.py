@@ -28,6 +28,7 @@ from cxsuite.errors import NotFound
 from cxsuite.projects.tables import Project
 from cxsuite.reports import document as doc
 from cxsuite.reports.branding import TenantLook, tenant_look
+from cxsuite.reports.caveats import caveats_for
 from cxsuite.reports.i18n import Localiser
 from cxsuite.reports.labels import METRIC_LABELS, QUESTIONNAIRE_EVIDENCE, RECORD_KIND_LABELS, UNIT_LABELS
 from cxsuite.reports.sections import Section
@@ -38,7 +39,9 @@ from cxsuite.scoring.schema import Benchmark, ScoringModel
 from cxsuite.scoring.tables import ScoreRunRow
 from cxsuite.workspaces.tables import Workspace
 
-TEMPLATE_VERSION = "strategy-report 1.0"
+TEMPLATE_VERSION = "strategy-report 1.1"
+# Outcomes counted in survey answers, where fewer than 30 is a small sample.
+ANSWER_METRICS = frozenset({"nps", "csat", "ces_v2_agree_rate", "ces_v1_mean", "csat_channel_spread_points"})
 ROADMAP_LENGTH = 15
 T = doc.Term
 
@@ -193,14 +196,13 @@ def _cell(cell: results.Cell, l10n: Localiser) -> doc.Cell:
     if answers and cell.questionnaire_level is not None:
         evidence.append(doc.Evidence(
             metric=T(QUESTIONNAIRE_EVIDENCE), value=round(sum(answers) / len(answers), 1), unit="/ 5",
-            threshold=f"n = {l10n.number(len(answers))}", level=cell.questionnaire_level,
-            kind="questionnaire"))
+            threshold="", level=cell.questionnaire_level, kind="questionnaire", n=len(answers)))
     return doc.Cell(cell.stage, cell.dimension, cell.status, cell.level, cell.score, cell.confidence,
                     cell.contested, tuple(evidence))
 
 
 def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
-    bench = item.benchmark
+    answers = item.kind == "x_data"
     return doc.Evidence(
         metric=metric_name(item.ref),
         value="–" if item.value is None else item.value,
@@ -208,13 +210,21 @@ def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
         threshold=item.threshold or "",
         level=item.level or 0,
         kind=item.kind,
-        benchmark=_benchmark(bench, l10n) if bench else None,
+        benchmark=_benchmark(item.benchmark),
         source=None if item.default else item.source,
+        n=item.n if item.n is not None else (len(item.records) or None),
+        days=item.coverage_days,
+        confidence=item.adequacy,
+        caveats=caveats_for(item.value, item.unit, n=item.n, days=item.coverage_days, answers=answers),
     )
 
 
-def _benchmark(bench: Benchmark, l10n: Localiser) -> str:
-    return f"{l10n.number(bench.value, 1)} {unit_text(bench.unit, l10n)} ({bench.source}, {bench.year})"
+def _benchmark(bench: Benchmark | None) -> doc.Benchmark | None:
+    """A benchmark as the report cites it: value, source and year (its population notes are
+    model text in English and stay in the evidence workbook)."""
+    if bench is None:
+        return None
+    return doc.Benchmark(bench.value, bench.source, _year(bench.year))
 
 
 def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n: Localiser,
@@ -226,9 +236,9 @@ def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n:
     return tuple(doc.KpiRow(
         metric=metric_name(o.metric), value=o.value, unit=unit_text(o.unit, l10n), stage=o.stage,
         definition=o.channel or "",
-        benchmark=doc.Benchmark(o.benchmark.value, o.benchmark.source, _year(o.benchmark.year),
-                                o.benchmark.population) if o.benchmark else None,
+        benchmark=_benchmark(o.benchmark),
         records=o.n or len(o.records), previous=before.get((o.metric, o.stage, o.channel)),
+        caveats=caveats_for(o.value, o.unit, n=o.n, answers=o.metric in ANSWER_METRICS),
     ) for o in result.outcomes)
 
 
@@ -287,7 +297,8 @@ def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[d
         if o.recommendation_id in library else "",
         dimension=o.dimension, stage=o.stage, value=o.value, effort=o.effort, priority=o.priority,
         quadrant=o.quadrant, horizon=o.horizon, owner_role=T(o.owner_role),
-        expected_kpi=T(o.expected_kpi.movement), kpi_source=o.expected_kpi.source,
+        expected_kpi=T(o.expected_kpi.movement),
+        kpi_source=None if o.expected_kpi.source in (None, "", "default") else o.expected_kpi.source,
     ) for o in list(best.values())[:ROADMAP_LENGTH])
 
 

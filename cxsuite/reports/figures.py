@@ -174,7 +174,7 @@ class Figures:
                 [d.score for d in dims],
                 texts,
                 [fmt(n) for n in range(6)],
-                (self.doc.trend.label, t("This run")),
+                (self.l10n.date(self.doc.trend.run_on, "medium"), t("This run")),
                 self.style,
                 t("Change since the last run"),
             )

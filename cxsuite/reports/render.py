@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from cxsuite.errors import CxsuiteError
 from cxsuite.reports.document import ReportDocument
+from cxsuite.reports.evidence import confidence_word, endnotes, metric_rows
 from cxsuite.reports.figures import EVIDENCE_KINDS, HORIZONS, QUADRANTS, Figures
 from cxsuite.reports.i18n import Localiser, load_translations, localiser
 from cxsuite.reports.sections import Section, resolve_sections
@@ -122,6 +123,14 @@ def page_counter(l10n: Localiser) -> Markup:
     return Markup(" ".join(parts))  # noqa: S704 - css_string pieces and counters
 
 
+def _confidentiality(document: ReportDocument, l10n: Localiser) -> str:
+    """The tenant's confidentiality line, or the catalogue's in the report's language."""
+    if document.branding.confidentiality:
+        return l10n.isolate(document.branding.confidentiality)
+    line = l10n.gettext("Confidential: prepared for %(client)s")
+    return line % {"client": l10n.isolate(document.client_name)}
+
+
 def _context(document: ReportDocument, sections: list[Section], templates_dir: Path) -> dict[str, object]:
     l10n = localiser(templates_dir, document.language)
     numbered = [s for s in sections if s.in_toc]
@@ -145,6 +154,10 @@ def _context(document: ReportDocument, sections: list[Section], templates_dir: P
         "horizons": HORIZONS,
         "evidence_kinds": EVIDENCE_KINDS,
         "language_name": l10n.locale.get_display_name().capitalize(),
+        "evidence_rows": metric_rows(document),
+        "endnotes": endnotes(document),
+        "confidence_word": confidence_word,
+        "confidentiality": _confidentiality(document, l10n),
         "created": document.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
