@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cxsuite.errors import CxsuiteError
+from cxsuite.reports.contrast import readable
 from cxsuite.reports.document import ReportDocument
 from cxsuite.reports.evidence import confidence_word, endnotes, metric_rows
 from cxsuite.reports.figures import EVIDENCE_KINDS, HORIZONS, QUADRANTS, Figures
@@ -41,6 +42,7 @@ FONT_STACKS = {
     "Noto Serif": "'CX Serif', 'CX Serif Arabic', 'CX Symbols', 'CX Shapes', serif",
 }
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+TINT = "#f3f5f8"  # report.css --tint: table headers and call-outs, the lightest text background
 log = logging.getLogger(__name__)
 
 
@@ -103,11 +105,18 @@ def environment(templates_dir: Path, language: str) -> SandboxedEnvironment:
 
 
 def brand_css(document: ReportDocument) -> Markup:
-    """Brand colours and fonts as CSS variables; every value was validated or comes from a fixed map."""
+    """Brand colours and fonts as CSS variables; every value was validated or comes from a fixed map.
+
+    The report prints text in the brand colours and white text on the primary colour, so both are
+    adjusted (hue kept) to reach 4.5 : 1 on the lightest background they meet (the table tint);
+    the accent printed on the primary colour (cover kicker, headline label) gets its own variant.
+    """
     brand = document.branding
+    primary = readable(brand.primary_colour, TINT)
     rules = {
-        "--brand-primary": brand.primary_colour,
-        "--brand-accent": brand.accent_colour,
+        "--brand-primary": primary,
+        "--brand-accent": readable(brand.accent_colour, TINT),
+        "--accent-on-primary": readable(brand.accent_colour, primary),
         "--font-heading": FONT_STACKS[brand.heading_font],
         "--font-body": FONT_STACKS[brand.body_font],
     }

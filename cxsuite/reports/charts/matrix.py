@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cxsuite.reports.charts.svg import MUTED, RULE, ChartStyle, Frame, el, mix, svg, text
+from cxsuite.reports.charts.svg import MUTED, RULE, ChartStyle, Frame, el, svg, text
+from cxsuite.reports.contrast import mix
 
 WIDTH, HEIGHT, LEFT, TOP, PLOT_W, PLOT_H = 560.0, 380.0, 58.0, 18.0, 480.0, 310.0
 VALUE_SPLIT, EFFORT_SPLIT = 3.0, 2.5
