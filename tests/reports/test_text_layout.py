@@ -8,64 +8,31 @@ Each test reads the real PDF of the sample report (rendered once per language by
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
-import pdfplumber
 import pytest
 
-from cxsuite.reports.catalogue import required_msgids
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR
 
-from .conftest import Rendered, squash
-
-# Engineering strings the body must never show a client, in any language.
-ENGINEERING = re.compile(r"->|→|←|>=|<=|no band met|\bdefault\b|cx-maturity|strategy-report", re.IGNORECASE)
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
-LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .,&'’()\[\]/:+\-–%]*")
-
-
-def _pages(pdf: bytes) -> list[list[dict]]:
-    with pdfplumber.open(BytesIO(pdf)) as doc:
-        return [page.extract_words(keep_blank_chars=False, use_text_flow=False) for page in doc.pages]
-
-
-def _text(pdf: bytes) -> str:
-    with pdfplumber.open(BytesIO(pdf)) as doc:
-        return "\n".join(page.extract_text() or "" for page in doc.pages)
-
-
-def _english_fragments(language: str) -> list[str]:
-    """Catalogue sentences (three words or more between placeholders) that the language translates
-    differently: finding one of them in the PDF means a string escaped translation."""
-    l10n = localiser(TEMPLATES_DIR, language)
-    fragments = []
-    for msgid in required_msgids():
-        if l10n.gettext(msgid) == msgid:
-            continue
-        for piece in PLACEHOLDER.split(msgid.replace("%%", "%")):
-            if len(piece.split()) >= 3:
-                fragments.append(piece.strip(" .,:;"))
-    return fragments
+from .conftest import Rendered
+from .pdfcheck import LATIN_RUN, engineering, pages, text, untranslated
 
 
 def test_no_english_catalogue_text_in_a_translated_report(rendered: Rendered):
     if rendered.document.language == "en":
         pytest.skip("the msgids are the English text")
-    found = squash(_text(rendered.pdf))
-    leaked = [f for f in _english_fragments(rendered.document.language) if squash(f) in found]
+    leaked = untranslated(rendered.pdf, rendered.document.language)
     assert not leaked, f"untranslated in {rendered.document.language}: {leaked[:5]}"
 
 
 def test_no_engineering_strings_reach_the_client(rendered: Rendered):
-    text = _text(rendered.pdf)
-    assert ENGINEERING.findall(text) == []
+    assert engineering(rendered.pdf) == []
 
 
 def test_persian_uses_persian_digits_outside_latin_names(rendered: Rendered):
     if rendered.document.language != "fa":
         pytest.skip("Persian only")
-    stray = [line for line in _text(rendered.pdf).splitlines() if re.search(r"[0-9]", LATIN_RUN.sub("", line))]
+    stray = [line for line in text(rendered.pdf).splitlines() if re.search(r"[0-9]", LATIN_RUN.sub("", line))]
     assert stray == []
 
 
@@ -96,33 +63,33 @@ def _overlaps(words: list[dict]) -> list[tuple[str, str]]:
 
 
 def test_no_text_is_drawn_over_other_text(rendered: Rendered):
-    collisions = {n: pairs for n, words in enumerate(_pages(rendered.pdf), start=1) if (pairs := _overlaps(words))}
+    collisions = {n: pairs for n, words in enumerate(pages(rendered.pdf), start=1) if (pairs := _overlaps(words))}
     assert collisions == {}
 
 
-def _find(words: list[dict], text: str) -> dict:
+def _find(words: list[dict], needle: str) -> dict:
     """A word on the page; pdfplumber gives right-to-left words in visual (reversed) order."""
-    return next(w for w in words if text.upper() in w["text"].upper() or text[::-1] in w["text"])
+    return next(w for w in words if needle.upper() in w["text"].upper() or needle[::-1] in w["text"])
 
 
-def _has(words: list[dict], text: str) -> bool:
-    return any(text.upper() in w["text"].upper() or text[::-1] in w["text"] for w in words)
+def _has(words: list[dict], needle: str) -> bool:
+    return any(needle.upper() in w["text"].upper() or needle[::-1] in w["text"] for w in words)
 
 
-def _x_of(words: list[dict], text: str) -> float:
-    return _find(words, text)["x0"]
+def _x_of(words: list[dict], needle: str) -> float:
+    return _find(words, needle)["x0"]
 
 
 def test_right_to_left_reading_order(rendered: Rendered):
     """Section numbers stand right of their headings and the value/effort chart is mirrored in
     Persian; the same checks in English prove they can tell the two apart."""
     l10n = localiser(TEMPLATES_DIR, rendered.document.language)
-    pages = _pages(rendered.pdf)
+    every = pages(rendered.pdf)
     heading = l10n.gettext("Executive summary").split()[0]
-    page = next(p for p in pages[2:] if _has(p, heading))
+    page = next(p for p in every[2:] if _has(p, heading))
     number_x = _x_of(page, l10n.number(1))
     quick, pit = (l10n.gettext(q).split()[-1] for q in ("Quick win", "Money pit"))
-    chart = next(p for p in pages if _has(p, quick) and _has(p, pit))
+    chart = next(p for p in every if _has(p, quick) and _has(p, pit))
     quick_x, pit_x = _x_of(chart, quick), _x_of(chart, pit)
     if rendered.document.rtl:
         assert number_x > _x_of(page, heading)
