@@ -8,7 +8,9 @@ Each test reads the real PDF of the sample report (rendered once per language by
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
+import pdfplumber
 import pytest
 
 from cxsuite.reports.i18n import localiser
@@ -106,3 +108,24 @@ def test_no_letter_spacing_on_arabic_script(rendered: Rendered):
     styles = re.findall(r'style="([^"]*)"', rendered.html)
     assert not [s for s in styles if "letter-spacing" in s]
     assert re.search(r'\[dir="rtl"\][^{]*\{[^}]*letter-spacing: 0 !important', rendered.html)
+
+
+MM = 72 / 25.4
+TOP_MARGIN, BOTTOM_MARGIN = 26 * MM, 24 * MM  # base.html.j2 @page margins
+
+
+def test_no_page_is_left_almost_empty(rendered: Rendered):
+    """A page that continues a section holds at least a fifth of a page of text, unless it opens
+    with a sub-heading (the section's last part starts there): a section that spills a line or
+    two of running text onto a page of its own is an orphan page (the last page excepted)."""
+    with pdfplumber.open(BytesIO(rendered.pdf)) as doc:
+        layout = [(page.height, page.extract_words(extra_attrs=["size"])) for page in doc.pages]
+    orphans = []
+    for number, (height, words) in enumerate(layout[1:-1], start=2):
+        starts_section = any(w["size"] > 18 for w in words)  # an h1 (21 pt) opens every section
+        body = [w for w in words if w["top"] >= TOP_MARGIN - 2 and w["bottom"] <= height - BOTTOM_MARGIN + 2]
+        filled = (max(w["bottom"] for w in body) - TOP_MARGIN) / (height - TOP_MARGIN - BOTTOM_MARGIN) if body else 0
+        opens_part = bool(body) and min(body, key=lambda w: w["top"])["size"] >= 12  # h2 is 12.5 pt
+        if not starts_section and not opens_part and filled < 0.2:
+            orphans.append((number, round(filled, 2)))
+    assert orphans == []
