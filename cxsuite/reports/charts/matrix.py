@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from cxsuite.reports.charts.svg import MUTED, RULE, ChartStyle, Frame, el, svg, text
 from cxsuite.reports.contrast import mix
 
-WIDTH, HEIGHT, LEFT, TOP, PLOT_W, PLOT_H = 560.0, 380.0, 58.0, 18.0, 480.0, 310.0
+WIDTH, HEIGHT, LEFT, TOP, PLOT_W, PLOT_H = 560.0, 392.0, 58.0, 30.0, 480.0, 310.0
 VALUE_SPLIT, EFFORT_SPLIT = 3.0, 2.5
 
 
@@ -58,7 +58,9 @@ def _quadrants(labels: Sequence[str], style: ChartStyle, frame: Frame) -> str:
 
 
 def _axes(axis_labels: tuple[str, str], tick_labels: tuple[str, str], frame: Frame) -> str:
-    bottom, side = TOP + PLOT_H, frame.x(18)
+    """Effort under the plot, value over its start edge: both set horizontally (a rotated label
+    drifts off the chart in WeasyPrint's right-to-left layout)."""
+    bottom = TOP + PLOT_H
     return (
         el("rect", x=frame.left(LEFT, PLOT_W), y=TOP, width=PLOT_W, height=PLOT_H, fill="none", stroke=RULE)
         + text(frame.x(LEFT + PLOT_W / 2), bottom + 30, axis_labels[0], size=10, fill=MUTED,
@@ -67,15 +69,8 @@ def _axes(axis_labels: tuple[str, str], tick_labels: tuple[str, str], frame: Fra
                text_anchor=frame.anchor("start"))
         + text(frame.x(LEFT + PLOT_W), bottom + 14, tick_labels[1], size=8, fill=MUTED,
                text_anchor=frame.anchor("end"))
-        + text(
-            side,
-            TOP + PLOT_H / 2,
-            axis_labels[1],
-            size=10,
-            fill=MUTED,
-            text_anchor="middle",
-            transform=f"rotate(-90 {side} {TOP + PLOT_H / 2})",
-        )
+        + text(frame.x(LEFT), TOP - 5, f"{axis_labels[1]} ({tick_labels[0]}–{tick_labels[1]})", size=10,
+               fill=MUTED, text_anchor=frame.anchor("start"))
     )
 
 
