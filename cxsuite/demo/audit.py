@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import httpx
+import msgspec
 from PIL import Image, ImageDraw
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,6 +23,7 @@ from cxsuite.db.migrate import run_migrations
 from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
 from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
 from cxsuite.scoring import shipped_model
+from cxsuite.scoring.opportunities import Opportunity, ranked
 
 CLIENT_NAME = "Aurora Home & Garden"
 PASSWORD = "demo-password-2026"  # noqa: S105 - the demo tenant's, on a throw-away database
@@ -93,10 +95,11 @@ async def _audit(api: Api, stand_in: Any, output: Path, language: str, console: 
 
 
 async def _brand(api: Api, language: str) -> None:
-    """The consultancy's colours, footer, confidentiality line, language and logo."""
+    """The consultancy's colours, footer, language and logo; the confidentiality line is left to the
+    report, which prints it in the report's language."""
     await api.call("PUT", "/api/v1/branding", json={
         "primary_colour": "#1F3A5F", "accent_colour": "#E07A1F", "footer_text": "Northwind CX Partners",
-        "confidentiality": "Confidential: prepared for Aurora Home & Garden", "default_language": language})
+        "default_language": language})
     await api.call("PUT", "/api/v1/branding/logo", files={"file": ("logo.png", _logo(), "image/png")})
 
 
@@ -179,14 +182,14 @@ async def _score(api: Api, project_id: str, console: Console, result: DemoResult
     levels = {level.level: level.name for level in shipped_model().levels}
     result.overall = {**overall, "level_name": levels.get(overall["level"], ""),
                       "weakest_name": dimensions.get(overall["weakest_dimension"], "")}
-    ranked = sorted(run["opportunities"], key=lambda o: (-o["priority"], o["title"]))
-    seen: dict[str, str] = {}
-    for opportunity in ranked:
-        where = dimensions[opportunity["dimension"]]
-        seen.setdefault(opportunity["title"],
-                        f"{opportunity['title']} ({where}, priority {opportunity['priority']:.1f})")
-    result.top = list(seen.values())[:5]
+    result.top = top_priorities(run["opportunities"], dimensions)
     return run
+
+
+def top_priorities(opportunities: list[dict], dimensions: dict[str, str], count: int = 5) -> list[str]:
+    """The first ``count`` priorities in the report's order (:func:`ranked`), one line each."""
+    found = msgspec.convert(opportunities, type=tuple[Opportunity, ...])
+    return [f"{o.title} ({dimensions[o.dimension]}, priority {o.priority:.1f})" for o in ranked(found, count)]
 
 
 async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path:

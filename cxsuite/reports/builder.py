@@ -13,6 +13,7 @@ client's name, the project description) stays plain text and is printed as writt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,19 +29,29 @@ from cxsuite.errors import NotFound
 from cxsuite.projects.tables import Project
 from cxsuite.reports import document as doc
 from cxsuite.reports.branding import TenantLook, tenant_look
+from cxsuite.reports.caveats import caveats_for
 from cxsuite.reports.i18n import Localiser
-from cxsuite.reports.labels import METRIC_LABELS, QUESTIONNAIRE_EVIDENCE, RECORD_KIND_LABELS, UNIT_LABELS
+from cxsuite.reports.labels import (
+    CHANNEL_LABELS,
+    METRIC_LABELS,
+    QUESTIONNAIRE_EVIDENCE,
+    RECORD_KIND_LABELS,
+    UNIT_LABELS,
+)
 from cxsuite.reports.sections import Section
 from cxsuite.scoring import results
 from cxsuite.scoring.journey import StoredJourney, by_id
-from cxsuite.scoring.opportunities import Opportunity
+from cxsuite.scoring.opportunities import Opportunity, ranked
 from cxsuite.scoring.schema import Benchmark, ScoringModel
 from cxsuite.scoring.tables import ScoreRunRow
 from cxsuite.workspaces.tables import Workspace
 
-TEMPLATE_VERSION = "strategy-report 1.0"
+TEMPLATE_VERSION = "strategy-report 1.1"
+# Outcomes counted in survey answers, where fewer than 30 is a small sample.
+ANSWER_METRICS = frozenset({"nps", "csat", "ces_v2_agree_rate", "ces_v1_mean", "csat_channel_spread_points"})
 ROADMAP_LENGTH = 15
 T = doc.Term
+_REFERENCE = re.compile(r"\s*\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,13 @@ def metric_name(key: str) -> doc.Name:
     return T(METRIC_LABELS[key]) if key in METRIC_LABELS else key
 
 
+def channel_name(channel: str | None) -> doc.Name:
+    """A channel key as the report names it (a connector's own channel is shown as recorded)."""
+    if not channel:
+        return ""
+    return T(CHANNEL_LABELS[channel]) if channel in CHANNEL_LABELS else channel
+
+
 def unit_text(unit: str | None, l10n: Localiser) -> str:
     """The unit as the report's language writes it."""
     label = UNIT_LABELS.get(unit or "", unit or "")
@@ -193,14 +211,13 @@ def _cell(cell: results.Cell, l10n: Localiser) -> doc.Cell:
     if answers and cell.questionnaire_level is not None:
         evidence.append(doc.Evidence(
             metric=T(QUESTIONNAIRE_EVIDENCE), value=round(sum(answers) / len(answers), 1), unit="/ 5",
-            threshold=f"n = {l10n.number(len(answers))}", level=cell.questionnaire_level,
-            kind="questionnaire"))
+            threshold="", level=cell.questionnaire_level, kind="questionnaire", n=len(answers)))
     return doc.Cell(cell.stage, cell.dimension, cell.status, cell.level, cell.score, cell.confidence,
                     cell.contested, tuple(evidence))
 
 
 def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
-    bench = item.benchmark
+    answers = item.kind == "x_data"
     return doc.Evidence(
         metric=metric_name(item.ref),
         value="–" if item.value is None else item.value,
@@ -208,13 +225,30 @@ def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
         threshold=item.threshold or "",
         level=item.level or 0,
         kind=item.kind,
-        benchmark=_benchmark(bench, l10n) if bench else None,
-        source=None if item.default else item.source,
+        benchmark=_benchmark(item.benchmark),
+        source=None if item.default else citation(item.source),
+        n=item.n if item.n is not None else (len(item.records) or None),
+        days=item.coverage_days,
+        confidence=item.adequacy,
+        caveats=caveats_for(item.value, item.unit, n=item.n, days=item.coverage_days, answers=answers),
     )
 
 
-def _benchmark(bench: Benchmark, l10n: Localiser) -> str:
-    return f"{l10n.number(bench.value, 1)} {unit_text(bench.unit, l10n)} ({bench.source}, {bench.year})"
+def citation(source: str | None) -> str | None:
+    """A model source as a report cites it: the work's name, without the research notes after the
+    colon or the model's reference markers (``[25]``), which are English working notes."""
+    if not source:
+        return None
+    name = _REFERENCE.sub("", source.split(": ", 1)[0]).strip().rstrip(".")
+    return name or None
+
+
+def _benchmark(bench: Benchmark | None) -> doc.Benchmark | None:
+    """A benchmark as the report cites it: value, source and year (its population notes are
+    model text in English and stay in the evidence workbook)."""
+    if bench is None:
+        return None
+    return doc.Benchmark(bench.value, citation(bench.source) or "", _year(bench.year))
 
 
 def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n: Localiser,
@@ -225,10 +259,10 @@ def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n:
         before = {(o.metric, o.stage, o.channel): o.value for o in old.outcomes}
     return tuple(doc.KpiRow(
         metric=metric_name(o.metric), value=o.value, unit=unit_text(o.unit, l10n), stage=o.stage,
-        definition=o.channel or "",
-        benchmark=doc.Benchmark(o.benchmark.value, o.benchmark.source, _year(o.benchmark.year),
-                                o.benchmark.population) if o.benchmark else None,
+        definition=channel_name(o.channel),
+        benchmark=_benchmark(o.benchmark),
         records=o.n or len(o.records), previous=before.get((o.metric, o.stage, o.channel)),
+        caveats=caveats_for(o.value, o.unit, n=o.n, answers=o.metric in ANSWER_METRICS),
     ) for o in result.outcomes)
 
 
@@ -273,22 +307,17 @@ def _pain_points(result: results.ScoreResult, names: Mapping[str, doc.Name]) -> 
 
 
 def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[doc.Opportunity, ...]:
-    """The roadmap: each library action once, at its highest-priority gap, best first.
-
-    The scorer pairs every gap cell with every fitting action, which repeats one action for
-    several stages; a report lists the action once and stops at :data:`ROADMAP_LENGTH`.
-    """
+    """The roadmap: :func:`~cxsuite.scoring.opportunities.ranked` (each library action once, best
+    first), stopping at :data:`ROADMAP_LENGTH`."""
     library = {r.id: r for r in model.recommendations}
-    best: dict[str, Opportunity] = {}
-    for o in sorted(found, key=lambda o: -o.priority):
-        best.setdefault(o.recommendation_id, o)
     return tuple(doc.Opportunity(
         title=T(o.title), description=T(library[o.recommendation_id].description)
         if o.recommendation_id in library else "",
         dimension=o.dimension, stage=o.stage, value=o.value, effort=o.effort, priority=o.priority,
         quadrant=o.quadrant, horizon=o.horizon, owner_role=T(o.owner_role),
-        expected_kpi=T(o.expected_kpi.movement), kpi_source=o.expected_kpi.source,
-    ) for o in list(best.values())[:ROADMAP_LENGTH])
+        expected_kpi=T(o.expected_kpi.movement),
+        kpi_source=None if o.expected_kpi.source == "default" else citation(o.expected_kpi.source),
+    ) for o in ranked(found, ROADMAP_LENGTH))
 
 
 def _trend(previous: Mapping[str, Any] | None) -> doc.Trend | None:

@@ -37,6 +37,7 @@ from cxsuite.reports.sample import sample_document
 from cxsuite.reports.schemas import BrandingIn, BrandingOut, Language, ReportAccepted, ReportIn, ReportOut
 from cxsuite.reports.sections import Section, registry
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The preview is our own HTML around tenant text: no script may run, nothing may load except
 # inline styles and data: images, and it cannot be framed by another site.
 PREVIEW_HEADERS = {
@@ -166,4 +167,18 @@ class ReportController(Controller):
         name = f"cx-strategy-report-{row['language']}-{str(report_id)[:8]}.pdf"
         return Response(pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"', "ETag": f'"{row["sha256"]}"',
+            "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+    @get("/evidence.xlsx", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type=XLSX,
+         responses={**errors(401, 403, 404, 409),
+                    200: ResponseSpec(bytes, media_type=XLSX, description="The evidence workbook")})
+    async def evidence(self, report_id: FromPath[UUID], state: State, db: NamedDependency[Database],
+                       principal: NamedDependency[Principal],
+                       actor: NamedDependency[Actor]) -> Response[bytes]:
+        """The full evidence behind the report (one sheet per metric, the records behind it), for
+        whoever may download the PDF (audited as ``report.evidence_downloaded``)."""
+        row, workbook = await service.evidence(db, state.plugins, principal, actor, report_id)
+        name = f"cx-evidence-{row['language']}-{str(report_id)[:8]}.xlsx"
+        return Response(workbook, media_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

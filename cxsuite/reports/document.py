@@ -151,11 +151,24 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """One evidence item behind a cell: what was measured, against which band, citing what.
+class Benchmark:
+    """An industry figure a KPI is compared with: always printed with its source and year."""
 
-    ``source`` is the citation of the threshold table; None means our own default proposal,
-    which the report labels as such.
+    value: float
+    source: str
+    year: int | None = None
+    population: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence item behind a cell: what was measured, on how much data, citing what.
+
+    ``source`` names where the threshold table comes from; None means our own estimate, which
+    the report says once in its evidence summary. ``n`` is the number of answers or records and
+    ``days`` the days of data behind the figure; ``confidence`` their adequacy (0–1). ``caveats``
+    are plain-language warnings printed beside the figure (see :mod:`cxsuite.reports.caveats`).
+    ``threshold`` keeps the band for the evidence workbook; the PDF does not print it.
     """
 
     metric: Name
@@ -164,8 +177,12 @@ class Evidence:
     threshold: str
     level: int
     kind: EvidenceKind = "o_data"
-    benchmark: str | None = None
+    benchmark: Benchmark | None = None
     source: str | None = None
+    n: int | None = None
+    days: float | None = None
+    confidence: float | None = None
+    caveats: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,16 +248,6 @@ class Journey:
 
 
 @dataclass(frozen=True)
-class Benchmark:
-    """An industry figure a KPI is compared with: always printed with its source and year."""
-
-    value: float
-    source: str
-    year: int | None = None
-    population: str = ""
-
-
-@dataclass(frozen=True)
 class KpiRow:
     """One line of the KPI scorecard, with the data coverage behind the figure."""
 
@@ -253,6 +260,7 @@ class KpiRow:
     records: int = 0
     coverage: float | None = None
     previous: float | None = None
+    caveats: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)

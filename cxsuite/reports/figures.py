@@ -40,6 +40,12 @@ EVIDENCE_KINDS = {
 FULL_WIDTH_MM, NARROW_WIDTH_MM = 170.0, 140.0
 
 
+def alt(title: str, items: list[str]) -> str:
+    """A chart's alternative text: its title, then what it shows, item by item (a screen reader
+    reads this instead of the drawing)."""
+    return f"{title}: " + "; ".join(items) if items else title
+
+
 def _safe(chart: str, width_mm: float = NARROW_WIDTH_MM) -> Markup:
     """Charts are built by :mod:`cxsuite.reports.charts`, which escapes every text node and attribute;
     the overlay re-escapes the labels it moves into HTML."""
@@ -70,7 +76,8 @@ class Figures:
                 [self.l10n.number(n) for n in range(1, 6)],
                 (t("Current"), t("Target")),
                 self.style,
-                t("Maturity by dimension"),
+                alt(t("Maturity by dimension"), [
+                    f"{name} {value}" for name, value in zip(self._names(dims), values, strict=True)]),
             )
         )
 
@@ -97,7 +104,10 @@ class Figures:
                 grid,
                 labels,
                 self.style,
-                t("Maturity by stage and dimension"),
+                alt(t("Maturity by stage and dimension"), [
+                    f"{stage}: " + ", ".join(f"{dim} {cell.label}" for dim, cell in
+                                             zip(self._names(self.doc.dimensions), row, strict=True))
+                    for stage, row in zip(self._names(self.doc.stages), grid, strict=True)]),
             ),
             FULL_WIDTH_MM,
         )
@@ -131,7 +141,9 @@ class Figures:
                 (t("Delighted"), t("Neutral"), t("Frustrated")),
                 (t("Satisfaction (−2 to +2)"), t("Pain point")),
                 self.style,
-                t("Customer journey map"),
+                alt(t("Customer journey map"), [
+                    f"{stage.name}: " + ", ".join(n for names in stage.touchpoints for n in names)
+                    for stage in stages]),
             ),
             FULL_WIDTH_MM,
         )
@@ -150,7 +162,10 @@ class Figures:
                 (t("Effort"), t("Value")),
                 (t("low"), t("high")),
                 self.style,
-                t("Value and effort"),
+                alt(t("Value and effort"), [
+                    f"{p.label}. {self.l10n.name(o.title)}: {t('Value')} {self.l10n.number(o.value, 1)}, "
+                    f"{t('Effort')} {self.l10n.number(o.effort)}"
+                    for p, o in zip(points, self.doc.opportunities, strict=True)]),
             )
         )
 
@@ -159,6 +174,7 @@ class Figures:
         if self.doc.trend is None:
             return Markup("")
         before, fmt, t = dict(self.doc.trend.scores), self.l10n.number, self.l10n.gettext
+        before_label = self.l10n.date(self.doc.trend.run_on, "medium")
         dims = self.doc.dimensions
         texts = [
             (
@@ -174,8 +190,10 @@ class Figures:
                 [d.score for d in dims],
                 texts,
                 [fmt(n) for n in range(6)],
-                (self.doc.trend.label, t("This run")),
+                (before_label, t("This run")),
                 self.style,
-                t("Change since the last run"),
+                alt(t("Change since the last run"), [
+                    f"{name}: {before_label} {old}, {t('This run')} {new}"
+                    for name, (old, new) in zip(self._names(dims), texts, strict=True)]),
             )
         )

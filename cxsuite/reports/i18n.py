@@ -7,6 +7,7 @@ every language with no build step, and adding a language is adding a catalogue.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
@@ -16,15 +17,20 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from cxsuite.reports.document import Name, Term
 
 DOMAIN = "report"
 # Babel switches separators to the locale's numbering system but keeps ASCII digits; Persian
-# readers expect Extended Arabic-Indic digits, so they are swapped in after formatting.
-NATIVE_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
+# readers expect Extended Arabic-Indic digits and the Arabic percent sign, so they are swapped in
+# after formatting. One digit system per language: every number of a report passes through here.
+NATIVE_DIGITS = {"fa": str.maketrans("0123456789%", "۰۱۲۳۴۵۶۷۸۹٪")}
+# First strong isolate … pop directional isolate: keeps a Latin name or code from reordering the
+# Persian sentence around it (WeasyPrint ignores CSS ``unicode-bidi``; Pango honours the marks).
+FSI, PDI = "\u2068", "\u2069"
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def catalogue_path(templates_dir: Path, language: str, domain: str = DOMAIN) -> Path:
@@ -64,9 +70,21 @@ class Localiser:
         """The translation of fixed report text."""
         return self.translations.gettext(msgid)
 
+    @property
+    def rtl(self) -> bool:
+        """Right-to-left script (Persian): embedded Latin text is isolated."""
+        return self.locale.character_order == "right-to-left"
+
     def name(self, value: Name) -> str:
-        """A :class:`Term` translated; tenant text returned untouched (escaping is Jinja's job)."""
-        return self.gettext(value.msgid) if isinstance(value, Term) else value
+        """A :class:`Term` translated; tenant text isolated in RTL but otherwise untouched
+        (escaping is Jinja's job)."""
+        return self.gettext(value.msgid) if isinstance(value, Term) else self.isolate(value)
+
+    def isolate(self, text: str) -> str:
+        """``text`` wrapped in FSI…PDI when a right-to-left report embeds Latin script in it."""
+        if self.rtl and text and _LATIN.search(text):
+            return f"{FSI}{text}{PDI}"
+        return text
 
     def number(self, value: float | int, digits: int = 0) -> str:
         """A locale-formatted number with exactly ``digits`` decimals."""
@@ -74,14 +92,25 @@ class Localiser:
         text = format_decimal(value, format=pattern, locale=self.locale, numbering_system="default")
         return text.translate(self._digits)
 
+    def percent(self, value: float, digits: int = 0) -> str:
+        """A percentage (``value`` on 0–100) in the locale's one percent format (``95.6%``,
+        ``95,6 %``, ``۹۵٫۶٪``): every percentage of a report goes through here."""
+        fraction = "." + "0" * digits if digits else ""
+        pattern = self.locale.percent_formats[None].pattern.replace("#,##0", "#,##0" + fraction, 1)
+        text = format_percent(value / 100, format=pattern, locale=self.locale, numbering_system="default")
+        return text.translate(self._digits)
+
     def measure(self, value: float | str | None, unit: str, digits: int = 1) -> str:
-        """A value with its unit (``71 %``, ``3,2 h``); a dash where there is no value."""
+        """A value with its unit (``71%``, ``3,2 h``); a dash where there is no value."""
         if value is None:
             return "–"
         if isinstance(value, str):
-            return value
-        text = self.number(value, digits if value % 1 else 0)
-        return f"{text}\u00a0{unit}" if unit else text
+            return self.isolate(value)
+        shown = digits if value % 1 else 0
+        if unit.strip() == "%":
+            return self.percent(value, shown)
+        text = self.number(value, shown)
+        return f"{text}\u00a0{unit.translate(self._digits)}" if unit else text
 
     def date(self, value: date | datetime, style: str = "long") -> str:
         """A date in the locale's words (``15 October 2026``, ``2026 m. spalio 15 d.``)."""

@@ -59,6 +59,14 @@ UNIT_LABELS = {
     "count": "",
 }
 
+# Channels as the connectors record them (``cxsuite.sandbox.world.CHANNELS`` and the CRMs' own).
+CHANNEL_LABELS = {
+    "email": N_("E-mail"),
+    "chat": N_("Chat"),
+    "phone": N_("Phone"),
+    "web": N_("Web"),
+}
+
 RECORD_KIND_LABELS = {
     "customer": N_("Customers"),
     "company": N_("Companies"),

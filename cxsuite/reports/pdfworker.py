@@ -33,7 +33,8 @@ def main(argv: list[str]) -> int:
     fetcher = SafeFetcher(Path(templates_dir))
     html = sys.stdin.buffer.read().decode()
     document = HTML(string=html, base_url=Path(templates_dir).as_uri() + "/", url_fetcher=fetcher)
-    document.write_pdf(Path(out) / "report.pdf", pdf_identifier=identifier.encode(), uncompressed_pdf=False)
+    document.write_pdf(Path(out) / "report.pdf", pdf_identifier=identifier.encode(), uncompressed_pdf=False,
+                       pdf_variant="pdf/ua-1")
     (Path(out) / "refused.json").write_text(json.dumps(fetcher.refused))
     return 0
 

@@ -29,7 +29,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cxsuite.errors import CxsuiteError
+from cxsuite.reports.contrast import readable
 from cxsuite.reports.document import ReportDocument
+from cxsuite.reports.evidence import confidence_word, endnotes, metric_rows
 from cxsuite.reports.figures import EVIDENCE_KINDS, HORIZONS, QUADRANTS, Figures
 from cxsuite.reports.i18n import Localiser, load_translations, localiser
 from cxsuite.reports.sections import Section, resolve_sections
@@ -40,6 +42,7 @@ FONT_STACKS = {
     "Noto Serif": "'CX Serif', 'CX Serif Arabic', 'CX Symbols', 'CX Shapes', serif",
 }
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+TINT = "#f3f5f8"  # report.css --tint: table headers and call-outs, the lightest text background
 log = logging.getLogger(__name__)
 
 
@@ -102,11 +105,18 @@ def environment(templates_dir: Path, language: str) -> SandboxedEnvironment:
 
 
 def brand_css(document: ReportDocument) -> Markup:
-    """Brand colours and fonts as CSS variables; every value was validated or comes from a fixed map."""
+    """Brand colours and fonts as CSS variables; every value was validated or comes from a fixed map.
+
+    The report prints text in the brand colours and white text on the primary colour, so both are
+    adjusted (hue kept) to reach 4.5 : 1 on the lightest background they meet (the table tint);
+    the accent printed on the primary colour (cover kicker, headline label) gets its own variant.
+    """
     brand = document.branding
+    primary = readable(brand.primary_colour, TINT)
     rules = {
-        "--brand-primary": brand.primary_colour,
-        "--brand-accent": brand.accent_colour,
+        "--brand-primary": primary,
+        "--brand-accent": readable(brand.accent_colour, TINT),
+        "--accent-on-primary": readable(brand.accent_colour, primary),
         "--font-heading": FONT_STACKS[brand.heading_font],
         "--font-body": FONT_STACKS[brand.body_font],
     }
@@ -120,6 +130,14 @@ def page_counter(l10n: Localiser) -> Markup:
     tokens = re.split(r"(%\(pages?\)s)", l10n.gettext("Page %(page)s of %(pages)s"))
     parts = [counters.get(token) or css_string(token) for token in tokens if token]
     return Markup(" ".join(parts))  # noqa: S704 - css_string pieces and counters
+
+
+def _confidentiality(document: ReportDocument, l10n: Localiser) -> str:
+    """The tenant's confidentiality line, or the catalogue's in the report's language."""
+    if document.branding.confidentiality:
+        return l10n.isolate(document.branding.confidentiality)
+    line = l10n.gettext("Confidential: prepared for %(client)s")
+    return line % {"client": l10n.isolate(document.client_name)}
 
 
 def _context(document: ReportDocument, sections: list[Section], templates_dir: Path) -> dict[str, object]:
@@ -145,6 +163,10 @@ def _context(document: ReportDocument, sections: list[Section], templates_dir: P
         "horizons": HORIZONS,
         "evidence_kinds": EVIDENCE_KINDS,
         "language_name": l10n.locale.get_display_name().capitalize(),
+        "evidence_rows": metric_rows(document),
+        "endnotes": endnotes(document),
+        "confidence_word": confidence_word,
+        "confidentiality": _confidentiality(document, l10n),
         "created": document.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 

@@ -14,6 +14,7 @@ from io import BytesIO
 from PIL import Image, ImageDraw
 
 from cxsuite.reports import sample_data as data
+from cxsuite.reports.caveats import caveats_for
 from cxsuite.reports.document import (
     Benchmark,
     Branding,
@@ -39,6 +40,7 @@ from cxsuite.reports.document import (
 )
 
 T = Term
+SCORER_UNITS = {"%": "percent", "h": "hours"}
 
 
 def level_of(score: float) -> int:
@@ -92,7 +94,13 @@ def _cell(stage: str, dim_index: int, raw: str) -> Cell:
     if raw == "?":
         return Cell(stage, dim, "insufficient_evidence", confidence=0.3)
     metric, value, unit, band, level, kind, benchmark, source = data.EVIDENCE[dim]
-    evidence = Evidence(T(metric), value, unit, band, level, kind, benchmark, source)
+    n, days = data.EVIDENCE_DATA[dim]
+    number = value if isinstance(value, float) else None
+    evidence = Evidence(
+        T(metric), value, unit, band, level, kind, Benchmark(*benchmark) if benchmark else None, source,
+        n=n, days=days, confidence=min(1.0, n / 30, (days or 90) / 90),
+        caveats=caveats_for(number, SCORER_UNITS.get(unit), n=n, days=days, answers=kind == "x_data"),
+    )
     return Cell(
         stage,
         dim,
@@ -128,10 +136,11 @@ def _kpis() -> tuple[KpiRow, ...]:
             unit,
             stage,
             T(definition),
-            Benchmark(*bench) if bench else None,
+            Benchmark(*bench[:3]) if bench else None,
             records,
             cover,
             prev,
+            caveats_for(value, SCORER_UNITS.get(unit), n=records, answers=unit != "h"),
         )
         for metric, value, unit, stage, definition, bench, records, cover, prev in data.KPIS
     )

@@ -86,7 +86,10 @@ GRID = (
     ("-", "?", "-", "-", "2.1", "2.0", "1.6"),
 )
 CONTESTED = frozenset({("purchase", "D4"), ("onboarding", "D3")})
-# dimension: metric, value, unit, band, level, kind, benchmark, source (None = our default threshold)
+# dimension: metric, value, unit, band, level, kind, benchmark (value, source, year), source (None =
+# our own estimate); then the data behind each: n, days of data
+EVIDENCE_DATA = {"D1": (4_870, 182), "D2": (48_900, 182), "D3": (18_450, 182), "D4": (18_450, 182),
+                 "D5": (18_450, 182), "D6": (24, 60), "D7": (6, None)}
 EVIDENCE = {
     "D1": ("Tickets linked to a known customer", 62.0, "%", "50–70 % → 2", 2, "o_data", None, None),
     "D2": ("Contacts with a lifecycle stage set", 41.0, "%", "40–60 % → 2", 2, "o_data", None, None),
@@ -98,7 +101,7 @@ EVIDENCE = {
         "≤ 4 h → 4",
         4,
         "o_data",
-        "12 h (SuperOffice)",
+        (12, "SuperOffice customer service benchmark", 2023),
         "SuperOffice customer service benchmark",
     ),
     "D5": (
@@ -108,7 +111,7 @@ EVIDENCE = {
         "70–74 % → 3",
         3,
         "o_data",
-        "≈ 70 % (SQM)",
+        (70, "SQM Group FCR benchmark", 2023),
         "SQM Group FCR benchmark",
     ),
     "D6": ("Detractors followed up within 48 hours", 18.0, "%", "< 25 % → 1", 1, "x_data", None, None),

@@ -33,6 +33,7 @@ from cxsuite.reports.render import TEMPLATES_DIR, render_pdf
 from cxsuite.reports.schemas import ReportIn, ReportOut
 from cxsuite.reports.sections import Section
 from cxsuite.reports.tables import ReportFile, ReportRow
+from cxsuite.reports.workbook import evidence_workbook
 from cxsuite.scoring.journey import project_for
 from cxsuite.scoring.tables import ScoreRunRow
 
@@ -199,6 +200,23 @@ async def publish(db: Database, principal: Principal, actor: Actor, report_id: U
                          object_id=report_id, details={"workspace_id": str(row["workspace_id"])})
             row = {**row, "published_at": now}
         return to_out(row)
+
+
+async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: Actor, report_id: UUID,
+                   ) -> tuple[dict[str, Any], bytes]:
+    """The report row and its evidence workbook, built from the same run, in the report's language;
+    the same rules as :func:`download` (visible, rendered) and audited the same way."""
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        row = await _readable(principal, report_id)
+        if row["status"] != "rendered":
+            raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+        inputs = await load_inputs(principal.tenant_id, row["score_run_id"], plugins.connectors(),
+                                   plugin_sections(plugins))
+        await record(principal.tenant_id, actor, "report.evidence_downloaded", object_type="report",
+                     object_id=report_id, details={"sha256": row["sha256"]})
+    l10n = localiser(TEMPLATES_DIR, row["language"])
+    document = build_document(inputs, row["language"], l10n)
+    return row, await anyio.to_thread.run_sync(lambda: evidence_workbook(document, inputs.result, l10n))
 
 
 async def download(db: Database, principal: Principal, actor: Actor, report_id: UUID,

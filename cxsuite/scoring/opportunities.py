@@ -106,6 +106,20 @@ def find_opportunities(
     return tuple(found)
 
 
+def ranked(found: Sequence[Opportunity], limit: int | None = None) -> tuple[Opportunity, ...]:
+    """Each library action once, at its highest-priority gap, best first: THE order of priorities.
+
+    The report's value/effort chart, its five priorities, its roadmap and the CLI all list this
+    order, so rank 3 is the same action everywhere. :func:`find_opportunities` sorts by priority,
+    then value, then journey order, dimension and recommendation id (the stated tie-break); the
+    stable re-sort keeps that order for runs stored before it was written down.
+    """
+    best: dict[str, Opportunity] = {}
+    for opportunity in sorted(found, key=lambda o: (-o.priority, -o.value)):
+        best.setdefault(opportunity.recommendation_id, opportunity)
+    return tuple(best.values())[:limit]
+
+
 def _fits(rec: Recommendation, cell: Cell) -> bool:
     """The action is written for this dimension, stage and current level."""
     return rec.dimension == cell.dimension and applies_to(rec.stages, cell.stage) and cell.level in rec.levels

@@ -3,6 +3,7 @@ and a second run in the same folder that works too."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +13,17 @@ import pytest
 from cxsuite.demo.audit import CLIENT_NAME
 from cxsuite.scoring import shipped_model
 from tests.reports.conftest import ARTIFACTS, missing_phrases
+from tests.reports.pdfcheck import engineering, untranslated
 
 pytestmark = [pytest.mark.embedded_only, pytest.mark.slow]
 CXSUITE = str(Path(sys.executable).with_name("cxsuite"))
 
 
 def demo(output: Path, *options: str) -> subprocess.CompletedProcess:
-    """The command in a clean environment: none of the suite's CXSUITE_* settings leak in."""
-    env_free = {"PATH": "/usr/bin:/bin", "HOME": str(output.parent), "COLUMNS": "160"}
+    """The command in a clean environment: none of the suite's CXSUITE_* settings leak in (the
+    import path does, so a worktree's sources are the ones tested)."""
+    env_free = {"PATH": "/usr/bin:/bin", "HOME": str(output.parent), "COLUMNS": "160",
+                "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     return subprocess.run([CXSUITE, "demo", "--output", str(output), "--size", "small", *options],  # noqa: S603
                           capture_output=True, text=True, timeout=300, env=env_free, check=False)
 
@@ -39,4 +43,8 @@ def test_demo_leaves_a_report_naming_the_client_and_its_level(tmp_path: Path):
 
     again = demo(output, "--lang", "lt")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert (output / "cx-strategy-report-lt.pdf").stat().st_size > 10_000
+    translated = (output / "cx-strategy-report-lt.pdf").read_bytes()
+    assert len(translated) > 10_000
+    # Read as the client reads it: no English catalogue text, no engineering strings.
+    assert untranslated(translated, "lt") == []
+    assert engineering(translated) == engineering(pdf.read_bytes()) == []

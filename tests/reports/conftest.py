@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import weasyprint  # noqa: F401
 
+import pdfplumber
 from pypdf import PdfReader
 
 from cxsuite.reports.document import SUPPORTED_LANGUAGES, ReportDocument
@@ -59,13 +60,15 @@ def squash(text: str) -> str:
 
 
 def missing_phrases(pdf: bytes, phrases: list[str], rtl: bool, tmp_path: Path) -> list[str]:
-    """The phrases the PDF's text does not contain (both extractors are consulted).
+    """The phrases the PDF's text does not contain (every extractor is consulted).
 
     Extraction reorders mixed-direction runs (Persian next to "KPI" or digits), so an RTL
     phrase is checked word by word.
     """
     pypdf_text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
-    found = squash(pdf_text(pdf, tmp_path)) + "\n" + squash(pypdf_text)
+    with pdfplumber.open(BytesIO(pdf)) as document:
+        plumber_text = "".join(page.extract_text() or "" for page in document.pages)
+    found = "\n".join(squash(text) for text in (pdf_text(pdf, tmp_path), pypdf_text, plumber_text))
     if rtl:
         return [word for phrase in phrases for word in phrase.split() if squash(word) not in found]
     return [phrase for phrase in phrases if squash(phrase) not in found]

@@ -8,6 +8,9 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from cxsuite.reports.contrast import readable
+from cxsuite.reports.render import TINT
+
 pytestmark = pytest.mark.anyio
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} </style><b>bold</b>"
 
@@ -99,7 +102,8 @@ async def test_preview_shows_the_brand_and_tenant_text_as_text(client, parties):
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in preview.headers["content-security-policy"]
     page = preview.text
-    assert "--brand-primary: #0a7e8c" in page and "data:image/png;base64," in page
+    # the brand colour, darkened just enough for 4.5:1 text contrast (cxsuite.reports.contrast)
+    assert f"--brand-primary: {readable('#0a7e8c', TINT)}" in page and "data:image/png;base64," in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "{{ 7*7 }}" in page and "49" not in page.split("alert(1)")[1][:40]
     assert "Customer journey map" not in page and "Executive summary" in page

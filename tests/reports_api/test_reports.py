@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR
 from cxsuite.scoring import shipped_model
-from tests.reports.conftest import ARTIFACTS, missing_phrases
+from tests.reports.conftest import ARTIFACTS, missing_phrases, squash
 from tests.support.engagement import Engagement, answer_all, seed, start
 
 pytestmark = pytest.mark.anyio
@@ -120,3 +123,36 @@ async def test_same_run_renders_the_same_content(eng, client):
     await scored(eng, client)
     first, second = await render(eng, client), await render(eng, client)
     assert first["id"] != second["id"] and first["sha256"] == second["sha256"]
+
+
+async def test_evidence_workbook_beside_the_pdf(eng, other, client):
+    """The XLSX opens with openpyxl, repeats the report's evidence summary figure for figure,
+    has one sheet per metric with the records behind it, and follows the download's rules."""
+    await scored(eng, client)
+    report = await render(eng, client)
+    url = f"/api/v1/reports/{report['id']}/evidence.xlsx"
+    response = await client.get(url, headers=eng.owner.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(BytesIO(response.content), read_only=True)
+    summary, *metrics = book.worksheets
+    rows = list(summary.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Measure", "Value")
+    assert len(metrics) >= 3 and len(rows) > 3
+    first = list(metrics[0].iter_rows(values_only=True))
+    assert first[0][0] == "Stage" and any(row and row[0] == "Records behind this measure" for row in first)
+
+    # The summary is the report's own evidence summary: same figures, same order.
+    pdf = (await client.get(f"/api/v1/reports/{report['id']}/download", headers=eng.owner.headers)).content
+    text = squash("".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages))
+    measures = [row[0] for row in rows[1:]]
+    assert all(squash(measure) in text for measure in measures), measures
+
+    # Same rules as the PDF: a client viewer only once it is published; another tenant never.
+    viewer = await eng.client_viewer()
+    assert (await client.get(url, headers=viewer)).status_code == 404
+    assert (await client.get(url, headers=other.owner.headers)).status_code == 404
+    await client.post(f"/api/v1/reports/{report['id']}/publish", headers=eng.owner.headers)
+    assert (await client.get(url, headers=viewer)).status_code == 200
+    audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
+    assert "report.evidence_downloaded" in {e["action"] for e in audit if e["object_id"] == report["id"]}

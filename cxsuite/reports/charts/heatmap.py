@@ -42,9 +42,10 @@ def _cell(cell: HeatCell, left: float, top: float, style: ChartStyle) -> str:
     if not cell.applicable:
         fill, ink = "#ffffff", MUTED
     elif cell.level is None:
-        fill, ink = GREY, MUTED
+        fill, ink = GREY, INK
     else:
-        fill, ink = level_colour(cell.level, style.primary), ink_on(cell.level)
+        fill = level_colour(cell.level, style.primary)
+        ink = ink_on(fill)
     parts = [
         el(
             "rect",

@@ -10,7 +10,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cxsuite.reports.charts.svg import GREY, MUTED, RULE, ChartStyle, Frame, el, legend, mix, svg, text, wrap
+from cxsuite.reports.charts.svg import GREY, MUTED, RULE, ChartStyle, Frame, el, legend, svg, text, wrap
+from cxsuite.reports.contrast import mix
 
 WIDTH, LABEL_W, HEAD_H, ROW_H, CURVE_H = 600.0, 62.0, 40.0, 30.0, 120.0
 

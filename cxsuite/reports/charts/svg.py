@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from cxsuite.reports.contrast import ink_for, with_luminance
+
 # WeasyPrint's SVG text splits this on commas and strips quotes but not spaces: keep it bare.
 FONT_STACK = "CX Sans,CX Sans Arabic,CX Symbols,CX Shapes,sans-serif"
 INK, MUTED, RULE, GREY = "#1f2933", "#616e7c", "#d5dae1", "#e4e7eb"
@@ -65,10 +67,11 @@ def wrap(value: str, width: int, max_lines: int = 3) -> list[str]:
 
 
 def svg(width: float, height: float, body: str, label: str) -> str:
-    """The root element: scalable (``viewBox``), labelled for accessibility, in the report font."""
+    """The root element: scalable (``viewBox``), in the report font, and labelled: WeasyPrint's
+    tagged PDF takes a chart's alternative text from its ``<title>`` (``aria-label`` is ignored)."""
     return el(
         "svg",
-        body,
+        el("title", esc(label)) + body,
         xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {width} {height}",
         width=width,
@@ -81,21 +84,20 @@ def svg(width: float, height: float, body: str, label: str) -> str:
     )
 
 
-def mix(colour: str, other: str, share: float) -> str:
-    """``share`` of ``other`` blended into ``colour`` (both validated ``#rrggbb``)."""
-    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
+# Luminance of levels 1–5: steps at least 0.15 apart (told apart in greyscale and by colour-blind
+# readers, lighter than the grey of "insufficient evidence" at ~0.80 by as much), and none in the
+# 0.18–0.27 band where neither dark nor white labels reach 4.5 : 1.
+LEVEL_LUMINANCE = (0.62, 0.45, 0.30, 0.15, 0.05)
 
 
 def level_colour(level: int, primary: str) -> str:
-    """A five-step ramp from a pale tint (level 1) to the brand colour (level 5)."""
-    return mix(primary, "#ffffff", (5 - level) * 0.2 + 0.02)
+    """The brand hue at the luminance of ``level``: a pale tint (1) to a deep shade (5)."""
+    return with_luminance(primary, LEVEL_LUMINANCE[level - 1])
 
 
-def ink_on(level: int) -> str:
-    """Text colour readable on :func:`level_colour` of ``level``."""
-    return "#ffffff" if level >= 4 else INK
+def ink_on(fill: str) -> str:
+    """Text colour readable on ``fill`` (the report's ink or white, whichever contrasts more)."""
+    return ink_for(fill, INK)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""The evidence summary: one compact row per metric, and the numbered sources the report cites.
+
+Scoring attaches evidence to every stage × dimension cell, so one workspace-wide metric (say,
+the share of records linked to a customer) sits in seven cells. Printed cell by cell it filled
+half the report with the same line; the client needs each figure once, with its n, period,
+source, confidence and caveat. The full per-cell detail goes to the evidence workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxsuite.reports.document import Benchmark, EvidenceKind, Name, ReportDocument, Term
+from cxsuite.reports.figures import N_
+
+CONFIDENCE_WORDS = ((0.8, N_("High")), (0.5, N_("Medium")), (0.0, N_("Low")))
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric as the evidence summary prints it, with how many cells it informs."""
+
+    metric: Name
+    kind: EvidenceKind
+    value: float | str
+    unit: str
+    n: int | None
+    days: float | None
+    source: str | None
+    benchmark: Benchmark | None
+    confidence: float | None
+    caveats: tuple[Term, ...]
+    cells: int
+
+
+def confidence_word(confidence: float | None) -> str:
+    """High, medium or low (msgid): a client reads a word, not ``0.63``."""
+    value = confidence or 0.0
+    return next(word for bound, word in CONFIDENCE_WORDS if value >= bound)
+
+
+def _key(metric: Name) -> str:
+    return metric.msgid if isinstance(metric, Term) else metric
+
+
+def metric_rows(document: ReportDocument) -> list[MetricRow]:
+    """Each distinct figure once (same metric, value and unit), in the order cells first use it."""
+    rows: dict[tuple[str, str, str], MetricRow] = {}
+    for cell in document.cells:
+        for e in cell.evidence:
+            key = (_key(e.metric), repr(e.value), e.unit)
+            found = rows.get(key)
+            if found is None:
+                rows[key] = MetricRow(e.metric, e.kind, e.value, e.unit, e.n, e.days, e.source, e.benchmark,
+                                      e.confidence, e.caveats, 1)
+            else:
+                rows[key] = MetricRow(**{**found.__dict__, "cells": found.cells + 1})
+    return list(rows.values())
+
+
+def endnotes(document: ReportDocument) -> dict[str, int]:
+    """Every named source the report cites, numbered in order of first citation."""
+    cited: list[str] = []
+    for k in document.kpis:
+        if k.benchmark:
+            cited.append(k.benchmark.source)
+    for row in metric_rows(document):
+        cited += [s for s in (row.source, row.benchmark.source if row.benchmark else None) if s]
+    cited += [o.kpi_source for o in document.opportunities if o.kpi_source]
+    return {source: i for i, source in enumerate(dict.fromkeys(cited), start=1)}
