@@ -9,7 +9,7 @@ return. Every attempt is recorded. What ends an attempt decides what happens nex
 - success → ``succeeded`` with the body's result reference;
 - cancellation requested → ``cancelled`` (what the body committed stays);
 - ``transient`` (network errors, 5xx, database deadlocks, Redis dropping) → back to ``queued``
-  after a full-jitter backoff (or the vendor's ``retry_after``), until the kind's attempts are
+  after an equal-jitter exponential backoff (or the vendor's ``retry_after``), until the kind's attempts are
   spent → ``failed`` with ``retryable`` set: the next run resumes from the checkpoint;
 - ``rate_limited`` (a vendor's window is spent, e.g. a daily limit) → ``waiting`` until the
   vendor's ``resume_at``, showing its message; the attempt is given back, so waiting never
@@ -39,14 +39,19 @@ from cxsuite.logs import bind
 
 log = logging.getLogger("cxsuite.jobs")
 HEARTBEAT_S = 5.0
-BASE_BACKOFF_S, MAX_BACKOFF_S = 2.0, 300.0
+BASE_BACKOFF_S, MAX_BACKOFF_S = 5.0, 300.0
 
 
 def backoff(attempt: int, retry_after: float | None = None) -> float:
-    """Seconds until the next try: the vendor's hint, else full-jitter exponential backoff."""
+    """Seconds until the next try: the vendor's hint, else exponential backoff with "equal
+    jitter" (half the step fixed, half random). Full jitter could draw near-zero waits, so a
+    job's retries could all land inside one vendor outage; with a fixed half, the waits before
+    the 5th attempt add up to at least 75 s (10 + 20 + 40 + 80, halved), so a one-minute outage
+    is outlasted without a person, while workers retrying at once still spread out."""
     if retry_after is not None:
         return float(retry_after)
-    return random.uniform(0, min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** attempt))  # noqa: S311
+    step = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** attempt)
+    return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not a secret
 
 
 async def run_job(resources: Resources, tenant_id: UUID, job_id: UUID) -> str:

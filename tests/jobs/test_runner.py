@@ -22,7 +22,7 @@ from cxsuite.errors import (
 from cxsuite.jobs import service
 from cxsuite.jobs.kinds import JobContext, JobKind, Resources, register_kind
 from cxsuite.jobs.queue import InlineQueue
-from cxsuite.jobs.runner import run_job
+from cxsuite.jobs.runner import backoff, run_job
 from cxsuite.jobs.schemas import to_out
 from cxsuite.plugin_manager import build_plugins
 from tests.support.records import make_connection_owner
@@ -211,3 +211,14 @@ async def test_a_tenant_over_its_cap_waits_while_another_runs(resources):
     assert await asyncio.gather(*running) == ["succeeded", "succeeded"]
     await resources.queue.drain()  # A's deferred job ran once a slot was free
     assert (await status(resources, tenant_a, third))["status"] == "succeeded"
+
+
+def test_the_retry_budget_outlasts_a_one_minute_vendor_outage():
+    """Transient failures are retried over at least 60 s of waiting, whatever the jitter draws:
+    a vendor that is down for a minute must not fail a sync for good (issue 14's 60 s outage).
+    With full jitter (the old backoff) the waits of four retries could add up to seconds."""
+    retries = JobKind.__dataclass_fields__["max_attempts"].default - 1
+    for _ in range(200):
+        shortest = sum(backoff(attempt) for attempt in range(1, retries + 1))
+        assert shortest >= 60, shortest
+    assert backoff(3, retry_after=7.5) == 7.5
