@@ -32,7 +32,7 @@ async def add_fault(request: Request) -> Response:
         fault = sandbox_of(request).inject(
             body["vendor"],
             body["kind"],
-            int(body.get("count", 1)),
+            int(body["count"]) if body.get("count") is not None else None,
             retry_after=body.get("retry_after"),
             status=int(body.get("status", 500)),
             seconds=float(body["seconds"]) if body.get("seconds") is not None else None,

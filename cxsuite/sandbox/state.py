@@ -78,7 +78,8 @@ class Fault:
     sandbox's listening socket for the window (connection refused), in ``reset`` mode the
     vendor's requests are answered by resetting the connection; ``slow`` delays responses by
     ``delay`` seconds; ``daily_limit`` uses up the vendor's daily quota until the window ends
-    (by default the next midnight UTC); ``expired_grant`` revokes the vendor's refresh tokens.
+    (by default the next midnight UTC), or with a count answers that many requests with the
+    vendor's daily refusal; ``expired_grant`` revokes the vendor's refresh tokens.
     """
 
     vendor: str
@@ -167,7 +168,7 @@ class Sandbox:
         self,
         vendor: str,
         kind: FaultKind,
-        count: int = 1,
+        count: int | None = None,
         *,
         retry_after: int | None = None,
         status: int = 500,
@@ -175,24 +176,26 @@ class Sandbox:
         delay: float = 0.0,
         mode: str = "refuse",
     ) -> Fault:
-        """Queue a fault for the vendor's next ``count`` data requests (not OAuth endpoints), or
-        for every request during the next ``seconds`` (see :class:`Fault` for each kind)."""
+        """Queue a fault for the vendor's next ``count`` data requests (default 1; not OAuth
+        endpoints), or for every request during the next ``seconds`` (see :class:`Fault` for each
+        kind). A ``daily_limit`` with a ``count`` answers that many requests with the vendor's
+        daily refusal (a connector's own test); without one it spends the day's quota."""
         fault = self._validated(vendor, kind, count, retry_after, status, seconds, delay, mode)
         with self.lock:
             if kind == "expired_grant":
                 self.oauth.revoke_all(vendor)
-            if kind == "daily_limit":
+            if kind == "daily_limit" and fault.until is not None:
                 self._spend_daily_quota(vendor, spent=True)
             self._faults.append(fault)
         return fault
 
-    def _validated(self, vendor: str, kind: str, count: int, retry_after: int | None, status: int,
+    def _validated(self, vendor: str, kind: str, count: int | None, retry_after: int | None, status: int,
                    seconds: float | None, delay: float, mode: str) -> Fault:
         if vendor not in (*VENDORS, EVERY_VENDOR):
             raise ValueError(f"unknown vendor {vendor!r}; use one of {', '.join(VENDORS)} or '*'")
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(FAULT_KINDS)}")
-        if count < 0 or (seconds is not None and seconds <= 0) or delay < 0:
+        if (count is not None and count < 0) or (seconds is not None and seconds <= 0) or delay < 0:
             raise ValueError("count, seconds and delay must not be negative (seconds above 0)")
         if kind == "outage":
             if mode not in OUTAGE_MODES:
@@ -208,9 +211,9 @@ class Sandbox:
             raise ValueError(f"{kind} applies to one vendor account; name the vendor")
         now = self.clock.now()
         until = now + timedelta(seconds=seconds) if seconds is not None else None
-        if kind == "daily_limit" and until is None:
+        if kind == "daily_limit" and until is None and count is None:
             until = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        remaining = 0 if kind == "expired_grant" else count
+        remaining = 0 if kind == "expired_grant" else (1 if count is None else count)
         return Fault(vendor, kind, remaining, retry_after, status, until, delay, mode)  # type: ignore[arg-type]
 
     def take_fault(self, vendor: str, *kinds: str) -> Fault | None:
