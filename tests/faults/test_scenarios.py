@@ -50,14 +50,9 @@ def slow_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     return bench(tmp_path_factory.mktemp("faults-slow"), SLOW)
 
 
-# Scenarios today's code fails (measured on this branch, docs/reliability.md). Strict: once the
-# fixes of issue 14 land, the XPASS fails the run, and the entry goes.
-FAILS_TODAY = {
-    f"vendor-outage-{OUTAGE_S:g}s": "a refused connection ends the sync as 'unexpected error', no retry (#14 item 1)",
-    "vendor-outage-60s": "a refused connection ends the sync as 'unexpected error', no retry (#14 item 1)",
-    "vendor-outage-past-budget": "the first run fails as 'unexpected error', not a clear message (#14 item 1)",
-    "redis-restart-empty": "Redis loss fails running syncs as 'unexpected error' (#14 item 4)",
-}
+# Scenarios known to fail, with the reason (strict: an XPASS fails the run, so a fixed one
+# leaves the list). Empty since issue 14's fixes landed; see docs/reliability.md.
+FAILS_TODAY: dict[str, str] = {}
 
 
 def params(names: list[str]) -> list:
