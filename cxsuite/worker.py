@@ -28,6 +28,8 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from cxsuite.db.session import Database
+from cxsuite.errors import FailureClass
+from cxsuite.failures import classify
 from cxsuite.jobs.kinds import Resources, longest_timeout
 from cxsuite.jobs.queue import build_queue, deserialize, redis_settings, serialize
 from cxsuite.jobs.reconcile import reconcile
@@ -134,13 +136,35 @@ async def reconcile_forever(resources: Resources, outage: RedisOutage) -> None:
             outage.up()
 
 
+async def open_database(url: str, *, max_wait_s: float = 10.0) -> Database:
+    """The database, waiting for it when it is not reachable yet: a worker started during a
+    PostgreSQL restart (or before the server is up) waits with backoff instead of exiting,
+    logging once; anything but a transient failure (a wrong password, say) still ends it."""
+    db = Database.from_url(url)
+    delay, waiting = 0.5, False
+    while True:
+        try:
+            await db.start()
+        except Exception as exc:
+            if classify(exc).failure_class is not FailureClass.TRANSIENT:
+                raise
+            if not waiting:
+                log.warning("the database is unreachable (%s); waiting for it", type(exc).__name__)
+                waiting = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_wait_s)
+            continue
+        if waiting:
+            log.warning("the database is reachable again")
+        return db
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     """Database, plugins and queue for this worker process; a first reconciliation."""
     settings: Settings = ctx["settings"]
     configure_logging(settings.log_level, settings.log_json)
     register_all()
-    db = Database.from_url(settings.database_url)
-    await db.start()
+    db = await open_database(settings.database_url)
     queue = await build_queue(settings)
     resources = Resources(db, settings, build_plugins(), ctx["redis"], queue)
     ctx["resources"] = resources
