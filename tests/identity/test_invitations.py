@@ -4,7 +4,7 @@ an existing password survives accepting one."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -17,9 +17,16 @@ pytestmark = pytest.mark.anyio
 EMAIL = "invitee@example.test"
 
 
-async def invite(client, inviter, workspace: str, email: str = EMAIL, role: str = "client_viewer"):
+@pytest.fixture(autouse=True)
+def _unique_invitee(monkeypatch):
+    """Each test invites its own address: a person one test leaves behind (with a password,
+    say) must not turn another test's invitation into "already a member"."""
+    monkeypatch.setattr(f"{__name__}.EMAIL", f"invitee-{uuid4().hex[:8]}@example.test")
+
+
+async def invite(client, inviter, workspace: str, email: str | None = None, role: str = "client_viewer"):
     return await client.post(f"/api/v1/workspaces/{workspace}/members", headers=inviter.headers,
-                             json={"email": email, "role": role})
+                             json={"email": email or EMAIL, "role": role})
 
 
 async def accept(client, token: str, password: str | None = PASSWORD):
