@@ -12,9 +12,8 @@ every existing row satisfies the wider check, so nothing on disk changes.
 from collections.abc import Awaitable, Callable
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
 
-from cxsuite.db.sql import execute, execute_script
+from cxsuite.db.migrate import replace_check_list
 
 ID = "2026-11-22T19:30:00:000000"
 VERSION = "1.38.0"
@@ -26,25 +25,7 @@ NEW = "'oauth2', 'api_key', 'file_upload', 'service_account'"
 
 def allow(kinds_from: str, kinds_to: str) -> Callable[[], Awaitable[None]]:
     """A step replacing the check's list ``kinds_from`` by ``kinds_to`` on either database."""
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None, "migrations run through cxsuite.db.migrate"
-        if engine.engine_type == "postgres":
-            await execute_script(engine, [
-                "ALTER TABLE connection DROP CONSTRAINT connection_auth_kind_check",
-                f"ALTER TABLE connection ADD CONSTRAINT connection_auth_kind_check "
-                f"CHECK (auth_kind IN ({kinds_to}))"])
-            return
-        version = (await execute(engine, "PRAGMA schema_version"))[0]["schema_version"]
-        await execute_script(engine, [
-            "PRAGMA writable_schema = ON",
-            f"UPDATE sqlite_master SET sql = replace(sql, \"IN ({kinds_from}))\", \"IN ({kinds_to}))\") "
-            "WHERE type = 'table' AND name = 'connection'",
-            f"PRAGMA schema_version = {int(version) + 1}",
-            "PRAGMA writable_schema = OFF"])
-
-    return run
+    return replace_check_list("connection", "connection_auth_kind_check", "auth_kind", kinds_from, kinds_to)
 
 
 async def forwards() -> MigrationManager:

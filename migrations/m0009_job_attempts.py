@@ -20,8 +20,8 @@ from collections.abc import Awaitable, Callable
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-from cxsuite.db.migrate import raw_step
-from cxsuite.db.sql import execute, execute_script
+from cxsuite.db.migrate import raw_step, replace_check_list
+from cxsuite.db.sql import execute_script
 
 ID = "2026-12-03T11:00:00:000000"
 VERSION = "1.38.0"
@@ -90,25 +90,8 @@ BACKWARDS = [
 
 
 def allow_statuses(statuses_from: str, statuses_to: str) -> Callable[[], Awaitable[None]]:
-    """A step replacing the job status check's list on either database (see m0007)."""
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None, "migrations run through cxsuite.db.migrate"
-        if engine.engine_type == "postgres":
-            await execute_script(engine, [
-                "ALTER TABLE job DROP CONSTRAINT job_status_check",
-                f"ALTER TABLE job ADD CONSTRAINT job_status_check CHECK (status IN ({statuses_to}))"])
-            return
-        version = (await execute(engine, "PRAGMA schema_version"))[0]["schema_version"]
-        await execute_script(engine, [
-            "PRAGMA writable_schema = ON",
-            f"UPDATE sqlite_master SET sql = replace(sql, \"IN ({statuses_from}))\", \"IN ({statuses_to}))\") "
-            "WHERE type = 'table' AND name = 'job'",
-            f"PRAGMA schema_version = {int(version) + 1}",
-            "PRAGMA writable_schema = OFF"])
-
-    return run
+    """A step replacing the job status check's list on either database."""
+    return replace_check_list("job", "job_status_check", "status", statuses_from, statuses_to)
 
 
 def postgres_only(statements: list[str]) -> Callable[[], Awaitable[None]]:

@@ -72,6 +72,37 @@ def raw_step(statements: Sequence[str], *, rls: Mapping[str, bool] | None = None
     return run
 
 
+def replace_check_list(table: str, constraint: str, column: str, values_from: str,
+                       values_to: str) -> Callable[[], Awaitable[None]]:
+    """A migration step changing a ``CHECK (column IN (...))`` list on either database.
+
+    PostgreSQL swaps the named constraint. SQLite cannot alter a constraint, and rebuilding the
+    table is not an option inside the migration's transaction with foreign keys on (dropping
+    the old table would cascade-delete the rows that refer to it), so the stored table
+    definition is edited in place, the procedure SQLite documents for changing a CHECK
+    constraint ("making other kinds of table schema changes"): used only to widen or narrow a
+    list every existing row satisfies.
+    """
+
+    async def run() -> None:
+        engine = engine_finder()
+        assert engine is not None, "migrations run through cxsuite.db.migrate"
+        if engine.engine_type == "postgres":
+            await execute_script(engine, [
+                f"ALTER TABLE {table} DROP CONSTRAINT {constraint}",
+                f"ALTER TABLE {table} ADD CONSTRAINT {constraint} CHECK ({column} IN ({values_to}))"])
+            return
+        version = (await execute(engine, "PRAGMA schema_version"))[0]["schema_version"]
+        await execute_script(engine, [
+            "PRAGMA writable_schema = ON",
+            f"UPDATE sqlite_master SET sql = replace(sql, \"IN ({values_from}))\", \"IN ({values_to}))\") "
+            f"WHERE type = 'table' AND name = '{table}'",
+            f"PRAGMA schema_version = {int(version) + 1}",
+            "PRAGMA writable_schema = OFF"])
+
+    return run
+
+
 def _tenant_table_policies(table: str) -> list[str]:
     """The tenant table itself: its own row, and (read-only) the tenants a user belongs to."""
     member_of = (f"id IN (SELECT tenant_id FROM tenant_membership WHERE user_id = {CURRENT_USER}) "
