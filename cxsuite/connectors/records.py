@@ -35,6 +35,9 @@ class Customer(Record, kw_only=True, frozen=True):
     lifecycle_stage: str | None = None
     segment: str | None = None
     created_at: datetime | None = None
+    owner_id: str | None = None
+    segments: list[str] = msgspec.field(default_factory=list)
+    churned_at: datetime | None = None
 
 
 class Company(Record, kw_only=True, frozen=True):
@@ -63,6 +66,7 @@ class Deal(Record, kw_only=True, frozen=True):
     customer_external_id: str | None = None
     company_external_id: str | None = None
     stage_history: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    owner_id: str | None = None
 
 
 class Ticket(Record, kw_only=True, frozen=True):
@@ -81,6 +85,9 @@ class Ticket(Record, kw_only=True, frozen=True):
     satisfaction: float | None = None
     satisfaction_scale: int | None = None
     customer_external_id: str | None = None
+    owner_id: str | None = None
+    assigned_at: datetime | None = None
+    auto_assigned: bool | None = None
 
 
 class Interaction(Record, kw_only=True, frozen=True):
@@ -94,6 +101,7 @@ class Interaction(Record, kw_only=True, frozen=True):
     automated: bool = False
     occurred_at: datetime | None = None
     customer_external_id: str | None = None
+    owner_id: str | None = None
 
 
 class Feedback(Record, kw_only=True, frozen=True):
@@ -127,6 +135,8 @@ class WebMetric(Record, kw_only=True, frozen=True):
     engaged_sessions: int = 0
     conversions: float = 0.0
     revenue: float = 0.0
+    new_vs_returning: str | None = None
+    quality_flags: list[str] = msgspec.field(default_factory=list)
 
 
 RECORD_TYPES: dict[str, type[Record]] = {

@@ -31,7 +31,7 @@ KEY_COLUMNS = ("tenant_id", "workspace_id", "connection_id", "external_id")
 # msgspec is several times faster than json for the raw payloads that make up most of a row.
 _ENCODER = msgspec.json.Encoder(enc_hook=str)
 BOOK_COLUMNS = ("source", "updated_at", "archived", "content_hash", "synced_at", "raw")
-JSON_COLUMNS = frozenset({"raw", "stage_history"})
+JSON_COLUMNS = frozenset({"raw", "stage_history", "segments", "quality_flags"})
 
 
 @dataclass(frozen=True)
