@@ -17,6 +17,7 @@ from uuid import UUID
 
 import msgspec
 import phonenumbers
+from piccolo.engine.base import Engine
 
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
@@ -91,9 +92,9 @@ def _json_path(pg: bool, path: tuple[str, ...]) -> str:
     return f"json_extract(raw, '$.{'.'.join(path)}')"
 
 
-async def view_of(db: Database, tenant_id: UUID, workspace_id: UUID) -> CustomerView:
+async def view_of(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> CustomerView:
     """The stored view (an empty summary before the first resolution); inside a transaction."""
-    rows = await execute(db.engine, "SELECT phone_region, resolved_at, summary FROM customer_view "
+    rows = await execute(engine, "SELECT phone_region, resolved_at, summary FROM customer_view "
                          "WHERE tenant_id = {} AND workspace_id = {}", tenant_id, workspace_id)
     if not rows:
         return CustomerView(workspace_id=workspace_id, phone_region="", resolved_at=None,
@@ -114,7 +115,7 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
 
     ``phone_region`` (ISO 3166 alpha-2) replaces the stored region when given; numbers
     without ``+`` are read in it."""
-    current = await view_of(db, tenant_id, workspace_id)
+    current = await view_of(db.engine, tenant_id, workspace_id)
     region = (phone_region if phone_region is not None else current.phone_region).upper()
     records, unreadable = await _keyed_records(db, tenant_id, workspace_id, region)
     resolution = resolve(records)
@@ -249,7 +250,7 @@ async def read_view(db: Database, principal: Principal, workspace_id: UUID) -> C
     """The workspace's view for a caller who may read scores (404/403 as for the workspace)."""
     async with db.transaction(principal.tenant_id, write=False):
         await load_workspace(principal, workspace_id, Action.SCORE_READ)
-        return await view_of(db, principal.tenant_id, workspace_id)
+        return await view_of(db.engine, principal.tenant_id, workspace_id)
 
 
 async def refresh_view(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,

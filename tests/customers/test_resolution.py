@@ -64,7 +64,7 @@ async def test_one_customer_view_across_a_crm_an_org_and_a_survey_export(ws):
 
     async with ws.db.transaction(ws.tenant_id):
         view = await resolve_workspace(ws.db, ws.tenant_id, ws.workspace_id, "LT")
-        stored = await view_of(ws.db, ws.tenant_id, ws.workspace_id)
+        stored = await view_of(ws.db.engine, ws.tenant_id, ws.workspace_id)
     assert stored == view and stored.phone_region == "LT"
     assert (view.summary.customers, view.summary.unreadable_phones) == (3, 0)
     assert [(p.first, p.second, p.customers) for p in view.summary.source_pairs] == [("hubspot", "salesforce", 2)]

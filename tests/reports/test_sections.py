@@ -34,6 +34,7 @@ def test_a_tenant_reorders_and_turns_sections_off():
         "executive_summary",
         "maturity_profile",
         "kpi_table",
+        "customer_view",
         "appendix",
     ]
     assert "sec-journey_map" not in html
