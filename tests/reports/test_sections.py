@@ -48,6 +48,7 @@ def test_the_contents_page_lists_enabled_sections_with_page_counters():
         "executive_summary",
         "maturity_profile",
         "journey_map",
+        "customer_view",
         "opportunities",
         "appendix",
     ]
