@@ -11,6 +11,7 @@ from cxsuite.connections.controllers import (
     WorkspaceConnectionsController,
 )
 from cxsuite.connectors.controllers import ConnectorCatalogueController
+from cxsuite.customers.controllers import CustomerViewController
 from cxsuite.identity.controllers import IdentityController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
@@ -43,4 +44,5 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     BrandingController,
     ProjectReportsController,
     ReportController,
+    CustomerViewController,
 ]

@@ -38,6 +38,7 @@ class Customer(Record, kw_only=True, frozen=True):
     owner_id: str | None = None
     segments: list[str] = msgspec.field(default_factory=list)
     churned_at: datetime | None = None
+    web_user_id: str | None = None
 
 
 class Company(Record, kw_only=True, frozen=True):

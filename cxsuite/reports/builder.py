@@ -24,6 +24,8 @@ import msgspec
 
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.records import RECORD_TYPES, table_for
+from cxsuite.customers.service import CustomerView as CustomerViewState
+from cxsuite.customers.service import view_of
 from cxsuite.db.sql import execute
 from cxsuite.errors import NotFound
 from cxsuite.projects.tables import Project
@@ -62,6 +64,7 @@ class SourceData:
     account: str
     counts: tuple[tuple[str, int], ...]
     last_sync: datetime | None
+    connector_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class ReportInputs:
     previous: Mapping[str, Any] | None
     sources: tuple[SourceData, ...]
     look: TenantLook
+    customer_view: CustomerViewState | None = None
 
     @property
     def model(self) -> ScoringModel:
@@ -107,7 +111,8 @@ async def load_inputs(tenant_id: UUID, run_id: UUID, connectors: Mapping[str, An
         journey=await by_id(tenant_id, run["journey_version_id"]), project=project,
         client_name=workspace["name"], previous=previous,
         sources=await _sources(tenant_id, run["workspace_id"], connectors),
-        look=await tenant_look(tenant_id, sections))
+        look=await tenant_look(tenant_id, sections),
+        customer_view=await view_of(Connection._meta.db, tenant_id, run["workspace_id"]))
 
 
 async def _sources(tenant_id: UUID, workspace_id: UUID, connectors: Mapping[str, Any],
@@ -129,7 +134,8 @@ async def _sources(tenant_id: UUID, workspace_id: UUID, connectors: Mapping[str,
                 counts.append((kind, int(rows[0]["n"])))
         plugin = connectors.get(connection["connector"])
         found.append(SourceData(plugin.display_name if plugin else connection["connector"],
-                                connection["name"], tuple(counts), connection["last_sync_at"]))
+                                connection["name"], tuple(counts), connection["last_sync_at"],
+                                connection["connector"]))
     return tuple(found)
 
 
@@ -168,9 +174,28 @@ def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.
         model_version=f"{model.name} {model.version}",
         template_version=TEMPLATE_VERSION,
         trend=_trend(inputs.previous),
+        customer_view=_customer_view(inputs),
         section_order=inputs.look.section_order,
         disabled_sections=inputs.look.disabled_sections,
     )
+
+
+def _customer_view(inputs: ReportInputs) -> doc.CustomerView | None:
+    """The resolved customer graph in the report's terms: sources by their display names."""
+    view = inputs.customer_view
+    if view is None or view.resolved_at is None:
+        return None
+    names = {s.connector_key: s.connector for s in inputs.sources}
+    summary = view.summary
+    return doc.CustomerView(
+        records=summary.records, customers=summary.customers,
+        customers_in_several_records=summary.customers_in_several_records,
+        duplicates_within_source=summary.duplicates_within_source,
+        unreadable_phones=summary.unreadable_phones,
+        records_by_source=tuple((names.get(k, k), n) for k, n in summary.records_by_source.items()),
+        source_pairs=tuple((names.get(p.first, p.first), names.get(p.second, p.second), p.customers)
+                           for p in summary.source_pairs),
+        resolved_at=view.resolved_at)
 
 
 def _level(model: ScoringModel, number: int) -> Any:

@@ -302,6 +302,28 @@ class DataSource:
 
 
 @dataclass(frozen=True)
+class CustomerView:
+    """How fragmented the client's customer data is: records per real customer, by source pair.
+
+    ``resolved_at`` is when the records were resolved (every score run resolves first); the
+    counts are over the customer records imported by then, whatever their creation date."""
+
+    records: int
+    customers: int
+    customers_in_several_records: int
+    duplicates_within_source: int
+    unreadable_phones: int
+    records_by_source: tuple[tuple[str, int], ...]
+    source_pairs: tuple[tuple[str, str, int], ...]
+    resolved_at: datetime | None
+
+    @property
+    def records_per_customer(self) -> float | None:
+        """Average records per real customer; ``None`` when nothing was imported."""
+        return self.records / self.customers if self.customers else None
+
+
+@dataclass(frozen=True)
 class Overall:
     """The headline: overall score and level, with the weakest dimension beside it."""
 
@@ -334,6 +356,7 @@ class ReportDocument:
     template_version: str
     context: str = ""
     trend: Trend | None = None
+    customer_view: CustomerView | None = None
     section_order: tuple[str, ...] = ()
     disabled_sections: frozenset[str] = field(default_factory=frozenset)
 

@@ -19,6 +19,7 @@ from cxsuite.reports.document import (
     Benchmark,
     Branding,
     Cell,
+    CustomerView,
     DataSource,
     Dimension,
     Evidence,
@@ -215,4 +216,10 @@ def sample_document(language: str = "en") -> ReportDocument:
         model_version="cx-maturity 1.0.0",
         template_version="strategy-report 1.0",
         trend=Trend("Baseline, 2026 Q2", date(2026, 4, 20), data.PREVIOUS_RUN),
+        customer_view=CustomerView(
+            records=18_420, customers=12_960, customers_in_several_records=4_310,
+            duplicates_within_source=1_204, unreadable_phones=312,
+            records_by_source=(("HubSpot", 11_250), ("Zoho CRM", 7_170)),
+            source_pairs=(("HubSpot", "Zoho CRM", 3_870),),
+            resolved_at=datetime(2026, 6, 30, 18, 0, tzinfo=UTC)),
     )

@@ -40,6 +40,7 @@ DEFAULT_SECTIONS: tuple[Section, ...] = (
     Section("maturity_profile", "Maturity profile", "sections/maturity_profile.html.j2"),
     Section("journey_map", "Customer journey map", "sections/journey_map.html.j2"),
     Section("kpi_table", "KPI scorecard", "sections/kpi_table.html.j2"),
+    Section("customer_view", "One customer view", "sections/customer_view.html.j2"),
     Section("opportunities", "Opportunities and roadmap", "sections/opportunities.html.j2"),
     Section("appendix", "Appendix", "sections/appendix.html.j2"),
 )

@@ -19,6 +19,7 @@ import msgspec
 
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
+from cxsuite.customers.service import resolve_workspace
 from cxsuite.db.session import Database
 from cxsuite.errors import NotFound
 from cxsuite.plugin_manager import Plugins, build_plugins
@@ -106,6 +107,8 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
         return ScoreRun(run_id, project_id, "succeeded", stored, "")
     await _update(db, tenant_id, run_id, {RUN.status: "running", RUN.error: ""})
     try:
+        async with db.transaction(tenant_id):  # the link and duplicate metrics read the graph
+            await resolve_workspace(db, tenant_id, row["workspace_id"])
         inputs, model = await _gather(db, tenant_id, row, progress, plugins or build_plugins())
         result = rescore(model, inputs)
         opportunities = find_opportunities(model, result)

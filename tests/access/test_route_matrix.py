@@ -14,6 +14,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from litestar.routes import HTTPRoute
@@ -146,7 +147,10 @@ async def _extra_objects(client, owner, project_id: str) -> dict[str, str]:
     assert report.status_code == 202, report.text
     await finished(client, owner, report.json()["job"]["id"])
     run_id = started.json()["run"]["id"]
-    return {"run_id": run_id, "other_run_id": run_id, "report_id": report.json()["report"]["id"]}
+    # A resolved customer exists only once records are imported; the workspace in the path is
+    # what a caller of another tenant or workspace must not reach, and it is a real one.
+    return {"run_id": run_id, "other_run_id": run_id, "report_id": report.json()["report"]["id"],
+            "customer_id": str(uuid4())}
 
 
 async def finished(client, owner, job_id: str) -> None:

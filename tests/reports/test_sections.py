@@ -34,6 +34,7 @@ def test_a_tenant_reorders_and_turns_sections_off():
         "executive_summary",
         "maturity_profile",
         "kpi_table",
+        "customer_view",
         "appendix",
     ]
     assert "sec-journey_map" not in html
@@ -47,6 +48,7 @@ def test_the_contents_page_lists_enabled_sections_with_page_counters():
         "executive_summary",
         "maturity_profile",
         "journey_map",
+        "customer_view",
         "opportunities",
         "appendix",
     ]

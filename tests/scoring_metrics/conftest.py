@@ -13,6 +13,7 @@ import pytest
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.records import Record
 from cxsuite.connectors.upsert import RecordScope, upsert_records
+from cxsuite.customers.service import resolve_workspace
 from cxsuite.db.session import Database
 from cxsuite.scoring import MetricValue, shipped_model
 from cxsuite.scoring.metrics import MetricScope, compute_metrics
@@ -53,8 +54,10 @@ class Workspace:
         return MetricScope(self.db, self.tenant_id, self.workspace_id, period[0], period[1], AS_OF, STAGES)
 
     async def metrics(self, period: tuple[date, date] = PERIOD) -> dict[tuple[str, str | None], MetricValue]:
-        """Every built-in metric, by (key, stage)."""
-        async with self.db.transaction(self.tenant_id, write=False):
+        """Every built-in metric, by (key, stage), over a freshly resolved customer graph (as a
+        score run computes them)."""
+        async with self.db.transaction(self.tenant_id):
+            await resolve_workspace(self.db, self.tenant_id, self.workspace_id)
             values = await compute_metrics(self.scope(period))
         return {(v.key, v.stage): v for v in values}
 

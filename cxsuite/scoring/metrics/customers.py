@@ -14,7 +14,6 @@ from cxsuite.scoring.metrics.scope import (
     MetricScope,
     as_datetime,
     coverage_days,
-    digits_only,
     evidence,
     in_period,
     raw_text,
@@ -43,14 +42,23 @@ async def compute(scope: MetricScope) -> list[MetricValue]:
 
 
 def _linked_select(kind: str, column: str) -> str:
-    """One record kind with a 0/1 flag: does its customer (or company) reference resolve?"""
-    join = ("LEFT JOIN record_{t} {a} ON {a}.tenant_id = r.tenant_id AND {a}.workspace_id = "
-            "r.workspace_id AND {a}.connection_id = r.connection_id AND {a}.external_id = "
-            "r.{ref}_external_id AND NOT {a}.archived")
-    joins = join.format(t="customer", a="c", ref="customer")
-    linked = "c.external_id IS NOT NULL"
+    """One record kind with a 0/1 flag: does its customer (or company) reference resolve?
+
+    A reference resolves when it names a customer record of the same connection, or when it is
+    an email address of a customer in the workspace's resolved graph (survey exports and
+    file imports refer to customers by address); see :mod:`cxsuite.customers`."""
+    same_connection = ("EXISTS (SELECT 1 FROM customer_member m WHERE m.tenant_id = r.tenant_id AND "
+                       "m.workspace_id = r.workspace_id AND m.connection_id = r.connection_id AND "
+                       "m.external_id = r.customer_external_id)")
+    by_email = ("EXISTS (SELECT 1 FROM customer_key k WHERE k.tenant_id = r.tenant_id AND "
+                "k.workspace_id = r.workspace_id AND k.kind = 'email' AND "
+                "k.value = lower(trim(r.customer_external_id)))")
+    linked = f"{same_connection} OR {by_email}"
+    joins = ""
     if kind == "deal":
-        joins += " " + join.format(t="company", a="co", ref="company")
+        joins = ("LEFT JOIN record_company co ON co.tenant_id = r.tenant_id AND co.workspace_id = "
+                 "r.workspace_id AND co.connection_id = r.connection_id AND co.external_id = "
+                 "r.company_external_id AND NOT co.archived")
         linked += " OR co.external_id IS NOT NULL"
     return (f"SELECT '{kind}' AS kind, r.{column} AS ts, CASE WHEN {linked} THEN 1 ELSE 0 END AS "
             f"linked FROM record_{kind} r {joins} WHERE {scoped('r')} AND {in_period('r.' + column)}")
@@ -96,18 +104,24 @@ async def _snapshot(scope: MetricScope) -> list[MetricValue]:
 
 
 async def _duplicates(scope: MetricScope) -> MetricValue:
-    """Share of customers sharing a normalised email or phone with another customer."""
-    phone = digits_only(scope.postgres, "c.phone")
+    """Share of customers that another record of the same source is also the resolved customer of.
+
+    Over the resolved graph (:mod:`cxsuite.customers`): two CRM contacts with one email, or one
+    phone in E.164, are duplicates; the same person in the CRM and in a survey export is not
+    (that is fragmentation across systems, which the report shows on its own)."""
     rows = await scope.query(
-        f"SELECT COUNT(*) AS n, SUM(CASE WHEN em > 1 OR ph > 1 THEN 1 ELSE 0 END) AS hits FROM ("
-        f"SELECT CASE WHEN e IS NULL THEN 1 ELSE COUNT(*) OVER (PARTITION BY e) END AS em, "
-        f"CASE WHEN p IS NULL THEN 1 ELSE COUNT(*) OVER (PARTITION BY p) END AS ph FROM ("
-        f"SELECT NULLIF(lower(trim(c.email)), '') AS e, NULLIF({phone}, '') AS p {SNAPSHOT}) x) y")
+        "SELECT COUNT(*) AS n, SUM(CASE WHEN copies > 1 THEN 1 ELSE 0 END) AS hits FROM ("
+        "SELECT CASE WHEN m.customer_id IS NULL THEN 1 ELSE COUNT(*) OVER "
+        "(PARTITION BY m.customer_id, c.source) END AS copies FROM record_customer c "
+        "LEFT JOIN customer_member m ON m.tenant_id = c.tenant_id AND m.workspace_id = c.workspace_id "
+        "AND m.connection_id = c.connection_id AND m.external_id = c.external_id WHERE "
+        + scoped("c") + " AND (c.created_at IS NULL OR c.created_at < @end)) x")
     row = rows[0]
     n = int(row["n"] or 0)
     return value_of("duplicate_customer_rate", "percent", share(row["hits"], n), n,
                     evidence=(evidence("record_customer", n, "customers at the end of", scope,
-                                       f"{int(row['hits'] or 0):,} share an email or phone"),))
+                                       f"{int(row['hits'] or 0):,} share a resolved customer with "
+                                       "another record of the same source"),))
 
 
 async def _freshness(scope: MetricScope) -> MetricValue:
