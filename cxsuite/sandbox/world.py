@@ -71,6 +71,9 @@ class Record:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    # Deleted and gone from the recycle bin too (emptied by an admin, or hard-deleted): APIs
+    # that list deleted records (Salesforce queryAll) no longer show it; delete logs still do.
+    purged: bool = False
 
 
 @dataclass(kw_only=True)
