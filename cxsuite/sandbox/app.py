@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Litestar, Request
 
-from cxsuite.sandbox import control, google, hubspot, hubspot_batch, salesforce, zoho
+from cxsuite.sandbox import control, google, hubspot, hubspot_batch, hubspot_lists, salesforce, zoho
 from cxsuite.sandbox.faults import vendor_of
 from cxsuite.sandbox.state import Sandbox
 
@@ -31,6 +31,7 @@ def create_app(sandbox: Sandbox) -> Litestar:
         route_handlers=[
             hubspot.router,
             hubspot_batch.router,
+            hubspot_lists.router,
             salesforce.router,
             salesforce.root_router,
             zoho.router,

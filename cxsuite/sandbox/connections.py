@@ -8,7 +8,10 @@ from typing import Any
 
 SANDBOX_CONFIG: dict[str, Callable[[str], dict[str, Any]]] = {
     "hubspot": lambda base: {"base_url": f"{base}/hubspot"},
-    "salesforce": lambda base: {"base_url": f"{base}/salesforce"},
+    # The sandbox org keeps lifecycle stage and churn date in custom Contact fields, as real orgs do.
+    "salesforce": lambda base: {"base_url": f"{base}/salesforce",
+                                "contact_lifecycle_field": "Lifecycle_Stage__c",
+                                "contact_churn_field": "Churn_Date__c"},
     "zoho": lambda base: {"base_url": f"{base}/zoho"},
     "ga4": lambda base: {"base_url": base, "property_id": "412345678"},
 }

@@ -12,6 +12,7 @@ import math
 import random
 from datetime import datetime, timedelta
 
+from cxsuite.sandbox import people
 from cxsuite.sandbox.web import generate_web_metrics
 from cxsuite.sandbox.world import (
     ACTIVITY_TYPES,
@@ -138,7 +139,9 @@ def generate_world(seed: int = 7, size: int | str = "small", now: datetime | Non
         HISTORY_DAYS,
         n,
     )
-    return World(seed, n, now, companies, contacts, deals, tickets, activities, feedback, web)
+    world = World(seed, n, now, companies, contacts, deals, tickets, activities, feedback, web)
+    people.populate(world)
+    return world
 
 
 class RecordFactory:

@@ -178,8 +178,10 @@ def render(
     }
     if record.deleted_at is not None:
         out["archivedAt"] = objects.iso(record.deleted_at)
-    if "dealstage" in history:
-        out["propertiesWithHistory"] = {"dealstage": objects.stage_history(record)}
+    histories = {"dealstage": objects.stage_history, "hubspot_owner_id": objects.owner_history}
+    wanted_history = {name: show(record) for name, show in histories.items() if name in history}
+    if wanted_history:
+        out["propertiesWithHistory"] = wanted_history
     if assoc:
         out["associations"] = objects.associations(sandbox.world, object_type, record, assoc)
     return out

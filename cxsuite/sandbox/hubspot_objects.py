@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from cxsuite.sandbox.ids import hubspot_id
-from cxsuite.sandbox.world import Activity, Company, Contact, Deal, Feedback, Record, Ticket, World
+from cxsuite.sandbox.world import SEGMENTS, Activity, Company, Contact, Deal, Feedback, Record, Ticket, World
 
 DEAL_STAGE_IDS = {
     "qualification": "appointmentscheduled",
@@ -50,8 +50,27 @@ DATE_PROPERTIES = frozenset(
         "hs_submission_timestamp",
         "hs_meeting_start_time",
         "hs_meeting_end_time",
+        "hubspot_owner_assigneddate",
+        "hs_date_exited_customer",
+        "hs_date_entered_other",
+        "hs_lifecyclestage_customer_date",
     }
 )
+OWNER_BASE = 61_200_000
+# Where a workflow, a sequence or the auto-reply sent an engagement (``hs_engagement_source``).
+AUTOMATED_SOURCE = {"email": "AUTOMATION_PLATFORM", "sequence": "SEQUENCES"}
+# HubSpot's standard object type ids, which the lists API names objects by.
+OBJECT_TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5"}
+
+
+def owner_id(seq: int | None) -> str | None:
+    """A HubSpot owner id (``hubspot_owner_id``) for the world's owner ``seq``."""
+    return None if seq is None else str(OWNER_BASE + seq * 13)
+
+
+def list_id(segment: str) -> str:
+    """The ILS list id of one of the world's segments."""
+    return str(SEGMENTS.index(segment) + 11)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -98,7 +117,12 @@ def _contact(world: World, c: Contact) -> dict[str, str | None]:
         "email": c.email,
         "phone": c.phone,
         "jobtitle": c.job_title or None,
-        "lifecyclestage": c.lifecycle_stage,
+        "lifecyclestage": "other" if c.churned_at else c.lifecycle_stage,
+        "hs_lifecyclestage_customer_date": iso(c.created_at)
+        if c.lifecycle_stage in ("customer", "evangelist") else None,
+        "hs_date_exited_customer": iso(c.churned_at),
+        "hs_date_entered_other": iso(c.churned_at),
+        "hubspot_owner_id": owner_id(c.owner_seq),
         "company": company.name if company else None,
         "associatedcompanyid": hubspot_id("companies", company.seq) if company else None,
     }
@@ -124,6 +148,7 @@ def _deal(_: World, d: Deal) -> dict[str, str | None]:
         "closedate": iso(datetime.combine(d.close_date, d.created_at.timetz())),
         "hs_is_closed": str(d.closed_at is not None).lower(),
         "hs_is_closed_won": str(d.stage == "won").lower(),
+        "hubspot_owner_id": owner_id(d.owner_seq),
     }
     for change in d.history:
         props[f"hs_date_entered_{DEAL_STAGE_IDS[change.stage]}"] = iso(change.at)
@@ -139,6 +164,10 @@ def _ticket(_: World, t: Ticket) -> dict[str, str | None]:
         "hs_ticket_priority": t.priority.upper(),
         "source_type": _SOURCE[t.channel],
         "first_agent_reply_date": iso(t.first_response_at),
+        "hs_time_to_first_agent_reply": None if t.first_response_at is None
+        else str(int((t.first_response_at - t.created_at).total_seconds() * 1000)),
+        "hubspot_owner_id": owner_id(t.owner_seq),
+        "hubspot_owner_assigneddate": iso(t.assigned_at),
         "closed_date": iso(t.resolved_at),
         "reopened_count": str(t.reopened),
         "csat_score": None if t.satisfaction is None else str(t.satisfaction),
@@ -146,6 +175,18 @@ def _ticket(_: World, t: Ticket) -> dict[str, str | None]:
 
 
 def _activity(_: World, a: Activity) -> dict[str, str | None]:
+    common = {"hubspot_owner_id": owner_id(a.owner_seq), "hs_engagement_source": _source(a)}
+    return {**common, **_activity_specific(a)}
+
+
+def _source(a: Activity) -> str:
+    """``hs_engagement_source``: who created the engagement (a person in the CRM, or automation)."""
+    if not a.automated:
+        return "CRM_UI"
+    return AUTOMATED_SOURCE["email"] if a.owner_seq is None else AUTOMATED_SOURCE["sequence"]
+
+
+def _activity_specific(a: Activity) -> dict[str, str | None]:
     at = iso(a.occurred_at)
     if a.type == "call":
         return {
@@ -240,6 +281,17 @@ def associations(world: World, object_type: str, record: Record, wanted: list[st
         for name in wanted
         if name in links
     }
+
+
+def owner_history(record: Record) -> list[dict[str, str | None]]:
+    """``propertiesWithHistory.hubspot_owner_id`` of a ticket, newest first: who set the owner
+    (a workflow's routing, or a person in the CRM)."""
+    if not isinstance(record, Ticket) or record.owner_seq is None or record.assigned_at is None:
+        return []
+    source = "AUTOMATION_PLATFORM" if record.auto_assigned else "CRM_UI"
+    source_id = "enrollmentId:4242" if record.auto_assigned else "userId:5120811"
+    return [{"value": owner_id(record.owner_seq), "timestamp": iso(record.assigned_at), "sourceType": source,
+             "sourceId": source_id}]
 
 
 def stage_history(record: Record) -> list[dict[str, str | None]]:

@@ -38,6 +38,11 @@ SALESFORCE_PREFIX = {
     "SurveyQuestionResponse": "0Tw",
     "User": "005",
     "Organization": "00D",
+    "Group": "00G",
+    "Lead": "00Q",
+    "Campaign": "701",
+    "CampaignMember": "00v",
+    "CaseHistory": "017",
 }
 
 _ZOHO_MODULE_OFFSET = {
@@ -48,7 +53,9 @@ _ZOHO_MODULE_OFFSET = {
     "Tasks": 5,
     "Events": 6,
     "Calls": 7,
+    "Leads": 8,
     "Users": 9,
+    "Stage_History": 10,
 }
 
 

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 
+from cxsuite.sandbox import people
 from cxsuite.sandbox.generate import RecordFactory
 from cxsuite.sandbox.world import (
     OPEN_DEAL_STAGES,
@@ -20,6 +21,7 @@ from cxsuite.sandbox.world import (
     Contact,
     Deal,
     Feedback,
+    Lead,
     Record,
     StageChange,
     Ticket,
@@ -27,7 +29,7 @@ from cxsuite.sandbox.world import (
 )
 
 Mutation = Callable[[World, str, int, datetime, random.Random], list[Record]]
-KINDS = ("companies", "contacts", "deals", "tickets", "activities", "feedback")
+KINDS = ("companies", "contacts", "deals", "tickets", "activities", "feedback", "leads")
 
 
 def _check(kind: str) -> None:
@@ -64,12 +66,15 @@ def add(world: World, kind: str, count: int, at: datetime, rng: random.Random) -
     new = [_new(world, kind, factory, len(records) + i) for i in range(count)]
     for record in new:
         record.created_at = record.updated_at = at
+        people.fill(world, record, factory.rng)
     records.extend(new)
     return new
 
 
 def _new(world: World, kind: str, factory: RecordFactory, seq: int) -> Record:
     contact = factory.pick(world.contacts)
+    if kind == "leads":
+        return people.new_lead(world, seq, factory.rng, factory.now)
     if kind == "companies":
         return factory.company(seq)
     if kind == "contacts":
@@ -97,6 +102,8 @@ def _change(record: Record, at: datetime, rng: random.Random) -> None:
         record.completed = True
     elif isinstance(record, Feedback):
         record.comment = "Edited after follow-up call."
+    elif isinstance(record, Lead):
+        record.status = "working" if record.status == "new" else "qualified"
 
 
 def _advance_deal(deal: Deal, at: datetime, rng: random.Random) -> None:

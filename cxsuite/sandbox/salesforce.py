@@ -15,6 +15,7 @@ import base64
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, Router, get, post, route
@@ -30,6 +31,7 @@ from cxsuite.sandbox.common import (
     malformed_now,
     page_window,
     params,
+    parse_time,
     reply,
     sandbox_of,
 )
@@ -42,6 +44,7 @@ ORG_ID = salesforce_id("Organization", 1)
 USER_ID = salesforce_id("User", 1)
 _VERSION = re.compile(r"^v\d{2}\.0$")
 _WIDE_QUERY = 25
+REPLICATION_DAYS = 15  # getDeleted reaches no further back
 
 
 def _errors(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -184,8 +187,9 @@ def _page(request: Request, version: str, cursor: dict[str, Any], headers: dict[
         }
         for row in rows[start:end]
     ]
-    if malformed_now(sandbox, "salesforce", records):
-        records[0].pop("Id", None)
+    # Only the record streams' pages (queryAll) carry a broken row; lookups stay intact.
+    if cursor["endpoint"] == "queryAll" and malformed_now(sandbox, "salesforce", records):
+        records[0]["SystemModstamp"] = "31/02/2024 25:61"  # a row no connector can map
     body: dict[str, Any] = {"totalSize": len(rows), "done": nxt is None, "records": records}
     if nxt is not None:
         locator = f"{cursor['id']}-{nxt}"
@@ -260,7 +264,46 @@ def data_handlers() -> list[Any]:
             ]
         )
 
-    return [query, query_all, query_more, versions]
+    @get("/services/data/{version:str}/sobjects/{sobject:str}/deleted")
+    async def get_deleted(request: Request, version: FromPath[str], sobject: FromPath[str]) -> Response:
+        """sObject Get Deleted: ids deleted between ``start`` and ``end``."""
+        return _deleted(request, version, sobject)
+
+    return [query, query_all, query_more, versions, get_deleted]
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _deleted(request: Request, version: str, sobject: str) -> Response:
+    """getDeleted as Salesforce answers it: both dates required, whole minutes, at most
+    ``REPLICATION_DAYS`` back, ``end`` not before ``start``; ``latestDateCovered`` says where
+    the next call starts."""
+    entered = _enter(request, version)
+    if isinstance(entered, Response):
+        return entered
+    sandbox, q = sandbox_of(request), request.query_params
+    canonical = next((name for name in sobjects.SOBJECTS if name.lower() == sobject.lower()), None)
+    if canonical is None:
+        return _errors(404, "NOT_FOUND", "The requested resource does not exist", entered)
+    if not q.get("start") or not q.get("end"):
+        return _errors(400, "MISSING_ARGUMENT", "start and end are required", entered)
+    try:
+        start, end = _minute(parse_time(q["start"])), _minute(parse_time(q["end"]))
+    except ValueError:
+        return _errors(400, "INVALID_REPLICATION_DATE", "start and end must be ISO 8601 datetimes", entered)
+    now = sandbox.clock.now()
+    earliest = _minute(now - timedelta(days=REPLICATION_DAYS))
+    if start < earliest:
+        return _errors(400, "INVALID_REPLICATION_DATE", "startDate before org replication enabled date",
+                       entered)
+    if end < start:
+        return _errors(400, "INVALID_REPLICATION_DATE", "EndDate before StartDate", entered)
+    covered = min(end, _minute(now))
+    return reply({"deletedRecords": sobjects.deleted(sandbox.world, canonical, start, covered),
+                  "earliestDateAvailable": sobjects.stamp(earliest),
+                  "latestDateCovered": sobjects.stamp(covered)}, headers=entered)
 
 
 @route("/services/oauth2/authorize", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200)

@@ -14,7 +14,18 @@ from datetime import datetime
 from typing import Any
 
 from cxsuite.sandbox.ids import salesforce_id
-from cxsuite.sandbox.world import QUESTIONS, Activity, Company, Contact, Deal, Feedback, Ticket, World
+from cxsuite.sandbox.world import (
+    QUESTIONS,
+    SEGMENTS,
+    Activity,
+    Company,
+    Contact,
+    Deal,
+    Feedback,
+    Lead,
+    Ticket,
+    World,
+)
 
 API_VERSION = "62.0"
 STAGE_NAMES = {
@@ -36,6 +47,17 @@ _PROBABILITY = {
 _ORIGIN = {"email": "Email", "chat": "Chat", "phone": "Phone", "web": "Web"}
 _STATUS = {"new": "New", "waiting_on_contact": "On Hold", "waiting_on_us": "Working", "closed": "Closed"}
 _QUESTION_SEQ = {"NPS": 0, "CSAT": 1, "CES": 2}
+INTEGRATION_USER = 99
+SUPPORT_QUEUE = salesforce_id("Group", 1)
+LEAD_QUEUE = salesforce_id("Group", 2)  # web-to-lead lands here until a rep takes the lead
+LEAD_STATUS = {"new": "Open - Not Contacted", "working": "Working - Contacted",
+               "nurturing": "Working - Contacted", "qualified": "Working - Contacted",
+               "unqualified": "Closed - Not Converted"}
+
+
+def user_id(seq: int | None) -> str:
+    """The User who owns a record (the integration user when the world names nobody)."""
+    return salesforce_id("User", INTEGRATION_USER if seq is None else seq)
 
 
 def stamp(moment: datetime | None) -> str | None:
@@ -77,6 +99,27 @@ def _contact(_: World, c: Contact) -> dict[str, Any]:
         "Phone": c.phone,
         "Title": c.job_title or None,
         "AccountId": salesforce_id("Account", c.company_seq) if c.company_seq is not None else None,
+        "OwnerId": user_id(c.owner_seq),
+        "Lifecycle_Stage__c": "former_customer" if c.churned_at else c.lifecycle_stage,
+        "Churn_Date__c": c.churned_at.date().isoformat() if c.churned_at else None,
+    }
+
+
+def _lead(_: World, lead: Lead) -> dict[str, Any]:
+    converted = lead.converted_contact_seq is not None
+    return {
+        "FirstName": lead.first_name,
+        "LastName": lead.last_name,
+        "Name": f"{lead.first_name} {lead.last_name}",
+        "Email": lead.email,
+        "Phone": lead.phone,
+        "Company": lead.company,
+        "LeadSource": lead.source,
+        "Status": "Closed - Converted" if converted else LEAD_STATUS[lead.status],
+        "IsConverted": converted,
+        "ConvertedContactId": salesforce_id("Contact", lead.converted_contact_seq) if converted else None,
+        "ConvertedDate": lead.converted_at.date().isoformat() if lead.converted_at else None,
+        "OwnerId": LEAD_QUEUE if lead.owner_seq is None else user_id(lead.owner_seq),
     }
 
 
@@ -91,6 +134,7 @@ def _opportunity(_: World, d: Deal) -> dict[str, Any]:
         "Probability": _PROBABILITY[d.stage],
         "AccountId": salesforce_id("Account", d.company_seq) if d.company_seq is not None else None,
         "ContactId": salesforce_id("Contact", d.contact_seq),
+        "OwnerId": user_id(d.owner_seq),
     }
 
 
@@ -108,15 +152,19 @@ def _case(_: World, t: Ticket) -> dict[str, Any]:
         "First_Response_Time__c": stamp(t.first_response_at),
         "Reopened_Count__c": t.reopened,
         "CSAT__c": t.satisfaction,
+        "OwnerId": SUPPORT_QUEUE if t.owner_seq is None else user_id(t.owner_seq),
     }
 
 
 def _task(_: World, a: Activity) -> dict[str, Any]:
     subtype = {"call": "Call", "email": "Email"}.get(a.type, "Task")
+    if a.automated and subtype == "Email":
+        subtype = "ListEmail"  # sent by an automation (auto-reply, sequence), not typed by a rep
     return {
+        "OwnerId": user_id(a.owner_seq),
         "Subject": a.subject,
         "TaskSubtype": subtype,
-        "Type": subtype if subtype != "Task" else "Other",
+        "Type": {"Task": "Other", "ListEmail": "Email"}.get(subtype, subtype),
         "Status": "Completed" if a.completed else "Not Started",
         "ActivityDate": a.occurred_at.date().isoformat(),
         "CompletedDateTime": stamp(a.occurred_at) if a.completed else None,
@@ -137,6 +185,7 @@ def _event(_: World, a: Activity) -> dict[str, Any]:
         "ActivityDateTime": stamp(a.occurred_at),
         "DurationInMinutes": max(1, a.duration_s // 60),
         "WhoId": salesforce_id("Contact", a.contact_seq),
+        "OwnerId": user_id(a.owner_seq),
     }
 
 
@@ -154,13 +203,14 @@ _Render = Callable[[World, Any], dict[str, Any]]
 SOBJECTS: dict[str, tuple[str, tuple[str, ...], _Render]] = {
     "Account": ("companies", (), _account),
     "Contact": ("contacts", (), _contact),
+    "Lead": ("leads", (), _lead),
     "Opportunity": ("deals", (), _opportunity),
     "Case": ("tickets", (), _case),
     "Task": ("activities", ("call", "email", "task"), _task),
     "Event": ("activities", ("meeting", "event"), _event),
     "SurveyQuestionResponse": ("feedback", (), _response),
 }
-DERIVED = ("OpportunityHistory", "SurveyQuestion")
+DERIVED = ("OpportunityHistory", "SurveyQuestion", "CaseHistory", "Campaign", "CampaignMember")
 
 
 def rows(world: World, sobject: str) -> Iterator[dict[str, Any]]:
@@ -168,12 +218,12 @@ def rows(world: World, sobject: str) -> Iterator[dict[str, Any]]:
     if sobject == "OpportunityHistory":
         yield from _histories(world)
         return
-    if sobject == "SurveyQuestion":
-        yield from _questions(world)
+    if sobject in _DERIVED_ROWS:
+        yield from _DERIVED_ROWS[sobject](world)
         return
     kind, types, render = SOBJECTS[sobject]
     for record in world.records(kind):
-        if types and isinstance(record, Activity) and record.type not in types:
+        if record.purged or (types and isinstance(record, Activity) and record.type not in types):
             continue
         yield {
             **_system(sobject, record.seq, record.created_at, record.updated_at, record.deleted_at),
@@ -205,6 +255,60 @@ def _questions(world: World) -> Iterator[dict[str, Any]]:
             "QuestionType": "Nps" if metric == "NPS" else "Rating",
             "DeveloperName": f"{metric.lower()}_question",
         }
+
+
+def _case_histories(world: World) -> Iterator[dict[str, Any]]:
+    """Owner changes of cases: a rule's assignment, or an agent accepting it from the queue (a
+    case its creator owned from the start has none)."""
+    for ticket in world.tickets:
+        if ticket.owner_seq is None or ticket.assigned_at is None or ticket.assigned_at == ticket.created_at:
+            continue
+        row = _system("CaseHistory", ticket.seq, ticket.assigned_at, ticket.assigned_at, ticket.deleted_at)
+        del row["LastModifiedDate"]
+        yield {
+            **row,
+            "CaseId": salesforce_id("Case", ticket.seq),
+            "Field": "ownerAssignment" if ticket.auto_assigned else "ownerAccepted",
+            "OldValue": SUPPORT_QUEUE,
+            "NewValue": user_id(ticket.owner_seq),
+        }
+
+
+def _campaigns(world: World) -> Iterator[dict[str, Any]]:
+    created = world.now.replace(year=world.now.year - 2)
+    for seq, name in enumerate(SEGMENTS):
+        yield {**_system("Campaign", seq, created, created, None), "Name": name, "IsActive": True,
+               "Type": "Email" if "subscribers" in name.lower() else "Other"}
+
+
+def _campaign_members(world: World) -> Iterator[dict[str, Any]]:
+    for contact in world.contacts:
+        for name in contact.segments:
+            seq = contact.seq * len(SEGMENTS) + SEGMENTS.index(name)
+            joined = contact.created_at
+            system = _system("CampaignMember", seq, joined, joined, contact.deleted_at)
+            yield {**system,
+                   "CampaignId": salesforce_id("Campaign", SEGMENTS.index(name)),
+                   "ContactId": salesforce_id("Contact", contact.seq), "LeadId": None, "Status": "Responded"}
+
+
+_DERIVED_ROWS: dict[str, Callable[[World], Iterator[dict[str, Any]]]] = {
+    "SurveyQuestion": _questions,
+    "CaseHistory": _case_histories,
+    "Campaign": _campaigns,
+    "CampaignMember": _campaign_members,
+}
+
+
+def deleted(world: World, sobject: str, start: datetime, end: datetime) -> list[dict[str, str]]:
+    """getDeleted: records of ``sobject`` deleted in ``[start, end)``, oldest first."""
+    if sobject not in SOBJECTS:
+        return []
+    kind, types, _ = SOBJECTS[sobject]
+    gone = [r for r in world.records(kind) if r.deleted_at is not None and start <= r.deleted_at < end
+            and not (types and isinstance(r, Activity) and r.type not in types)]
+    return [{"id": salesforce_id(sobject, r.seq), "deletedDate": stamp(r.deleted_at)}
+            for r in sorted(gone, key=lambda r: r.deleted_at)]
 
 
 def fields_of(world: World, sobject: str) -> list[str]:

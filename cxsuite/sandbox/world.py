@@ -35,6 +35,32 @@ QUESTIONS = {
     "CES": "Northwind Outfitters made it easy for me to handle my issue.",
 }
 SCALES = {"NPS": (0, 10), "CSAT": (1, 5), "CES": (1, 7)}
+# The client's CRM lists / segments a contact can be in (HubSpot lists, Salesforce campaigns,
+# Zoho tags): a few broad ones, some behavioural ones.
+SEGMENTS = (
+    "Newsletter subscribers",
+    "VIP customers",
+    "Baltic B2B",
+    "Webinar attendees",
+    "Win-back campaign",
+    "Loyalty programme",
+)
+LEAD_STATUSES = ("new", "working", "nurturing", "qualified", "unqualified")
+
+
+@dataclass(kw_only=True)
+class Owner:
+    """A user of the client's CRM who owns records: a sales rep or a support agent."""
+
+    seq: int
+    first_name: str
+    last_name: str
+    team: str  # "sales" or "support"
+
+    @property
+    def email(self) -> str:
+        """The owner's work address."""
+        return f"{self.first_name}.{self.last_name}@northwind-outfitters.example".lower()
 
 
 @dataclass(kw_only=True)
@@ -45,6 +71,9 @@ class Record:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    # Deleted and gone from the recycle bin too (emptied by an admin, or hard-deleted): APIs
+    # that list deleted records (Salesforce queryAll) no longer show it; delete logs still do.
+    purged: bool = False
 
 
 @dataclass(kw_only=True)
@@ -70,6 +99,9 @@ class Contact(Record):
     company_seq: int | None
     lifecycle_stage: str | None
     job_title: str
+    owner_seq: int | None = None
+    segments: list[str] = field(default_factory=list)
+    churned_at: datetime | None = None
 
 
 @dataclass(kw_only=True)
@@ -92,6 +124,7 @@ class Deal(Record):
     close_date: date
     closed_at: datetime | None
     history: list[StageChange] = field(default_factory=list)
+    owner_seq: int | None = None
 
 
 @dataclass(kw_only=True)
@@ -110,6 +143,9 @@ class Ticket(Record):
     agent_replies: int
     reopened: int
     satisfaction: int | None
+    owner_seq: int | None = None
+    assigned_at: datetime | None = None
+    auto_assigned: bool | None = None
 
 
 @dataclass(kw_only=True)
@@ -124,6 +160,8 @@ class Activity(Record):
     occurred_at: datetime
     duration_s: int
     completed: bool
+    owner_seq: int | None = None
+    automated: bool = False
 
 
 @dataclass(kw_only=True)
@@ -137,6 +175,23 @@ class Feedback(Record):
     contact_seq: int
     ticket_seq: int | None
     touchpoint: str
+
+
+@dataclass(kw_only=True)
+class Lead(Record):
+    """A prospect not (yet) a customer: Salesforce Lead, Zoho Leads. A converted lead names the
+    contact it became; HubSpot has no lead object (its contacts carry the lifecycle stage)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    company: str
+    source: str
+    status: str
+    owner_seq: int | None = None
+    converted_contact_seq: int | None = None
+    converted_at: datetime | None = None
 
 
 @dataclass
@@ -153,6 +208,8 @@ class World:
     activities: list[Activity]
     feedback: list[Feedback]
     web: list[WebMetricRow]
+    owners: list[Owner] = field(default_factory=list)
+    leads: list[Lead] = field(default_factory=list)
 
     def records(self, kind: str) -> list[Record]:
         """Every record of ``kind`` (``contacts``, ``deals``, ...), deleted ones included."""

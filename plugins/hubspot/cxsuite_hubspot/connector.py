@@ -41,6 +41,10 @@ SEARCH_LAG = timedelta(minutes=5)
 # property history is asked for; HubSpot refuses more with 400 VALIDATION_ERROR.
 BATCH_INPUTS = 100
 BATCH_HISTORY_INPUTS = 50
+# List pages that ask for property history hold at most 50 objects.
+LIST_HISTORY_LIMIT = 50
+CONTACT_TYPE_ID = "0-1"
+LISTS_PAGE = 500
 
 
 class HubSpotConfig(msgspec.Struct, forbid_unknown_fields=True):
@@ -78,20 +82,22 @@ class ObjectStream:
         return "lastmodifieddate" if self.object_type == "contacts" else "hs_lastmodifieddate"
 
 
-_ENGAGEMENT_PROPS = ("hs_timestamp", "hs_call_direction", "hs_email_direction", "hs_lastmodifieddate")
+_ENGAGEMENT_PROPS = ("hs_timestamp", "hs_call_direction", "hs_email_direction", "hubspot_owner_id",
+                     "hs_engagement_source", "hs_lastmodifieddate")
 STREAMS: dict[str, ObjectStream] = {s.object_type: s for s in (
     ObjectStream("contacts", "customer", mapping.contact,
                  ("firstname", "lastname", "email", "phone", "lifecyclestage", "associatedcompanyid",
-                  "createdate", "lastmodifieddate")),
+                  "hubspot_owner_id", "hs_date_exited_customer", "createdate", "lastmodifieddate")),
     ObjectStream("companies", "company", mapping.company,
                  ("name", "domain", "industry", "createdate", "hs_lastmodifieddate")),
     ObjectStream("deals", "deal", mapping.deal,
                  ("dealname", "amount", "pipeline", "dealstage", "closedate", "createdate",
-                  "hs_lastmodifieddate"), ("contacts", "companies"), ("dealstage",)),
+                  "hubspot_owner_id", "hs_lastmodifieddate"), ("contacts", "companies"), ("dealstage",)),
     ObjectStream("tickets", "ticket", mapping.ticket,
                  ("subject", "source_type", "hs_pipeline_stage", "hs_ticket_priority", "createdate",
-                  "first_agent_reply_date", "closed_date", "reopened_count", "csat_score",
-                  "hs_lastmodifieddate"), ("contacts",)),
+                  "first_agent_reply_date", "hs_time_to_first_agent_reply", "closed_date", "reopened_count",
+                  "csat_score", "hubspot_owner_id", "hubspot_owner_assigneddate", "hs_lastmodifieddate"),
+                 ("contacts",), ("hubspot_owner_id",)),
     ObjectStream("calls", "interaction", mapping.engagement("calls"), _ENGAGEMENT_PROPS, ("contacts",)),
     ObjectStream("emails", "interaction", mapping.engagement("emails"), _ENGAGEMENT_PROPS, ("contacts",)),
     ObjectStream("meetings", "interaction", mapping.engagement("meetings"), _ENGAGEMENT_PROPS, ("contacts",)),
@@ -128,7 +134,7 @@ class HubSpotConnector(BaseConnector):
         authorize_url="https://app.hubspot.com/oauth/authorize",
         token_url=f"{API}/oauth/v1/token",
         scopes=("crm.objects.contacts.read", "crm.objects.companies.read", "crm.objects.deals.read",
-                "tickets", "crm.objects.feedback_submissions.read"),
+                "tickets", "crm.objects.feedback_submissions.read", "crm.lists.read"),
         pkce=True)
     streams = tuple(StreamSpec(s.object_type, s.kind) for s in STREAMS.values())
     config_type = HubSpotConfig
@@ -172,7 +178,8 @@ class HubSpotConnector(BaseConnector):
 
     async def _list(self, spec: ObjectStream, position: Position) -> AsyncIterator[Batch]:
         archived = position.phase == "archived"
-        params: dict[str, Any] = {"limit": LIST_LIMIT, "archived": str(archived).lower(),
+        params: dict[str, Any] = {"limit": LIST_HISTORY_LIMIT if spec.history else LIST_LIMIT,
+                                  "archived": str(archived).lower(),
                                   "properties": ",".join(spec.properties)}
         if spec.associations:
             params["associations"] = ",".join(spec.associations)
@@ -181,7 +188,10 @@ class HubSpotConnector(BaseConnector):
         while True:
             cursor = {"after": position.after} if position.after else {}
             page = await self._call("GET", f"/crm/v3/objects/{spec.object_type}", params={**params, **cursor})
-            records, errors = self._map(spec, page.get("results", []), position)
+            results = page.get("results", [])
+            if not archived:
+                await self._attach_lists(spec, results)
+            records, errors = self._map(spec, results, position)
             position.after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if position.after is None:
                 _advance(position, "idle" if archived else "archived")
@@ -197,8 +207,9 @@ class HubSpotConnector(BaseConnector):
                     "sorts": [{"propertyName": spec.modified, "direction": "ASCENDING"}],
                     "properties": list(spec.properties), "limit": SEARCH_LIMIT, "after": offset}
             page = await self._call("POST", f"/crm/v3/objects/{spec.object_type}/search", json_body=body)
-            results = page.get("results", [])
-            records, errors = self._map(spec, await self._with_associations(spec, results), position)
+            results = await self._with_associations(spec, page.get("results", []))
+            await self._attach_lists(spec, results)
+            records, errors = self._map(spec, results, position)
             next_after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if next_after is None:
                 _advance(position, "archived")
@@ -239,6 +250,41 @@ class HubSpotConnector(BaseConnector):
                     obj = objects.get(str(item.get("from", {}).get("id")))
                     if obj is not None:
                         obj.setdefault("associations", {})[target] = {"results": links}
+
+    async def _attach_lists(self, spec: ObjectStream, results: list[dict[str, Any]]) -> None:
+        """Contacts get ``listMemberships`` (list id and name) from the lists API: one batch call
+        per 100 contacts, after the portal's list names were read once per sync."""
+        if spec.object_type != "contacts" or not results:
+            return
+        names = await self._list_names()
+        for chunk in _chunks([str(r["id"]) for r in results if r.get("id")], BATCH_INPUTS):
+            page = await self._call("POST", "/crm/v3/lists/records/memberships/batch/read", json_body={
+                "inputs": [{"objectTypeId": CONTACT_TYPE_ID, "recordId": i} for i in chunk]})
+            found = {str(item.get("recordId")): item.get("recordListMemberships") or []
+                     for item in page.get("results", [])}
+            for obj in results:
+                if str(obj.get("id")) in found:
+                    obj["listMemberships"] = [{"listId": str(m.get("listId")),
+                                               "name": names.get(str(m.get("listId")))}
+                                              for m in found[str(obj["id"])]]
+
+    async def _list_names(self) -> dict[str, str]:
+        """Every list's name by id (``POST /crm/v3/lists/search``, paged by offset)."""
+        if self._lists is None:
+            names: dict[str, str] = {}
+            offset = 0
+            while True:
+                page = await self._call("POST", "/crm/v3/lists/search",
+                                        json_body={"offset": offset, "count": LISTS_PAGE})
+                names.update({str(item["listId"]): str(item.get("name") or item["listId"])
+                              for item in page.get("lists", []) if item.get("listId") is not None})
+                if not page.get("hasMore") or int(page.get("offset") or 0) <= offset:
+                    break
+                offset = int(page["offset"])
+            self._lists = names
+        return self._lists
+
+    _lists: dict[str, str] | None = None
 
     def _map(self, spec: ObjectStream, results: list[dict[str, Any]], position: Position,
              ) -> tuple[list[Record], list[RecordError]]:

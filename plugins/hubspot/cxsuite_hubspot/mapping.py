@@ -8,7 +8,7 @@ silently half-filled record.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cxsuite.connectors import mapping as values
@@ -20,6 +20,13 @@ WON, LOST = "closedwon", "closedlost"
 # Scales of HubSpot's survey types (NPS 0-10; CSAT and CES as HubSpot asks them).
 SCALES = {"NPS": (0, 10), "CSAT": (1, 5), "CES": (1, 7)}
 ENGAGEMENT_TYPES = {"calls": "call", "emails": "email", "meetings": "meeting"}
+# ``hs_engagement_source`` and property-history ``sourceType`` values that mean a workflow, a
+# sequence, a bot or another automation made the change, not a person.
+AUTOMATED_SOURCES = frozenset({"AUTOMATION_PLATFORM", "AUTOMATION_JOURNEY", "PRIMARY_AUTOMATION", "WORKFLOWS",
+                               "SEQUENCES", "BOT", "HELP_DESK_AI", "CUSTOMER_AGENT", "BREEZE_AGENT",
+                               "PROSPECTING_AGENT"})
+# Lifecycle stages of a current customer; a contact that left them has churned.
+CUSTOMER_STAGES = frozenset({"customer", "evangelist"})
 
 
 def _hubspot_time(text: str) -> datetime:
@@ -51,13 +58,21 @@ def _common(obj: dict[str, Any], modified: str) -> dict[str, Any]:
 
 
 def contact(obj: dict[str, Any]) -> Record:
-    """A contact: a customer of the client company."""
+    """A contact: a customer of the client company. It churned when it left the customer
+    stage (``hs_date_exited_customer``) and is no longer a customer or evangelist; its
+    segments are the names of the lists it belongs to (``listMemberships``, read by the
+    connector from the lists API)."""
     p = obj["properties"]
     name = " ".join(part for part in (p.get("firstname"), p.get("lastname")) if part) or None
+    stage = p.get("lifecyclestage") or None
+    exited = parse_time(p.get("hs_date_exited_customer"), "hs_date_exited_customer")
+    lists = sorted({str(m["name"]) for m in obj.get("listMemberships") or [] if m.get("name")})
     return Customer(**_common(obj, "lastmodifieddate"), email=(p.get("email") or None),
                     phone=p.get("phone") or None, name=name,
                     company_external_id=p.get("associatedcompanyid") or None,
-                    lifecycle_stage=p.get("lifecyclestage") or None,
+                    lifecycle_stage=stage, owner_id=p.get("hubspot_owner_id") or None,
+                    segments=lists,
+                    churned_at=exited if stage not in CUSTOMER_STAGES else None,
                     created_at=parse_time(p.get("createdate"), "createdate"))
 
 
@@ -83,18 +98,43 @@ def deal(obj: dict[str, Any]) -> Record:
                 won=(stage == WON) if closed else None,
                 customer_external_id=_first_association(obj, "contacts"),
                 company_external_id=_first_association(obj, "companies"),
-                stage_history=sorted(history, key=lambda h: h["at"]))
+                stage_history=sorted(history, key=lambda h: h["at"]),
+                owner_id=p.get("hubspot_owner_id") or None)
+
+
+def _first_reply(p: dict[str, Any], created: datetime | None) -> datetime | None:
+    """``first_agent_reply_date``, else creation plus ``hs_time_to_first_agent_reply`` (ms)."""
+    reply = parse_time(p.get("first_agent_reply_date"), "first_agent_reply_date")
+    waited = parse_number(p.get("hs_time_to_first_agent_reply"), "hs_time_to_first_agent_reply")
+    if reply is None and waited is not None and created is not None:
+        reply = created + timedelta(milliseconds=waited)
+    return reply
+
+
+def auto_assigned(obj: dict[str, Any]) -> bool | None:
+    """Whether the first owner was set by automation (a workflow or routing rule), from the
+    ``hubspot_owner_id`` property history; ``None`` when HubSpot returned no history."""
+    versions = [v for v in (obj.get("propertiesWithHistory") or {}).get("hubspot_owner_id", [])
+                if v.get("value") and v.get("timestamp")]
+    if not versions:
+        return None
+    first = min(versions, key=lambda v: parse_time(v["timestamp"], "hubspot_owner_id history"))
+    return str(first.get("sourceType") or "").upper() in AUTOMATED_SOURCES
 
 
 def ticket(obj: dict[str, Any]) -> Record:
-    """A ticket; ``first_agent_reply_date`` is HubSpot's first human reply."""
+    """A ticket; ``first_agent_reply_date`` is HubSpot's first human reply, the owner's
+    ``hubspot_owner_assigneddate`` when it was assigned."""
     p = obj["properties"]
     csat = parse_number(p.get("csat_score"), "csat_score")
+    created = parse_time(p.get("createdate"), "createdate")
+    owner = p.get("hubspot_owner_id") or None
     return Ticket(**_common(obj, "hs_lastmodifieddate"), subject=p.get("subject"),
                   channel=_lower(CHANNELS.get(p.get("source_type") or "", p.get("source_type"))),
                   status=p.get("hs_pipeline_stage"), priority=_lower(p.get("hs_ticket_priority")),
-                  created_at=parse_time(p.get("createdate"), "createdate"),
-                  first_response_at=parse_time(p.get("first_agent_reply_date"), "first_agent_reply_date"),
+                  created_at=created, first_response_at=_first_reply(p, created), owner_id=owner,
+                  assigned_at=parse_time(p.get("hubspot_owner_assigneddate"), "hubspot_owner_assigneddate"),
+                  auto_assigned=auto_assigned(obj) if owner else None,
                   resolved_at=parse_time(p.get("closed_date"), "closed_date"),
                   reopened=(parse_number(p.get("reopened_count"), "reopened_count") or 0) > 0,
                   satisfaction=csat, satisfaction_scale=5 if csat is not None else None,
@@ -112,6 +152,8 @@ def engagement(object_type: str) -> Callable[[dict[str, Any]], Record]:
                            direction="inbound" if direction.startswith("INC") else (
                                "outbound" if direction else None),
                            occurred_at=parse_time(p.get("hs_timestamp"), "hs_timestamp"),
+                           owner_id=p.get("hubspot_owner_id") or None,
+                           automated=str(p.get("hs_engagement_source") or "").upper() in AUTOMATED_SOURCES,
                            customer_external_id=_first_association(obj, "contacts"))
 
     return to_record

@@ -61,6 +61,9 @@ class SalesforceConfig(msgspec.Struct, forbid_unknown_fields=True):
     (cxsuite's sandbox); it must be an allowed connector host. ``batch_size`` asks for smaller
     query batches (``Sforce-Query-Options``). The ``case_*_field`` settings name the org's custom
     Case fields for first response, reopen count and CSAT (1–5); ``None`` leaves one out.
+    ``contact_lifecycle_field`` and ``contact_churn_field`` name the Contact fields (custom in
+    Salesforce, often a formula over ``Account.Type``) holding the lifecycle stage and the date
+    the customer churned; unset, contacts carry neither (leads still carry their stage).
     """
 
     base_url: str | None = None
@@ -70,6 +73,8 @@ class SalesforceConfig(msgspec.Struct, forbid_unknown_fields=True):
     case_first_response_field: str | None = "First_Response_Time__c"
     case_reopened_field: str | None = "Reopened_Count__c"
     case_csat_field: str | None = "CSAT__c"
+    contact_lifecycle_field: str | None = None
+    contact_churn_field: str | None = None
 
     def __post_init__(self) -> None:
         match = _VERSION.match(self.api_version.strip())
@@ -84,7 +89,8 @@ class SalesforceConfig(msgspec.Struct, forbid_unknown_fields=True):
                 raise ValueError(f"login_url: {exc.detail}") from None
         else:
             self.base_url = self.base_url.rstrip("/")
-        for name in ("case_first_response_field", "case_reopened_field", "case_csat_field"):
+        for name in ("case_first_response_field", "case_reopened_field", "case_csat_field",
+                     "contact_lifecycle_field", "contact_churn_field"):
             value = getattr(self, name)
             if value is not None and not _FIELD.match(value):
                 raise ValueError(f"{name} {value[:40]!r} is not a Salesforce field API name")
@@ -94,3 +100,8 @@ class SalesforceConfig(msgspec.Struct, forbid_unknown_fields=True):
         """The configured custom Case fields, in a fixed order."""
         return tuple(f for f in (self.case_first_response_field, self.case_reopened_field,
                                  self.case_csat_field) if f)
+
+    @property
+    def contact_fields(self) -> tuple[str, ...]:
+        """The configured Contact lifecycle and churn fields, in a fixed order."""
+        return tuple(f for f in (self.contact_lifecycle_field, self.contact_churn_field) if f)

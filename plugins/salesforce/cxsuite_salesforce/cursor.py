@@ -70,7 +70,10 @@ class Cursor:
         for row in reversed(rows):
             stamp, found = row.get("SystemModstamp"), record_id(row)
             if stamp and found:
-                return Cursor(soql_datetime(parse_stamp(str(stamp))), found)
+                try:
+                    return Cursor(soql_datetime(parse_stamp(str(stamp))), found)
+                except ValueError:
+                    continue  # a malformed row is reported by its mapping; the row before it counts
         return self
 
     def settled(self, now: datetime) -> Cursor:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cxsuite.connectors import mapping as values
@@ -20,8 +20,13 @@ from cxsuite.connectors.records import Company, Customer, Deal, Feedback, Intera
 from cxsuite_salesforce.cursor import parse_stamp, record_id
 
 ORIGIN_CHANNELS = {"email": "email", "phone": "phone", "web": "web", "chat": "chat"}
-# Key prefixes say what a polymorphic WhoId/WhatId points at.
-CONTACT, CASE, OPPORTUNITY = "003", "500", "006"
+# Key prefixes say what a polymorphic WhoId/WhatId/OwnerId points at.
+CONTACT, CASE, OPPORTUNITY, USER = "003", "500", "006", "005"
+# Task subtypes an automation creates: a list email (mass email, auto-reply) or a cadence step.
+AUTOMATED_SUBTYPES = frozenset({"listemail", "cadence"})
+# CaseHistory ``Field`` values of an owner change; ``ownerAssignment`` is an assignment rule's.
+OWNER_FIELDS = ("ownerAssignment", "ownerAccepted", "Owner")
+RULE_ASSIGNMENT = "ownerAssignment"
 WHAT_STAGES = {CASE: "usage_service", OPPORTUNITY: "purchase"}
 # Survey metrics by question: Salesforce's NPS question type, or the metric named in the
 # question's developer name (``csat_question``, ``Support_CES``).
@@ -30,14 +35,20 @@ SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 @dataclass(frozen=True)
 class Context:
-    """What a row's mapping needs beyond the row: the Case custom fields the org uses, the
-    stage history of opportunities and the metric of each survey question."""
+    """What a row's mapping needs beyond the row: the Case and Contact custom fields the org
+    uses, ``history`` (OpportunityHistory rows of opportunities, CaseHistory owner changes of
+    cases, by record id), the metric of each survey question, and the campaign names
+    (``segments``) of contacts and leads."""
 
     case_first_response: str | None = None
     case_reopened: str | None = None
     case_csat: str | None = None
     history: dict[str, list[dict[str, Any]]] | None = None
     questions: dict[str, tuple[str, str]] | None = None
+    contact_lifecycle: str | None = None
+    contact_churn: str | None = None
+    campaigns: dict[str, str] | None = None
+    segments: dict[str, list[str]] | None = None
 
 
 Mapper = Callable[[dict[str, Any], Context], Record]
@@ -59,9 +70,11 @@ def number(row: dict[str, Any], name: str | None) -> float | None:
 
 
 def _common(row: dict[str, Any]) -> dict[str, Any]:
-    if not row.get("Id"):
-        raise MappingError("the row has no Id")
-    return {"external_id": str(row["Id"]), "archived": bool(row.get("IsDeleted")), "raw": row,
+    """Id (or the one ``attributes.url`` ends with), deletion and change time of any row."""
+    found = record_id(row)
+    if found is None:
+        raise MappingError("the row has no Id (neither an Id field nor one in attributes.url)")
+    return {"external_id": found, "archived": bool(row.get("IsDeleted")), "raw": row,
             "updated_at": when(row, "SystemModstamp")}
 
 
@@ -74,10 +87,56 @@ def _lower(value: Any) -> str | None:
     return str(value).lower() if value else None
 
 
-def contact(row: dict[str, Any], _: Context) -> Record:
-    """A Contact: a customer of the client company."""
+def owner(row: dict[str, Any]) -> str | None:
+    """The owning User; a record a queue owns (``00G``) has no owner yet."""
+    return _linked(row.get("OwnerId"), USER)
+
+
+def date_or_time(row: dict[str, Any], name: str | None) -> datetime | None:
+    """A Date field (midnight UTC) or a DateTime field, whichever the org made it."""
+    value = row.get(name) if name else None
+    if isinstance(value, str) and len(value.strip()) == 10:
+        return values.day(value, f"field {name}")
+    return when(row, name)
+
+
+def _segments(row: dict[str, Any], context: Context) -> list[str]:
+    return sorted(set((context.segments or {}).get(str(record_id(row)), [])))
+
+
+def contact(row: dict[str, Any], context: Context) -> Record:
+    """A Contact: a customer of the client company, with its owner, its campaigns (segments)
+    and, where the org keeps them in the configured fields, its lifecycle stage and churn date."""
+    stage = row.get(context.contact_lifecycle) if context.contact_lifecycle else None
     return Customer(**_common(row), email=row.get("Email") or None, phone=row.get("Phone") or None,
                     name=row.get("Name") or None, company_external_id=row.get("AccountId") or None,
+                    lifecycle_stage=_lower(stage), owner_id=owner(row), segments=_segments(row, context),
+                    churned_at=date_or_time(row, context.contact_churn),
+                    created_at=when(row, "CreatedDate"))
+
+
+def lead_stage(status: Any) -> str:
+    """The lifecycle stage of an unconverted lead from its Lead Status: a closed, not converted
+    lead is ``other``; a qualified one a sales-qualified lead; the rest are leads."""
+    text = str(status or "").lower()
+    if text.startswith("closed") or "unqualified" in text or "not qualified" in text:
+        return "other"
+    if "qualified" in text:
+        return "salesqualifiedlead"
+    return "lead"
+
+
+def lead(row: dict[str, Any], context: Context) -> Record:
+    """A Lead: a prospect, with lifecycle stage ``lead`` (see :func:`lead_stage`). A converted
+    lead lives on as the Contact it became (``ConvertedContactId``), so it is stored archived
+    and the person counts once."""
+    common = _common(row)
+    converted = bool(row.get("IsConverted"))
+    return Customer(**{**common, "archived": common["archived"] or converted},
+                    email=row.get("Email") or None, phone=row.get("Phone") or None,
+                    name=row.get("Name") or None,
+                    lifecycle_stage="lead" if converted else lead_stage(row.get("Status")),
+                    owner_id=owner(row), segments=_segments(row, context),
                     created_at=when(row, "CreatedDate"))
 
 
@@ -109,16 +168,33 @@ def opportunity(row: dict[str, Any], context: Context) -> Record:
                 closed_at=day(row, "CloseDate") if closed else None,
                 won=bool(row.get("IsWon")) if closed else None,
                 customer_external_id=_linked(row.get("ContactId"), CONTACT),
-                company_external_id=row.get("AccountId") or None, stage_history=history)
+                company_external_id=row.get("AccountId") or None, stage_history=history, owner_id=owner(row))
+
+
+def assignment(row: dict[str, Any], context: Context) -> tuple[datetime | None, bool | None]:
+    """When the case got its owner and whether an assignment rule gave it: the first owner
+    change in CaseHistory (``ownerAssignment`` is a rule's); a case owned by a User with no such
+    change had its owner from creation (who set it is unknown)."""
+    rows = (context.history or {}).get(str(record_id(row)), [])
+    changes = [c for c in rows if c.get("Field") in OWNER_FIELDS]
+    if changes:
+        first = min(changes, key=lambda c: (when(c, "CreatedDate") or datetime.max.replace(tzinfo=UTC)))
+        return when(first, "CreatedDate"), first.get("Field") == RULE_ASSIGNMENT
+    if owner(row) is not None:
+        return when(row, "CreatedDate"), None
+    return None, None
 
 
 def case(row: dict[str, Any], context: Context) -> Record:
-    """A Case; first response, reopen count and CSAT come from the org's custom fields."""
+    """A Case; first response, reopen count and CSAT come from the org's custom fields, the
+    assignment from CaseHistory (:func:`assignment`)."""
     origin = _lower(row.get("Origin"))
     csat = number(row, context.case_csat)
     if csat is not None and not 1 <= csat <= 5:
         raise MappingError(f"{context.case_csat} {csat} is outside 1-5")
-    return Ticket(**_common(row), subject=row.get("Subject"),
+    assigned_at, auto = assignment(row, context)
+    return Ticket(**_common(row), subject=row.get("Subject"), owner_id=owner(row), assigned_at=assigned_at,
+                  auto_assigned=auto,
                   channel=ORIGIN_CHANNELS.get(origin or "", origin), status=_lower(row.get("Status")),
                   priority=_lower(row.get("Priority")), created_at=when(row, "CreatedDate"),
                   first_response_at=when(row, context.case_first_response),
@@ -131,9 +207,10 @@ def case(row: dict[str, Any], context: Context) -> Record:
 def task(row: dict[str, Any], _: Context) -> Record:
     """A Task: a call, an email or another to-do, at the stage of what it is about."""
     subtype = str(row.get("TaskSubtype") or "Task").lower()
-    kind = subtype if subtype in ("call", "email") else "task"
+    kind = "email" if subtype == "listemail" else (subtype if subtype in ("call", "email") else "task")
     call_type = _lower(row.get("CallType"))
     return Interaction(**_common(row), type=kind, channel={"call": "phone", "email": "email"}.get(kind),
+                       owner_id=owner(row), automated=subtype in AUTOMATED_SUBTYPES,
                        journey_stage=WHAT_STAGES.get(str(row.get("WhatId") or "")[:3]),
                        direction=call_type if call_type in ("inbound", "outbound") else None,
                        occurred_at=when(row, "CompletedDateTime") or day(row, "ActivityDate"),
@@ -143,7 +220,7 @@ def task(row: dict[str, Any], _: Context) -> Record:
 def event(row: dict[str, Any], _: Context) -> Record:
     """An Event: a meeting (or other calendar event) with a contact."""
     kind = "meeting" if str(row.get("Type") or "").lower() == "meeting" else "event"
-    return Interaction(**_common(row), type=kind, channel="meeting",
+    return Interaction(**_common(row), type=kind, channel="meeting", owner_id=owner(row),
                        occurred_at=when(row, "StartDateTime") or when(row, "ActivityDateTime"),
                        customer_external_id=_linked(row.get("WhoId"), CONTACT))
 
@@ -170,6 +247,28 @@ def survey_response(row: dict[str, Any], context: Context) -> Record:
         raise MappingError(f"{metric.upper()} score {score} is outside {low}-{high}")
     return Feedback(**_common(row), metric=metric, score=score, scale_min=low, scale_max=high,
                     question=wording, submitted_at=when(row, "CreatedDate"))
+
+
+def deleted(kind: str, interaction_type: str = "task") -> Callable[[dict[str, Any]], Record]:
+    """A mapper for getDeleted entries (``{"id", "deletedDate"}``) of a stream of ``kind``: an
+    archived record with only its id. It is stamped a millisecond before the deletion, so a
+    row queryAll already delivered as deleted (stamped at the deletion, fields and all) is kept,
+    while a row the recycle bin no longer holds is still marked archived."""
+
+    def to_record(entry: dict[str, Any]) -> Record:
+        found = str(entry.get("id") or "")
+        if record_id({"Id": found}) is None:
+            raise MappingError("the deleted entry has no Salesforce id")
+        at = when(entry, "deletedDate")
+        common = {"external_id": found, "archived": True, "raw": entry,
+                  "updated_at": at - timedelta(milliseconds=1) if at else None}
+        types: dict[str, Callable[..., Record]] = {"customer": Customer, "company": Company, "deal": Deal,
+                                                   "ticket": Ticket}
+        if kind in types:
+            return types[kind](**common)
+        return Interaction(**common, type=interaction_type)
+
+    return to_record
 
 
 def error_id(row: dict[str, Any]) -> str:

@@ -12,15 +12,16 @@ from cxsuite_salesforce.connector import SalesforceConnector
 from cxsuite.connectors.engine import SyncResult
 from cxsuite.sandbox import CLIENTS, RunningSandbox
 from cxsuite.sandbox import salesforce_objects as sobjects
+from cxsuite.sandbox.connections import sandbox_config
 from cxsuite.testing import Fault, VendorHarness
 from cxsuite.testing.environment import Environment
 
 # Stream → sObject, written out here rather than imported from the connector, so the tests
 # check the connector's streams instead of repeating them.
-SOBJECTS = {"contacts": "Contact", "accounts": "Account", "opportunities": "Opportunity",
+SOBJECTS = {"contacts": "Contact", "leads": "Lead", "accounts": "Account", "opportunities": "Opportunity",
             "cases": "Case", "tasks": "Task", "events": "Event",
             "survey_responses": "SurveyQuestionResponse"}
-KINDS = {"contacts": "customer", "accounts": "company", "opportunities": "deal", "cases": "ticket",
+KINDS = {"contacts": "customer", "leads": "customer", "accounts": "company", "opportunities": "deal", "cases": "ticket",
          "tasks": "interaction", "events": "interaction", "survey_responses": "feedback"}
 
 
@@ -35,7 +36,7 @@ class SalesforceHarness(VendorHarness):
         self.overrides = overrides
 
     def config(self) -> dict[str, Any]:
-        return {"base_url": f"{self.running.base_url}/salesforce", **self.overrides}
+        return {**sandbox_config("salesforce", self.running.base_url), **self.overrides}
 
     def oauth_client(self) -> dict[str, str]:
         client = CLIENTS["salesforce"]

@@ -28,12 +28,20 @@ def test_the_cursor_continues_strictly_after_the_last_row():
     assert Cursor.load(cursor.as_checkpoint()) == cursor
 
 
-def test_a_row_without_its_id_field_still_moves_the_cursor():
+def test_a_row_whose_id_is_only_in_attributes_url_is_accepted():
+    """Salesforce leaves ``Id`` out of a row when the query did not select it (and some
+    integrations strip it); ``attributes.url`` still names the record, so the row is kept."""
     broken = {k: v for k, v in ROW.items() if k != "Id"}
     assert Cursor().after([broken]).last_id == ROW["Id"]
     assert mapping.error_id(broken) == ROW["Id"]
+    record = mapping.task(broken, mapping.Context())
+    assert record.external_id == ROW["Id"]
+
+
+def test_a_row_with_no_id_anywhere_is_rejected():
+    nameless = {**{k: v for k, v in ROW.items() if k != "Id"}, "attributes": {"type": "Task"}}
     with pytest.raises(mapping.MappingError, match="no Id"):
-        mapping.task(broken, mapping.Context())
+        mapping.task(nameless, mapping.Context())
 
 
 def test_a_recent_cursor_settles_back_to_reread_late_commits():
