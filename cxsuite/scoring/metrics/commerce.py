@@ -3,9 +3,9 @@ cycle, repeat purchase and monthly churn.
 
 A customer counts as lost in the month of ``churned_at`` (m0012) where a source records it,
 else in the month of its last update once its lifecycle stage is one of
-:data:`CHURNED_STAGES`, and as a customer at a month's start when it was created before it in :data:`CUSTOMER_STAGES` (or churned later).
-SQL returns a (created month, churn month) histogram; the monthly rates come from
-:func:`cxsuite.scoring.formulas.churn_rate` over it.
+:data:`CHURNED_STAGES`, and as a customer at a month's start when it was created before it
+in :data:`CUSTOMER_STAGES` (or churned later). SQL returns a (created month, churn month)
+histogram; the monthly rates come from :func:`cxsuite.scoring.formulas.churn_rate` over it.
 """
 
 from __future__ import annotations
