@@ -93,8 +93,8 @@ async def check_run(scope: MetricScope, values: Sequence[MetricValue], rules: Ru
     for value in values:
         note = None
         if value.value is not None and value.status == "measured":
-            note = (_extreme_rate(value, rules) or await _implausible_duration(scope, value, rules)
-                    or await _duplicates(scope, value, rules))
+            note = (await _duplicates(scope, value, rules) or _extreme_rate(value, rules)
+                    or await _implausible_duration(scope, value, rules))
             if note is None and web and web[1] and value.key in WEB_METRICS:
                 note = web[0]
         if note is not None:
@@ -110,8 +110,9 @@ def _extreme_rate(value: MetricValue, rules: Rules) -> QualityNote | None:
     """A rate of exactly 0 or 100 % over many records: usually an unrecorded field."""
     if value.unit != "percent" or value.value not in (0.0, 100.0) or (value.n or 0) < rules.extreme_min_n:
         return None
-    return QualityNote(check="extreme_rate", metric=value.key, count=value.n or 0, records=value.evidence[:1],
-                       text=f"{value.key} is exactly {value.value:g} % over {value.n:,} records: "
+    behind = f" ({value.evidence[0]})" if value.evidence else ""
+    return QualityNote(check="extreme_rate", metric=value.key, count=value.n or 0,
+                       text=f"{value.key} is exactly {value.value:g} % over {value.n:,} records{behind}: "
                             f"usually a field that is not recorded, not a fact")
 
 
