@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from uuid import UUID
 
 import msgspec
 
+from cxsuite.db.session import Database
 from cxsuite.scoring.inputs import MetricValue
 from cxsuite.scoring.metrics.scope import MetricScope, digits_only, in_period, scoped, seconds_between
 from cxsuite.settings import Settings
@@ -206,3 +209,17 @@ async def _records(scope: MetricScope, table: str, condition: str) -> tuple[int,
         return 0, ()
     rows = await scope.query(f"SELECT r.external_id {where} ORDER BY r.external_id LIMIT {RECORD_CAP}")
     return n, tuple(str(r["external_id"]) for r in rows)
+
+
+IMPORT_WINDOW = (date(1900, 1, 1), date(2199, 12, 31))
+
+
+async def import_notes(db: Database, tenant_id: UUID, workspace_id: UUID) -> list[dict[str, object]]:
+    """The checks that need no metric (clock skew, GA4 sampling), over all the workspace's
+    records right after an import, for the sync job's result: the consultant sees doubtful
+    timestamps when the data arrives, not only in the next score run."""
+    scope = MetricScope(db, tenant_id, workspace_id, *IMPORT_WINDOW, datetime.now(UTC), ())
+    async with db.transaction(tenant_id, write=False):
+        notes = await _clock_skew(scope)
+        web = await _web_quality(scope)
+    return [msgspec.to_builtins(note) for note in ([web[0]] if web else []) + notes]

@@ -158,3 +158,20 @@ async def test_insufficient_and_flagged_metrics_are_stated_in_the_run(eng, clien
     used = {e["ref"] for c in run["result"]["cells"] for e in c["evidence"]}
     assert "duplicate_customer_rate" not in used and "workflow_touch_share" not in used
     assert "ticket_first_response_median_hours_email" in used
+
+
+async def test_an_import_reports_clock_skew_in_the_sync_jobs_result(client, parties):
+    owner = await parties.owner()
+    workspace_id = await parties.workspace(owner)
+    created = await client.post(f"/api/v1/workspaces/{workspace_id}/connections", headers=owner.headers, json={
+        "connector": "survey_import", "config": {"metric": "csat", "scale_min": 1, "scale_max": 5}})
+    connection_id = created.json()["connection"]["id"]
+    content = survey_file("csat", [5, 4, 2], datetime(2098, 1, 1, 12, 0))  # dated decades ahead
+    await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
+                      files={"file": ("csat.csv", content, "text/csv")})
+    sync = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
+    job = await finished(client, owner, sync.json()["id"])
+    assert job["status"] == "succeeded" and job["counts"]["written"] == 3
+    (note,) = job["counts"]["quality_notes"]
+    assert (note["check"], note["table"], note["count"]) == ("clock_skew", "record_feedback", 3)
+    assert note["records"] == ["csat-0", "csat-1", "csat-2"]
