@@ -167,6 +167,20 @@ class Settings:
         "JOB_RECONCILE_SECONDS", "How often each worker's reconciler re-enqueues the jobs the "
         "database holds as queued or running that Redis no longer knows (after a Redis restart "
         "or a killed worker).", default=20)
+    # Data-quality checks of every score run (issue 15, docs/scoring.md).
+    plausible_duration_hours: int = _setting(  # type: ignore[assignment]
+        "PLAUSIBLE_DURATION_HOURS", "Longest ticket response or resolution time, or speed to "
+        "lead, taken at face value; a median or P90 beyond it is flagged (open or unlogged "
+        "items, broken timestamps) and left out of the maturity score. Sales cycles are checked "
+        "against 12 times this bound.", default=720)
+    extreme_rate_min_n: int = _setting(  # type: ignore[assignment]
+        "EXTREME_RATE_MIN_N", "Records from which a rate of exactly 0 % or 100 % is flagged as "
+        "implausible (usually a field that is not recorded) and left out of the maturity score.",
+        default=100)
+    duplicate_share_flag_percent: int = _setting(  # type: ignore[assignment]
+        "DUPLICATE_SHARE_FLAG_PERCENT", "Share of duplicate customer records (percent) above "
+        "which the duplicate figure is flagged as implausible and left out of the maturity "
+        "score.", default=50)
 
     @property
     def is_production(self) -> bool:
@@ -257,6 +271,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         "import_max_cells": _int(raw, "IMPORT_MAX_CELLS", 5_000_000),
         "import_max_cell_chars": _int(raw, "IMPORT_MAX_CELL_CHARS", 32_767),
         "job_reconcile_seconds": _int(raw, "JOB_RECONCILE_SECONDS", 20),
+        "plausible_duration_hours": _int(raw, "PLAUSIBLE_DURATION_HOURS", 720),
+        "extreme_rate_min_n": _int(raw, "EXTREME_RATE_MIN_N", 100),
+        "duplicate_share_flag_percent": _int(raw, "DUPLICATE_SHARE_FLAG_PERCENT", 50),
     }
     values["secret_key"], values["encryption_keys"] = _secrets(raw, mode, data_dir)
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from cxsuite.db.session import Database
 from cxsuite.db.statistics import refresh_record_statistics
 from cxsuite.jobs import service as jobs
 from cxsuite.jobs.kinds import JobContext, JobKind, register_kind
+from cxsuite.scoring.quality import import_notes
 
 # A first import of a large account runs for a long time, but every batch is committed, so a
 # timeout loses little: the next attempt resumes from the checkpoint.
@@ -36,7 +37,8 @@ async def sync_body(ctx: JobContext) -> str:
         kinds = {stream.name: stream.kind for stream in opened.connector.streams}
     written = [(kinds[stream], counts.written) for stream, counts in result.per_stream.items()]
     await refresh_record_statistics(res.db, written)
-    await ctx.report_progress(1.0, result.totals.as_dict())
+    notes = await import_notes(res.db, ctx.tenant_id, opened.scope.workspace_id)
+    await ctx.report_progress(1.0, {**result.totals.as_dict(), **({"quality_notes": notes} if notes else {})})
     async with res.db.transaction(ctx.tenant_id):
         await Connection.update({Connection.last_sync_at: datetime.now(UTC)}).where(
             (Connection.tenant_id == ctx.tenant_id) & (Connection.id == ctx.subject_id)).run()

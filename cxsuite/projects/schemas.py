@@ -11,7 +11,8 @@ from cxsuite.api.types import Industry, LongText, Name
 
 
 class ProjectIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A new audit project: only the name is required."""
+    """A new audit project: only the name is required. A missing audit period is set at creation
+    (12 months up to the workspace's newest record, or up to today) and stored, so it never moves."""
 
     name: Name
     description: LongText = ""

@@ -12,8 +12,10 @@ from cxsuite.audit.service import Actor, record
 from cxsuite.db.lookup import one_in_tenant, page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
+from cxsuite.projects.period import explicit_period
 from cxsuite.projects.schemas import ProjectIn, ProjectPatch
 from cxsuite.projects.tables import Project
+from cxsuite.scoring.metrics import latest_data_date
 from cxsuite.workspaces.service import load as load_workspace
 
 COLUMNS = (Project.id, Project.workspace_id, Project.name, Project.description, Project.period_start,
@@ -35,14 +37,19 @@ def _check_period(start: date | None, end: date | None) -> None:
 
 async def create(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,
                  data: ProjectIn) -> dict[str, Any]:
-    """Start an audit engagement in the workspace."""
+    """Start an audit engagement in the workspace, with an explicit audit period
+    (:mod:`cxsuite.projects.period`: the given one, else 12 months of the workspace's data)."""
     _check_period(data.period_start, data.period_end)
     project_id, now = uuid4(), datetime.now(UTC)
     async with db.transaction(principal.tenant_id, principal.user_id):
         await load_workspace(principal, workspace_id, Action.PROJECT_CREATE)
+        latest = None
+        if data.period_start is None or data.period_end is None:
+            latest = await latest_data_date(db, principal.tenant_id, workspace_id)
+        start, end = explicit_period(data.period_start, data.period_end, latest, now.date())
         await Project.insert(Project(
             id=project_id, tenant_id=principal.tenant_id, workspace_id=workspace_id, name=data.name,
-            description=data.description, period_start=data.period_start, period_end=data.period_end,
+            description=data.description, period_start=start, period_end=end,
             industry=data.industry, created_at=now, updated_at=now)).run()
         await record(principal.tenant_id, actor, "project.created", object_type="project",
                      object_id=project_id)

@@ -31,7 +31,7 @@ from cxsuite.errors import NotFound
 from cxsuite.projects.tables import Project
 from cxsuite.reports import document as doc
 from cxsuite.reports.branding import TenantLook, tenant_look
-from cxsuite.reports.caveats import caveats_for
+from cxsuite.reports.caveats import INSUFFICIENT, caveats_for, state_caveats
 from cxsuite.reports.i18n import Localiser
 from cxsuite.reports.labels import (
     CHANNEL_LABELS,
@@ -166,7 +166,7 @@ def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.
                      for s in inputs.journey.stages),
         cells=tuple(_cell(c, l10n) for c in result.cells),
         journey=_journey(inputs, dimension_names, l10n),
-        kpis=_kpis(result, inputs.previous, l10n),
+        kpis=_kpis(result, inputs.previous, l10n) + _missing_kpis(model, result, l10n),
         opportunities=_opportunities(model, inputs.opportunities),
         data_sources=tuple(doc.DataSource(
             s.connector, s.account, period, tuple((T(RECORD_KIND_LABELS[k]), n) for k, n in s.counts),
@@ -177,6 +177,7 @@ def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.
         customer_view=_customer_view(inputs),
         section_order=inputs.look.section_order,
         disabled_sections=inputs.look.disabled_sections,
+        unused_evidence=tuple(_state_evidence(model, state, l10n) for state in result.metric_states),
     )
 
 
@@ -259,6 +260,38 @@ def _evidence(item: results.EvidenceItem, l10n: Localiser) -> doc.Evidence:
     )
 
 
+def _shown_value(state: results.MetricState, l10n: Localiser) -> float | str:
+    """A flagged metric keeps its figure; an insufficient one prints the words, never 0 or a dash."""
+    if state.status == "insufficient" or state.value is None:
+        return l10n.gettext(INSUFFICIENT)
+    return state.value
+
+
+def _state_evidence(model: ScoringModel, state: results.MetricState, l10n: Localiser) -> doc.Evidence:
+    """A metric no cell could use, as the evidence summary prints it (issue 15)."""
+    definition = next((m for m in model.metrics if m.key == state.key), None)
+    kind = definition.evidence_class if definition else "o_data"
+    return doc.Evidence(
+        metric=metric_name(state.key), value=_shown_value(state, l10n), unit=unit_text(state.unit, l10n),
+        threshold="", level=0, kind=kind, n=state.n or None, confidence=0.0,
+        caveats=state_caveats(state.status, state.reason, state.value, state.unit, state.n,
+                              answers=kind == "x_data"))
+
+
+def _missing_kpis(model: ScoringModel, result: results.ScoreResult, l10n: Localiser,
+                  ) -> tuple[doc.KpiRow, ...]:
+    """Outcome KPIs the run has no figure for: a row that says so in words (never 0), so the
+    client sees what could not be measured, not a silently shorter table."""
+    outcomes = {m.key for m in model.metrics if m.outcome}
+    present = {o.metric for o in result.outcomes}
+    return tuple(doc.KpiRow(
+        metric=metric_name(s.key), value=None, unit=unit_text(s.unit, l10n), stage=s.stage,
+        definition=channel_name(s.channel), records=s.n or 0,
+        caveats=state_caveats(s.status, s.reason, s.value, s.unit, s.n))
+        for s in result.metric_states
+        if s.key in outcomes and s.key not in present and s.status == "insufficient" and s.stage is None)
+
+
 def citation(source: str | None) -> str | None:
     """A model source as a report cites it: the work's name, without the research notes after the
     colon or the model's reference markers (``[25]``), which are English working notes."""
@@ -287,7 +320,8 @@ def _kpis(result: results.ScoreResult, previous: Mapping[str, Any] | None, l10n:
         definition=channel_name(o.channel),
         benchmark=_benchmark(o.benchmark),
         records=o.n or len(o.records), previous=before.get((o.metric, o.stage, o.channel)),
-        caveats=caveats_for(o.value, o.unit, n=o.n, answers=o.metric in ANSWER_METRICS),
+        caveats=state_caveats("flagged", None, o.value, o.unit, o.n, answers=o.metric in ANSWER_METRICS)
+        if o.status == "flagged" else caveats_for(o.value, o.unit, n=o.n, answers=o.metric in ANSWER_METRICS),
     ) for o in result.outcomes)
 
 

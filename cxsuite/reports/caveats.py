@@ -24,6 +24,11 @@ EXTREME_SHARE = N_(
 )
 LONG_DURATION = N_("Unusually long: probably open or unlogged items; check the data before acting.")
 NOT_MEASURED = N_("Not enough data to calculate this figure.")
+NO_SOURCE = N_("None of the connected sources records what this figure needs.")
+FLAGGED = N_("Looks implausible, so it was left out of the maturity score; check the data before acting.")
+INSUFFICIENT = N_("Insufficient evidence")
+# The scorer's reason when a metric simply had no records (cxsuite.scoring.metrics.scope.NO_RECORDS).
+NO_RECORDS_REASON = "no records in the period"
 
 
 def caveats_for(value: float | None, unit: str | None, *, n: int | None = None,
@@ -42,3 +47,12 @@ def caveats_for(value: float | None, unit: str | None, *, n: int | None = None,
     if days is not None and days < MIN_DAYS:
         found.append(SHORT_PERIOD)
     return tuple(Term(text) for text in found)
+
+
+def state_caveats(status: str, reason: str | None, value: float | None, unit: str | None,
+                  n: int | None = None, *, answers: bool = False) -> tuple[Term, ...]:
+    """The caveats of a metric the scorer could not use (``cxsuite.scoring.results.MetricState``):
+    why there is no figure, or that the figure was flagged and left out of the score."""
+    if status == "insufficient":
+        return (Term(NOT_MEASURED if reason in (None, NO_RECORDS_REASON) else NO_SOURCE),)
+    return (Term(FLAGGED), *caveats_for(value, unit, n=n, answers=answers))

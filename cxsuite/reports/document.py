@@ -359,6 +359,10 @@ class ReportDocument:
     customer_view: CustomerView | None = None
     section_order: tuple[str, ...] = ()
     disabled_sections: frozenset[str] = field(default_factory=frozenset)
+    # Metrics no cell could use (issue 15): insufficient (the value is the translated words
+    # "Insufficient evidence") or flagged by a data-quality check, each with its caveat; the
+    # evidence summary lists them beside the figures the cells used.
+    unused_evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
         if self.language not in SUPPORTED_LANGUAGES:

@@ -44,17 +44,21 @@ def _key(metric: Name) -> str:
 
 
 def metric_rows(document: ReportDocument) -> list[MetricRow]:
-    """Each distinct figure once (same metric, value and unit), in the order cells first use it."""
+    """Each distinct figure once (same metric, value and unit), in the order cells first use it,
+    then the metrics no cell could use (insufficient or flagged), with their caveats, unless the
+    same metric already has a row from the cells."""
     rows: dict[tuple[str, str, str], MetricRow] = {}
-    for cell in document.cells:
-        for e in cell.evidence:
-            key = (_key(e.metric), repr(e.value), e.unit)
-            found = rows.get(key)
-            if found is None:
-                rows[key] = MetricRow(e.metric, e.kind, e.value, e.unit, e.n, e.days, e.source, e.benchmark,
-                                      e.confidence, e.caveats, 1)
-            else:
-                rows[key] = MetricRow(**{**found.__dict__, "cells": found.cells + 1})
+    used = [(e, 1) for cell in document.cells for e in cell.evidence]
+    shown = {_key(e.metric) for e, _ in used}
+    unused = [(e, 0) for e in document.unused_evidence if _key(e.metric) not in shown]
+    for e, cells in used + unused:
+        key = (_key(e.metric), repr(e.value), e.unit)
+        found = rows.get(key)
+        if found is None:
+            rows[key] = MetricRow(e.metric, e.kind, e.value, e.unit, e.n, e.days, e.source, e.benchmark,
+                                  e.confidence, e.caveats, cells)
+        else:
+            rows[key] = MetricRow(**{**found.__dict__, "cells": found.cells + cells})
     return list(rows.values())
 
 

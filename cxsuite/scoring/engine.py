@@ -34,6 +34,7 @@ from cxsuite.scoring.evidence import (
     answer_evidence,
     expected_classes,
     metric_evidence,
+    metric_states,
     outcomes,
     prepare,
     unscored_metrics,
@@ -66,6 +67,7 @@ def score(
         overall=_overall(model, dimensions),
         outcomes=outcomes(prep),
         unscored_metrics=unscored_metrics(prep),
+        metric_states=metric_states(prep),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cxsuite.scoring.errors import InputInvalid
 from cxsuite.scoring.inputs import Answer, Journey, MetricValue
-from cxsuite.scoring.results import EvidenceItem, Outcome
+from cxsuite.scoring.results import EvidenceItem, MetricState, Outcome
 from cxsuite.scoring.schema import (
     Benchmark,
     MetricDefinition,
@@ -145,7 +145,7 @@ def _values_for(prep: Prepared, key: str, stage: str) -> tuple[MetricValue, ...]
     values = prep.metrics.get(key, ())
     specific = tuple(v for v in values if v.stage == stage)
     chosen = specific or tuple(v for v in values if v.stage is None)
-    return tuple(v for v in chosen if v.value is not None)
+    return tuple(v for v in chosen if v.scorable)
 
 
 def _cell_tables(model: ScoringModel, stage: str, dimension: str) -> list[ThresholdTable]:
@@ -216,7 +216,7 @@ def outcomes(prep: Prepared) -> tuple[Outcome, ...]:
         if definition is None or not definition.outcome:
             continue
         for value in prep.metrics[key]:
-            if value.value is not None:
+            if value.value is not None:  # measured or flagged: a flagged outcome keeps its caveat
                 found.append(_outcome(model, tables.get(key), definition, value))
     order = {stage: i for i, stage in enumerate(prep.stage_keys)}
     found.sort(key=lambda o: (order.get(o.stage or "", len(order)), o.metric, o.channel or ""))
@@ -238,7 +238,16 @@ def _outcome(
         source=table.source if table else None, default=table.default if table else False,
         note=table.note if table else None,
         benchmark=_benchmark(model, table) if table else None, records=value.evidence,
+        status=value.status, notes=value.notes,
     )
+
+
+def metric_states(prep: Prepared) -> tuple[MetricState, ...]:
+    """Every metric value that is not plain measured evidence: insufficient (with why) or
+    flagged (with the data-quality notes), so the stored result and the report can say so."""
+    return tuple(MetricState(key=v.key, stage=v.stage, channel=v.channel, status=v.status,
+                             value=v.value, unit=v.unit, n=v.n, reason=v.reason, notes=v.notes)
+                 for key in sorted(prep.metrics) for v in prep.metrics[key] if not v.scorable)
 
 
 def unscored_metrics(prep: Prepared) -> tuple[str, ...]:

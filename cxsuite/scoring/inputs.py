@@ -8,10 +8,13 @@ scoring pure, fast to test and reproducible from a stored run.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
 from cxsuite.scoring.schema import ScoringModel
+
+MetricStatus = Literal["measured", "insufficient", "flagged"]
 
 
 class _Input(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -51,6 +54,12 @@ class MetricValue(_Input, kw_only=True):
     ``evidence`` holds references to the records behind the value (query descriptors, ids).
     ``value`` is ``None`` when the metric could not be computed (no records): it is then no
     evidence at all, never a zero.
+
+    ``status`` makes that state explicit (``docs/scoring.md``, "Insufficient evidence and
+    data-quality flags"): ``measured`` (a figure the cells may use), ``insufficient`` (no
+    figure: the records or the fields it needs are missing, ``reason`` says which) or
+    ``flagged`` (a figure a data-quality check doubts: shown with its caveat, excluded from
+    scoring). ``notes`` are the data-quality notes about this value, records named.
     """
 
     key: str
@@ -62,6 +71,14 @@ class MetricValue(_Input, kw_only=True):
     channel: str | None = None
     evidence: tuple[str, ...] = ()
     margin_of_error: float | None = None
+    status: MetricStatus = "measured"
+    reason: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def scorable(self) -> bool:
+        """Whether the value may be evidence for a cell or an outcome band."""
+        return self.value is not None and self.status == "measured"
 
 
 class Answer(_Input, kw_only=True):

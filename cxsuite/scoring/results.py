@@ -110,6 +110,23 @@ class Outcome(_Result, kw_only=True):
     note: str | None
     benchmark: Benchmark | None
     records: tuple[str, ...]
+    status: str = "measured"
+    notes: tuple[str, ...] = ()
+
+
+class MetricState(_Result, kw_only=True):
+    """A metric the cells could not use: ``insufficient`` (no figure; ``reason`` says what is
+    missing) or ``flagged`` (a figure a data-quality check doubts; ``notes`` name the records)."""
+
+    key: str
+    stage: str | None
+    channel: str | None
+    status: str
+    value: float | None
+    unit: str
+    n: int | None
+    reason: str | None
+    notes: tuple[str, ...]
 
 
 class ScoreResult(_Result, kw_only=True):
@@ -123,6 +140,7 @@ class ScoreResult(_Result, kw_only=True):
     overall: Overall
     outcomes: tuple[Outcome, ...]
     unscored_metrics: tuple[str, ...]
+    metric_states: tuple[MetricState, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, for storing the run."""

@@ -172,6 +172,8 @@ class ScoreRunOut(msgspec.Struct, kw_only=True):
     result: dict[str, Any] | None
     opportunities: list[dict[str, Any]]
     inputs: dict[str, Any] | None
+    # Data-quality notes of the run (cxsuite.scoring.quality): check, metric, count, record ids, text.
+    quality_notes: list[dict[str, Any]] = []
 
 
 class DimensionDelta(msgspec.Struct, kw_only=True):

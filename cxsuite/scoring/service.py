@@ -23,16 +23,18 @@ from cxsuite.customers.service import resolve_workspace
 from cxsuite.db.session import Database
 from cxsuite.errors import NotFound
 from cxsuite.plugin_manager import Plugins, build_plugins
+from cxsuite.projects.period import explicit_period
 from cxsuite.projects.tables import Project
 from cxsuite.scoring.engine import score
 from cxsuite.scoring.inputs import Answer, Journey, MetricValue
 from cxsuite.scoring.journey import by_id, current, project_for
-from cxsuite.scoring.metrics import compute_metrics, default_period, latest_data_date
+from cxsuite.scoring.metrics import compute_metrics, latest_data_date
 from cxsuite.scoring.metrics.plugins import plugin_metrics
 from cxsuite.scoring.metrics.project import project_metrics
 from cxsuite.scoring.metrics.scope import MetricScope
 from cxsuite.scoring.model import content_hash
 from cxsuite.scoring.opportunities import find_opportunities
+from cxsuite.scoring.quality import QualityNote, Rules, check_run
 from cxsuite.scoring.questionnaire import answers_for_scoring, stored_answers
 from cxsuite.scoring.results import ScoreResult
 from cxsuite.scoring.schema import ScoringModel
@@ -59,6 +61,7 @@ class RunInputs(msgspec.Struct, frozen=True, kw_only=True):
     journey: Journey
     metrics: tuple[MetricValue, ...]
     answers: tuple[Answer, ...]
+    quality_notes: tuple[QualityNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,11 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
         return ScoreRun(run_id, project_id, "succeeded", stored, "")
     await _update(db, tenant_id, run_id, {RUN.status: "running", RUN.error: ""})
     try:
+        await fix_period(db, tenant_id, row)
         async with db.transaction(tenant_id):  # the link and duplicate metrics read the graph
             await resolve_workspace(db, tenant_id, row["workspace_id"])
-        inputs, model = await _gather(db, tenant_id, row, progress, plugins or build_plugins())
+        inputs, model = await _gather(db, tenant_id, row, progress, plugins or build_plugins(),
+                                      Rules.of(settings))
         result = rescore(model, inputs)
         opportunities = find_opportunities(model, result)
     except Exception as exc:
@@ -144,16 +149,31 @@ async def _update(db: Database, tenant_id: UUID, run_id: UUID, values: dict[Any,
         await ScoreRunRow.update(values).where((RUN.tenant_id == tenant_id) & (RUN.id == run_id)).run()
 
 
+async def fix_period(db: Database, tenant_id: UUID, row: dict[str, Any]) -> None:
+    """Give a project made before periods were explicit its period, stored once
+    (:mod:`cxsuite.projects.period`), so no later run silently scores another window."""
+    async with db.transaction(tenant_id):
+        project = await Project.select(Project.period_start, Project.period_end).where(
+            (Project.tenant_id == tenant_id) & (Project.id == row["project_id"])).first().run()
+        if project is None or (project["period_start"] and project["period_end"]):
+            return
+        latest = await latest_data_date(db, tenant_id, row["workspace_id"])
+        start, end = explicit_period(project["period_start"], project["period_end"], latest,
+                                     row["as_of"].date())
+        await Project.update({Project.period_start: start, Project.period_end: end}).where(
+            (Project.tenant_id == tenant_id) & (Project.id == row["project_id"])).run()
+
+
 async def _gather(db: Database, tenant_id: UUID, row: dict[str, Any], progress: Progress | None,
-                  plugins: Plugins) -> tuple[RunInputs, ScoringModel]:
-    """Journey, answers and every metric, read in one tenant transaction."""
+                  plugins: Plugins, rules: Rules) -> tuple[RunInputs, ScoringModel]:
+    """Journey, answers and every metric, read in one tenant transaction, then the
+    data-quality checks (:mod:`cxsuite.scoring.quality`) over the values and their records."""
     async with db.transaction(tenant_id, write=False):
         project = await Project.select().where(
             (Project.tenant_id == tenant_id) & (Project.id == row["project_id"])).first().run()
         journey = await by_id(tenant_id, row["journey_version_id"])
         answers = answers_for_scoring(journey, await stored_answers(tenant_id, row["project_id"]))
-        latest = await latest_data_date(db, tenant_id, row["workspace_id"])
-        start, end = default_period(project["period_start"], project["period_end"], latest, row["as_of"])
+        start, end = project["period_start"], project["period_end"]
         scope = MetricScope(db, tenant_id, row["workspace_id"], start, end, row["as_of"],
                             tuple(stage.key for stage in journey.stages))
         values = await compute_metrics(scope)
@@ -161,11 +181,21 @@ async def _gather(db: Database, tenant_id: UUID, row: dict[str, Any], progress: 
             await progress(0.8)
         values += await plugin_metrics(plugins.extras("register_metrics"), scope, journey.model, values)
         values += await project_metrics(scope, row, journey.model, values)
+        values, notes = await check_run(scope, [settled(v) for v in values], rules)
     inputs = RunInputs(model_version=journey.model.version, model_hash=content_hash(journey.model),
                        journey_version=journey.version, period_start=start, period_end=end,
                        as_of=row["as_of"], journey=journey.for_scoring(),
-                       metrics=tuple(sorted(values, key=_identity)), answers=tuple(answers))
+                       metrics=tuple(sorted(values, key=_identity)), answers=tuple(answers),
+                       quality_notes=tuple(notes))
     return inputs, journey.model
+
+
+def settled(value: MetricValue) -> MetricValue:
+    """A value without a figure is insufficient evidence whoever computed it (a plugin may
+    return ``value=None`` and leave the status at its default)."""
+    if value.value is None and value.status != "insufficient":
+        return msgspec.structs.replace(value, status="insufficient", reason=value.reason or "no value")
+    return value
 
 
 def _identity(value: MetricValue) -> tuple[str, str, str]:
@@ -204,6 +234,7 @@ async def get_run(db: Database, principal: Principal, run_id: UUID) -> ScoreRunO
     """A run with its grid, evidence, opportunities and inputs."""
     row = await readable_run(db, principal, run_id)
     decode = msgspec.json.decode
+    inputs = decode(row["inputs"]) if row["inputs"] else None
     return ScoreRunOut(run=summary_of(row), result=decode(row["result"]) if row["result"] else None,
                        opportunities=decode(row["opportunities"]) if row["opportunities"] else [],
-                       inputs=decode(row["inputs"]) if row["inputs"] else None)
+                       inputs=inputs, quality_notes=(inputs or {}).get("quality_notes", []))

@@ -237,3 +237,32 @@ def test_result_serialises_with_model_version(model, journey):
     data = result.to_dict()
     assert data["model_version"] == "1.0.0" and len(data["model_hash"]) == 64
     assert len(data["cells"]) == 7 * 7
+
+
+def test_a_cell_with_only_insufficient_or_flagged_metrics_is_unscored_not_level_one(model, journey):
+    """Issue 15: a metric without its inputs (or doubted by a data-quality check) is no evidence."""
+    from cxsuite.scoring import MetricValue
+
+    metrics = [
+        MetricValue(key="customer_link_rate", value=None, unit="percent", n=40, status="insufficient",
+                    reason="no customer or company records to link to"),
+        MetricValue(key="duplicate_customer_rate", value=100.0, unit="percent", n=900, status="flagged",
+                    reason="placeholder email", notes=("placeholder email",)),
+        MetricValue(key="key_field_completeness_rate", value=0.0, unit="percent", n=900, status="flagged"),
+    ]
+    result = score(model, journey, metrics, [])
+    cell = result.cell("awareness", "D1")
+    assert (cell.status, cell.score, cell.level, cell.evidence) == ("insufficient_evidence", None, None, ())
+    states = {s.key: s for s in result.metric_states}
+    assert (states["customer_link_rate"].status, states["customer_link_rate"].reason) == (
+        "insufficient", "no customer or company records to link to")
+    assert (states["duplicate_customer_rate"].status, states["duplicate_customer_rate"].value) == ("flagged", 100.0)
+
+
+def test_a_flagged_outcome_keeps_its_figure_and_status(model, journey):
+    from cxsuite.scoring import MetricValue
+
+    flagged = MetricValue(key="win_rate", value=100.0, unit="percent", n=500, coverage_days=200.0,
+                          status="flagged", notes=("exactly 100 %",))
+    outcome = next(o for o in score(model, journey, [flagged], []).outcomes if o.metric == "win_rate")
+    assert (outcome.value, outcome.status, outcome.notes) == (100.0, "flagged", ("exactly 100 %",))

@@ -57,13 +57,24 @@ async def test_resolution_sla_self_service_and_fcr(ws):
     assert m[("first_contact_resolution_rate", None)].value == 60.0
 
 
-async def test_auto_assignment_reads_the_assignment_time_and_is_unknown_without_it(ws):
+async def test_auto_assignment_reads_the_canonical_fields_and_is_insufficient_without_them(ws):
     await ws.write("ticket", [ticket(0)])
-    assert (await ws.metric("ticket_auto_assignment_rate")).value is None
-    await ws.write("ticket", [ticket(1, raw={"assigned_at": (T0 + timedelta(days=1, seconds=30)).isoformat()}),
-                              ticket(2, raw={"assigned_at": (T0 + timedelta(days=2, hours=1)).isoformat()})])
+    unknown = await ws.metric("ticket_auto_assignment_rate")
+    assert (unknown.value, unknown.status) == (None, "insufficient")
+    assert "assigned" in (unknown.reason or "")
+    await ws.write("ticket", [ticket(1, assigned_at=T0 + timedelta(days=1, seconds=30)),
+                              ticket(2, assigned_at=T0 + timedelta(days=2, hours=1)),
+                              ticket(3, auto_assigned=True, assigned_at=T0 + timedelta(days=3, hours=2)),
+                              ticket(4, auto_assigned=False, assigned_at=T0 + timedelta(days=4, seconds=5))])
     value = await ws.metric("ticket_auto_assignment_rate")
-    assert (value.value, value.n) == (pytest.approx(100 / 3), 3)
+    # t0 has neither field and is left out; t1 within 60 s, t3 by the vendor's flag; t4's flag wins
+    assert (value.value, value.n, value.status) == (50.0, 4, "measured")
+
+
+async def test_a_true_zero_auto_assignment_is_measured(ws):
+    await ws.write("ticket", [ticket(i, auto_assigned=False) for i in range(3)])
+    value = await ws.metric("ticket_auto_assignment_rate")
+    assert (value.value, value.n, value.status) == (0.0, 3, "measured")
 
 
 async def test_interactions_workflow_share_channels_switching(ws):

@@ -10,7 +10,7 @@ score runs) and are added by the score-run service. Plugins add their own throug
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from cxsuite.db.session import Database
@@ -19,8 +19,8 @@ from cxsuite.scoring.metrics import activity, commerce, customers, feedback, tic
 from cxsuite.scoring.metrics.scope import MetricScope, as_datetime, scoped
 
 FAMILIES = (customers, tickets, activity, feedback, commerce)
-DEFAULT_PERIOD_DAYS = 365
-# Where each record kind keeps the time a default period is measured back from.
+# Where each record kind keeps its time: a project created without a period gets the 12 months up
+# to the newest of them (cxsuite.projects.period).
 LATEST = (("record_ticket", "created_at"), ("record_interaction", "occurred_at"),
           ("record_feedback", "submitted_at"), ("record_deal", "created_at"),
           ("record_deal", "closed_at"), ("record_customer", "created_at"), ("record_web_metric", "date"))
@@ -35,7 +35,7 @@ async def compute_metrics(scope: MetricScope) -> list[MetricValue]:
 
 
 async def latest_data_date(db: Database, tenant_id: UUID, workspace_id: UUID) -> date | None:
-    """The date of the workspace's newest record (the default period ends there)."""
+    """The date of the workspace's newest record (a period set from the data ends there)."""
     found: list[datetime] = []
     for table, column in LATEST:
         rows = await MetricScope(db, tenant_id, workspace_id, date.min, date.min, datetime.now(UTC),
@@ -47,11 +47,4 @@ async def latest_data_date(db: Database, tenant_id: UUID, workspace_id: UUID) ->
     return max(found).date() if found else None
 
 
-def default_period(start: date | None, end: date | None, latest: date | None,
-                   as_of: datetime) -> tuple[date, date]:
-    """The project's period, or the last 365 days of data (up to the reference date without data)."""
-    period_end = end or latest or as_of.date()
-    return start or period_end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), period_end
-
-
-__all__ = ["MetricScope", "compute_metrics", "default_period", "latest_data_date"]
+__all__ = ["MetricScope", "compute_metrics", "latest_data_date"]

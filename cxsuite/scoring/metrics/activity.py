@@ -14,6 +14,8 @@ from cxsuite.scoring.metrics.scope import (
     duration_summary,
     evidence,
     in_period,
+    insufficient,
+    recorded,
     scoped,
     seconds_between,
     share,
@@ -47,8 +49,13 @@ async def _workflow_share(scope: MetricScope) -> MetricValue:
         f"SELECT COUNT(*) AS n, SUM(CASE WHEN i.automated THEN 1 ELSE 0 END) AS hits, "
         f"MIN(i.occurred_at) AS first_at, MAX(i.occurred_at) AS last_at FROM record_interaction i "
         f"WHERE {scoped('i')} AND {in_period('i.occurred_at')} AND lower(i.direction) = 'outbound'")
-    return _percent("workflow_touch_share", rows[0], "record_interaction",
-                    "outbound interactions", scope, "automated = workflow or sequence")
+    value = _percent("workflow_touch_share", rows[0], "record_interaction",
+                     "outbound interactions", scope, "automated = workflow or sequence")
+    # ``automated`` defaults to false, so "none automated" and "the source does not say" look
+    # alike: without one automated interaction anywhere the share is unknown, not 0 %.
+    if not await recorded(scope, "record_interaction", "r.automated"):
+        return insufficient(value, "no source marks interactions as sent by a workflow or sequence")
+    return value
 
 
 async def _speed_to_lead(scope: MetricScope) -> MetricValue:
@@ -124,6 +131,11 @@ async def _inner_loop(scope: MetricScope) -> MetricValue:
         f"{in_period('f.submitted_at')} AND f.customer_external_id IS NOT NULL AND ("
         f"(lower(f.metric) = 'nps' AND f.scale_min = 0 AND f.scale_max = 10 AND f.score <= 6) OR "
         f"(lower(f.metric) = 'csat' AND f.scale_min = 1 AND f.scale_max = 5 AND f.score <= 2))")
-    return _percent("inner_loop_follow_up_rate", rows[0], "record_feedback",
-                    "detractor and low-CSAT answers from known customers", scope,
-                    "followed by a task, call or ticket within 48 h")
+    value = _percent("inner_loop_follow_up_rate", rows[0], "record_feedback",
+                     "detractor and low-CSAT answers from known customers", scope,
+                     "followed by a task, call or ticket within 48 h")
+    if not (await recorded(scope, "record_ticket", "r.customer_external_id IS NOT NULL")
+            or await recorded(scope, "record_interaction",
+                              f"lower(r.type) IN {FOLLOW_UP_TYPES} AND r.customer_external_id IS NOT NULL")):
+        return insufficient(value, "no source of follow-ups: no tasks, calls or tickets for customers")
+    return value

@@ -1,11 +1,11 @@
 """Commercial outcomes: web conversion and engagement, returning-visitor lift, win rate, sales
 cycle, repeat purchase and monthly churn.
 
-Churn has no canonical "lost on" date yet: a customer counts as lost in the month of its last
-update once its lifecycle stage is one of :data:`CHURNED_STAGES`, and as a customer at a
-month's start when it was created before it in :data:`CUSTOMER_STAGES` (or churned later).
-SQL returns a (created month, churn month) histogram; the monthly rates come from
-:func:`cxsuite.scoring.formulas.churn_rate` over it.
+A customer counts as lost in the month of ``churned_at`` (m0012) where a source records it,
+else in the month of its last update once its lifecycle stage is one of
+:data:`CHURNED_STAGES`, and as a customer at a month's start when it was created before it
+in :data:`CUSTOMER_STAGES` (or churned later). SQL returns a (created month, churn month)
+histogram; the monthly rates come from :func:`cxsuite.scoring.formulas.churn_rate` over it.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ async def _web(scope: MetricScope) -> list[MetricValue]:
 
 async def _returning_lift(scope: MetricScope) -> MetricValue:
     """Key-event (conversion) rate of returning visitors over that of new visitors (GA4
-    ``newVsReturning``, read from the row's raw payload)."""
-    visitor = f"lower({raw_text(scope.postgres, 'newVsReturning')})"
+    ``newVsReturning``: the ``new_vs_returning`` column, or the raw payload of rows synced
+    before it existed). Insufficient without both kinds of visitor or without a new-visitor
+    conversion (the ratio is undefined), never 0."""
+    visitor = f"lower(COALESCE(w.new_vs_returning, {raw_text(scope.postgres, 'newVsReturning')}))"
     rows = await scope.query(
         f"SELECT {visitor} AS visitor, SUM(w.sessions) AS sessions, SUM(w.conversions) AS conversions, "
         f"MIN(w.date) AS first_at, MAX(w.date) AS last_at {WEB} AND {visitor} IN ('new', 'returning') "
@@ -74,14 +76,16 @@ async def _returning_lift(scope: MetricScope) -> MetricValue:
     by = {row["visitor"]: row for row in rows}
     new, back = by.get("new"), by.get("returning")
     n = sum(int(row["sessions"] or 0) for row in rows)
-    ratio = None
-    if new and back and new["sessions"] and back["sessions"] and new["conversions"]:
-        back_rate = float(back["conversions"]) / back["sessions"]
-        ratio = back_rate / (float(new["conversions"]) / new["sessions"])
+    ratio, reason = None, "no sessions split into new and returning visitors (GA4 newVsReturning)"
+    if new and back and new["sessions"] and back["sessions"]:
+        reason = "no key event (conversion) by new visitors: the ratio is undefined"
+        if new["conversions"]:
+            back_rate = float(back["conversions"] or 0) / back["sessions"]
+            ratio = back_rate / (float(new["conversions"]) / new["sessions"])
     first = min((str(r["first_at"]) for r in rows), default=None)
     last = max((str(r["last_at"]) for r in rows), default=None)
-    return value_of("returning_vs_new_key_event_rate_ratio", "ratio", ratio, n if ratio else 0,
-                    coverage_days=coverage_days(first, last),
+    return value_of("returning_vs_new_key_event_rate_ratio", "ratio", ratio, n if ratio is not None else 0,
+                    reason=reason, coverage_days=coverage_days(first, last),
                     evidence=(evidence("record_web_metric", n, "sessions of new and returning visitors "
                                        "on days", scope),))
 
@@ -143,12 +147,13 @@ def months(start: date, end: date) -> list[str]:
 async def _churn(scope: MetricScope) -> MetricValue:
     """Mean monthly churn over the period's months that start with customers."""
     pg = scope.postgres
-    churned = f"lower(c.lifecycle_stage) IN {_in(CHURNED_STAGES)}"
+    churned = f"(c.churned_at IS NOT NULL OR lower(c.lifecycle_stage) IN {_in(CHURNED_STAGES)})"
+    lost_month = (f"COALESCE({month_of(pg, 'c.churned_at')}, {month_of(pg, 'c.updated_at')})")
     rows = await scope.query(
         f"SELECT COALESCE({month_of(pg, 'c.created_at')}, '0000-00') AS born, CASE WHEN {churned} "
-        f"THEN {month_of(pg, 'c.updated_at')} END AS lost, COUNT(*) AS n FROM record_customer c "
-        f"WHERE {scoped('c')} AND lower(c.lifecycle_stage) IN {_in(CUSTOMER_STAGES)} "
-        f"GROUP BY 1, 2")
+        f"THEN {lost_month} END AS lost, COUNT(*) AS n FROM record_customer c "
+        f"WHERE {scoped('c')} AND (lower(c.lifecycle_stage) IN {_in(CUSTOMER_STAGES)} "
+        f"OR c.churned_at IS NOT NULL) GROUP BY 1, 2")
     rates, lost_total, months_used = [], 0, 0
     for month in months(scope.period_start, scope.period_end):
         alive = [r for r in rows if r["born"] < month and (r["lost"] is None or r["lost"] >= month)]

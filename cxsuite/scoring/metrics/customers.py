@@ -2,9 +2,11 @@
 segments, sync freshness.
 
 Snapshot metrics read the customers that existed at the end of the period (not archived,
-created before its end or with no creation date). The owner of a customer is not a canonical
-column yet, so completeness reads the vendor's owner field from the raw payload (HubSpot
-``properties.hubspot_owner_id``, Salesforce ``OwnerId``, Zoho ``Owner.id``).
+created before its end or with no creation date). The owner is the canonical ``owner_id``
+(m0012); rows synced before it existed still carry the vendor's owner field in the raw payload
+(HubSpot ``properties.hubspot_owner_id``, Salesforce ``OwnerId``, Zoho ``Owner.id``), which is
+read as a fallback. A field that no customer of the workspace carries is not recorded by any
+source: the figures built on it are insufficient evidence, not 0 %.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from cxsuite.scoring.metrics.scope import (
     coverage_days,
     evidence,
     in_period,
+    insufficient,
+    json_list_filled,
     raw_text,
+    recorded,
     scoped,
     share,
     value_of,
@@ -76,31 +81,62 @@ async def _link_rate(scope: MetricScope) -> MetricValue:
     last = max((str(r["last_at"]) for r in rows), default=None)
     refs = tuple(evidence(f"record_{r['kind']}", int(r["n"]), "records in", scope,
                           f"{int(r['hits'] or 0):,} linked") for r in rows)
-    return value_of("customer_link_rate", "percent", share(hits, n), n,
-                    coverage_days=coverage_days(first, last), evidence=refs)
+    value = value_of("customer_link_rate", "percent", share(hits, n), n,
+                     coverage_days=coverage_days(first, last), evidence=refs)
+    if n and not (await recorded(scope, "record_customer", "1 = 1")
+                  or await recorded(scope, "record_company", "1 = 1")):
+        return insufficient(value, "no customer or company records to link to")
+    return value
+
+
+def _owner(pg: bool, alias: str) -> str:
+    """The customer's owner: the canonical column, else the vendor field in the (only) raw payload."""
+    return "COALESCE(" + ", ".join([f"{alias}.owner_id", *(raw_text(pg, *p) for p in OWNER_PATHS)]) + ")"
+
+
+def _segment_values(pg: bool) -> str:
+    """Every (customer, segment) pair: the primary ``segment`` and each entry of ``segments``."""
+    elements = ("SELECT c.external_id AS who, e.value AS seg " + SNAPSHOT.replace(
+        "FROM record_customer c", "FROM record_customer c CROSS JOIN "
+        + ("jsonb_array_elements_text(CASE WHEN jsonb_typeof(c.segments) = 'array' THEN c.segments "
+           "ELSE '[]'::jsonb END) AS e(value)" if pg else "json_each(c.segments) e"), 1))
+    return f"SELECT c.external_id AS who, c.segment AS seg {SNAPSHOT} UNION ALL {elements}"
 
 
 async def _snapshot(scope: MetricScope) -> list[MetricValue]:
     """Key-field completeness, lifecycle/segment coverage and segments in use."""
     pg = scope.postgres
-    owner = "COALESCE(" + ", ".join(raw_text(pg, *path) for path in OWNER_PATHS) + ")"
+    owner = _owner(pg, "c")
+    has_segments = json_list_filled(pg, "c.segments")
     rows = await scope.query(
         f"SELECT COUNT(*) AS n, SUM(CASE WHEN {_filled('c.email')} AND {_filled('c.lifecycle_stage')} "
         f"AND {_filled(owner)} THEN 1 ELSE 0 END) AS complete, SUM(CASE WHEN "
-        f"{_filled('c.lifecycle_stage')} OR {_filled('c.segment')} THEN 1 ELSE 0 END) AS staged, "
-        f"COUNT(DISTINCT CASE WHEN {_filled('c.segment')} THEN lower(trim(c.segment)) END) AS segments "
-        f"{SNAPSHOT}")
+        f"{_filled('c.lifecycle_stage')} OR {_filled('c.segment')} OR {has_segments} THEN 1 ELSE 0 "
+        f"END) AS staged {SNAPSHOT}")
+    segments = await scope.query(
+        f"SELECT COUNT(DISTINCT lower(trim(seg))) AS segments FROM ({_segment_values(pg)}) s "
+        f"WHERE {_filled('seg')}")
     row = rows[0]
     n = int(row["n"] or 0)
     ref = evidence("record_customer", n, "customers at the end of", scope)
-    return [
-        value_of("key_field_completeness_rate", "percent", share(row["complete"], n), n,
-                 evidence=(f"{ref}, email + lifecycle stage + owner",)),
-        value_of("lifecycle_stage_coverage_rate", "percent", share(row["staged"], n), n,
-                 evidence=(f"{ref}, lifecycle stage or segment set",)),
-        value_of("segments_in_use_count", "count", float(row["segments"] or 0), n,
-                 evidence=(f"{ref}, distinct segments assigned to customers",)),
-    ]
+    completeness = value_of("key_field_completeness_rate", "percent", share(row["complete"], n), n,
+                            evidence=(f"{ref}, email + lifecycle stage + owner",))
+    missing = [name for name, condition in (
+        ("email", _filled("r.email")), ("lifecycle stage", _filled("r.lifecycle_stage")),
+        ("owner", _filled(_owner(pg, "r")))) if not await recorded(scope, "record_customer", condition)]
+    if n and missing:
+        completeness = insufficient(completeness, f"no source records the customer {', '.join(missing)}")
+    staged = value_of("lifecycle_stage_coverage_rate", "percent", share(row["staged"], n), n,
+                      evidence=(f"{ref}, lifecycle stage or segment set",))
+    in_use = value_of("segments_in_use_count", "count", float(segments[0]["segments"] or 0), n,
+                      evidence=(f"{ref}, distinct segments assigned to customers",))
+    if n and not await recorded(scope, "record_customer", f"{_filled('r.lifecycle_stage')} OR "
+                                f"{_filled('r.segment')} OR {json_list_filled(pg, 'r.segments')}"):
+        staged = insufficient(staged, "no source records lifecycle stages or segments")
+    if n and not await recorded(scope, "record_customer",
+                                f"{_filled('r.segment')} OR {json_list_filled(pg, 'r.segments')}"):
+        in_use = insufficient(in_use, "no source records customer segments or lists")
+    return [completeness, staged, in_use]
 
 
 async def _duplicates(scope: MetricScope) -> MetricValue:

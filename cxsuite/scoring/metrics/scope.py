@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
 from cxsuite.scoring.inputs import MetricValue
@@ -176,9 +178,38 @@ def evidence(table: str, count: int, what: str, scope: MetricScope, detail: str 
     return f"{text}, {detail}" if detail else text
 
 
-def value_of(key: str, unit: str, value: float | None, n: int, **extra: Any) -> MetricValue:
-    """A metric value; no sample means no value (``None``), never a zero."""
-    return MetricValue(key=key, unit=unit, value=None if n == 0 else value, n=n, **extra)
+NO_RECORDS = "no records in the period"
+
+
+def value_of(key: str, unit: str, value: float | None, n: int, *, reason: str | None = None,
+             **extra: Any) -> MetricValue:
+    """A metric value; no sample means no value (``None``, status ``insufficient``), never a zero."""
+    if n == 0 or value is None:
+        return MetricValue(key=key, unit=unit, value=None, n=n, status="insufficient",
+                           reason=reason or NO_RECORDS, **extra)
+    return MetricValue(key=key, unit=unit, value=value, n=n, **extra)
+
+
+def insufficient(value: MetricValue, reason: str) -> MetricValue:
+    """``value`` with its figure withdrawn: the records exist, but not what the figure needs
+    (a field no source records). The evidence trail stays, so the reader sees what was there."""
+    return msgspec.structs.replace(value, value=None, status="insufficient", reason=reason)
+
+
+async def recorded(scope: MetricScope, table: str, condition: str) -> bool:
+    """Whether any record of the workspace (any period) satisfies ``condition``: the test for
+    "does a source record this field at all". A field nobody records makes a figure built on it
+    insufficient evidence, never a zero (``docs/scoring.md``)."""
+    rows = await scope.query(f"SELECT 1 AS hit FROM {table} r WHERE {scoped('r')} AND ({condition}) "
+                             f"LIMIT 1")
+    return bool(rows)
+
+
+def json_list_filled(pg: bool, column: str) -> str:
+    """A JSON list column that holds at least one element."""
+    if pg:
+        return f"(jsonb_typeof({column}) = 'array' AND jsonb_array_length({column}) > 0)"
+    return f"(json_type({column}) = 'array' AND json_array_length({column}) > 0)"
 
 
 def share(hits: float | None, total: float | None) -> float | None:

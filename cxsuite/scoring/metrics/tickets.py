@@ -16,7 +16,8 @@ from cxsuite.scoring.metrics.scope import (
     duration_summary,
     evidence,
     in_period,
-    raw_text,
+    insufficient,
+    recorded,
     scoped,
     seconds_between,
     share,
@@ -108,28 +109,30 @@ async def _sla(scope: MetricScope) -> MetricValue:
         f"MAX(t.created_at) AS last_at FROM record_ticket t JOIN sla s ON s.channel = "
         f"lower(t.channel) WHERE {scoped('t')} AND {in_period('t.created_at')} "
         f"AND (t.first_response_at IS NOT NULL OR {waited} > s.seconds)")
-    return _rate("ticket_sla_attainment_rate", rows[0], "tickets with a channel SLA created", scope,
-                 "SLA " + ", ".join(f"{c} {s // 60} min" for c, s in sorted(SLA_SECONDS.items())))
+    value = _rate("ticket_sla_attainment_rate", rows[0], "tickets with a channel SLA created", scope,
+                  "SLA " + ", ".join(f"{c} {s // 60} min" for c, s in sorted(SLA_SECONDS.items())))
+    if not await recorded(scope, "record_ticket", "r.first_response_at IS NOT NULL"):
+        return insufficient(value, "no source records the first reply to a ticket")
+    return value
 
 
 async def _auto_assignment(scope: MetricScope) -> MetricValue:
-    """Share of tickets assigned within 60 s; unknown (no value) when no ticket says when.
-
-    The canonical ticket has no assignment time yet, so this reads ``raw.assigned_at``.
-    """
-    pg = scope.postgres
-    text = raw_text(pg, "assigned_at")
-    assigned = (f"CASE WHEN {text} ~ '^[0-9][0-9][0-9][0-9]-' THEN ({text})::timestamptz END"
-                if pg else text)
-    secs = seconds_between(pg, "a.created_at", "a.assigned")
+    """Share of tickets a rule assigned: ``auto_assigned`` where the vendor says so, else assigned
+    within 60 s of creation (``assigned_at``). Tickets with neither are unknown and left out of
+    both counts; with none known the figure is insufficient evidence."""
+    secs = seconds_between(scope.postgres, "t.created_at", "t.assigned_at")
+    known = "(t.auto_assigned IS NOT NULL OR t.assigned_at IS NOT NULL)"
     rows = await scope.query(
-        f"SELECT COUNT(*) AS n, COUNT(a.assigned) AS known, SUM(CASE WHEN {secs} BETWEEN 0 AND "
-        f"{AUTO_ASSIGN_WITHIN_S} THEN 1 ELSE 0 END) AS hits, MIN(a.created_at) AS first_at, "
-        f"MAX(a.created_at) AS last_at FROM (SELECT t.created_at, {assigned} AS assigned {TICKETS}) a")
+        f"SELECT COUNT(*) AS total, SUM(CASE WHEN {known} THEN 1 ELSE 0 END) AS n, SUM(CASE WHEN "
+        f"t.auto_assigned OR (t.auto_assigned IS NULL AND {secs} BETWEEN 0 AND {AUTO_ASSIGN_WITHIN_S}) "
+        f"THEN 1 ELSE 0 END) AS hits, MIN(CASE WHEN {known} THEN t.created_at END) AS first_at, "
+        f"MAX(CASE WHEN {known} THEN t.created_at END) AS last_at {TICKETS}")
     row = rows[0]
-    value = _rate("ticket_auto_assignment_rate", row, "tickets created", scope,
-                  f"{int(row['known'] or 0):,} with an assignment time")
-    return value if row["known"] else value_of(value.key, value.unit, None, 0, evidence=value.evidence)
+    value = _rate("ticket_auto_assignment_rate", row, "tickets created with an assignment record", scope,
+                  f"{int(row['total'] or 0):,} tickets in all")
+    if row["total"] and not row["n"]:
+        return insufficient(value, "no source records when or how tickets were assigned")
+    return value
 
 
 async def _self_service(scope: MetricScope) -> MetricValue:
@@ -138,8 +141,14 @@ async def _self_service(scope: MetricScope) -> MetricValue:
         f"SELECT COUNT(*) AS n, SUM(CASE WHEN t.first_response_at IS NULL AND t.resolved_at IS NOT "
         f"NULL THEN 1 ELSE 0 END) AS hits, MIN(t.created_at) AS first_at, MAX(t.created_at) AS "
         f"last_at {TICKETS}")
-    return _rate("self_service_share", rows[0], "tickets created", scope,
-                 "resolved with no human reply")
+    value = _rate("self_service_share", rows[0], "tickets created", scope,
+                  "resolved with no human reply")
+    # Without any first-reply time every resolved ticket would look self-served (100 %).
+    for column, what in (("first_response_at", "the first reply to a ticket"),
+                         ("resolved_at", "when a ticket was resolved")):
+        if not await recorded(scope, "record_ticket", f"r.{column} IS NOT NULL"):
+            return insufficient(value, f"no source records {what}")
+    return value
 
 
 def _no_repeat(pg: bool) -> str:
