@@ -32,6 +32,7 @@ from cxsuite.scoring.metrics.project import project_metrics
 from cxsuite.scoring.metrics.scope import MetricScope
 from cxsuite.scoring.model import content_hash
 from cxsuite.scoring.opportunities import find_opportunities
+from cxsuite.scoring.plugin_recommendations import plugin_recommendations
 from cxsuite.scoring.questionnaire import answers_for_scoring, stored_answers
 from cxsuite.scoring.results import ScoreResult
 from cxsuite.scoring.schema import ScoringModel
@@ -106,9 +107,10 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
         return ScoreRun(run_id, project_id, "succeeded", stored, "")
     await _update(db, tenant_id, run_id, {RUN.status: "running", RUN.error: ""})
     try:
-        inputs, model = await _gather(db, tenant_id, row, progress, plugins or build_plugins())
+        plugins = plugins or build_plugins()
+        inputs, model = await _gather(db, tenant_id, row, progress, plugins)
         result = rescore(model, inputs)
-        opportunities = find_opportunities(model, result)
+        opportunities = find_opportunities(model, result, extra=plugin_recommendations(plugins, model))
     except Exception as exc:
         await _update(db, tenant_id, run_id, {RUN.status: "failed", RUN.error: str(exc)[:2000],
                                               RUN.finished_at: datetime.now(UTC)})
