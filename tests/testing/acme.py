@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from cxsuite.connectors import Batch, BaseConnector, RetryHint, StreamSpec
+from cxsuite.connectors import BaseConnector, Batch, RetryHint, StreamSpec
 from cxsuite.connectors.mapping import MappingError, map_rows
 from cxsuite.connectors.records import Customer
 from cxsuite.testing import Fault, VendorHarness
