@@ -56,6 +56,15 @@ class Plugins:
         """Everything plugins returned from a ``register_*`` hook other than connectors."""
         return [item for _, item in self._collect(hook)]
 
+    def entries(self, hook: str) -> list[tuple[str, Any]]:
+        """``(plugin name, item)`` for everything plugins returned from a ``register_*`` hook, so
+        a caller that checks the items can :meth:`report` the plugin of one it skips."""
+        return list(self._collect(hook))
+
+    def report(self, plugin: str, problem: str) -> None:
+        """Record (once) and log why something ``plugin`` registered was skipped."""
+        self._report(plugin, problem)
+
     def _collect(self, hook: str) -> Iterable[tuple[str, Any]]:
         for impl in getattr(self.manager.hook, hook).get_hookimpls():
             try:

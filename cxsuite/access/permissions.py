@@ -69,7 +69,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.JOB_READ: frozenset({OW, CO, CA}),
     Action.JOB_CANCEL: frozenset({OW, CO, CA}),
     Action.JOURNEY_EDIT: frozenset({OW, CO}),
-    Action.QUESTIONNAIRE_ANSWER: frozenset({OW, CO}),
+    Action.QUESTIONNAIRE_ANSWER: frozenset({OW, CO, CA}),
     Action.SCORE_RUN: frozenset({OW, CO}),
     Action.SCORE_READ: frozenset({OW, CO}),
     Action.BRANDING_MANAGE: frozenset({OW}),

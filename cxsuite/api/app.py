@@ -20,6 +20,7 @@ from cxsuite.api.deps import DEPENDENCIES
 from cxsuite.api.health import HealthController
 from cxsuite.api.input_limits import apply_body_limits, check_request_input
 from cxsuite.api.openapi import declare_closed_request_bodies, declare_input_problems, repair_options_allow
+from cxsuite.api.operation_docs import document_operations
 from cxsuite.api.problems import EXCEPTION_HANDLERS
 from cxsuite.api.request_log import RequestLog
 from cxsuite.api.routes import API_CONTROLLERS
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     declare_closed_request_bodies(app)
     declare_input_problems(app)
     repair_options_allow(app)
+    document_operations(app)
     return app
 
 

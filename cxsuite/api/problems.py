@@ -15,6 +15,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_INTERNAL_SERVER_ERROR
 
+from cxsuite.access.principal import Principal
+from cxsuite.access.wording import for_reader
 from cxsuite.errors import CxsuiteError, FieldProblem, TooManyRequests
 
 log = logging.getLogger("cxsuite.api")
@@ -58,7 +60,9 @@ def handle_cxsuite_error(request: Request, exc: CxsuiteError) -> Response[Proble
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
     if exc.status_code >= 500:
         log.error("request failed: %s", exc.detail)
-    return problem_response(request, exc.status_code, exc.title, exc.detail, exc.problems, headers)
+    reader = request.scope.get("user")
+    detail = for_reader(exc.detail, reader if isinstance(reader, Principal) else None)
+    return problem_response(request, exc.status_code, exc.title, detail, exc.problems, headers)
 
 
 def handle_validation_error(request: Request, exc: ValidationException) -> Response[Problem]:

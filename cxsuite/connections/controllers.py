@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
+from cxsuite.access.wording import for_reader
 from cxsuite.api.deps import client_ip
 from cxsuite.api.guards import requires
 from cxsuite.api.pagination import PageParams
@@ -69,7 +70,7 @@ class WorkspaceConnectionsController(Controller):
         url = None
         if connector.auth_kind == "oauth2":
             url = await oauth.start(db, settings, principal, connector, row["id"])
-        return ConnectionCreated(service.to_out(row), url)
+        return ConnectionCreated(service.to_out(row, principal), url)
 
     @get("/", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404))
     async def list_connections(self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
@@ -78,7 +79,7 @@ class WorkspaceConnectionsController(Controller):
         """The workspace's connections (never their credentials)."""
         rows, total = await service.list_for_workspace(db, principal, workspace_id, page.limit,
                                                        page.offset)
-        return OffsetPagination([service.to_out(r) for r in rows], page.limit, page.offset, total)
+        return OffsetPagination([service.to_out(r, principal) for r in rows], page.limit, page.offset, total)
 
 
 class ConnectionController(Controller):
@@ -91,14 +92,17 @@ class ConnectionController(Controller):
     async def read(self, connection_id: FromPath[UUID], db: NamedDependency[Database],
                    principal: NamedDependency[Principal]) -> ConnectionOut:
         """Status, schedule and configuration."""
-        return service.to_out(await service.get(db, principal, connection_id))
+        return service.to_out(await service.get(db, principal, connection_id), principal)
 
-    @patch("/", guards=[requires(Action.CONNECTION_MANAGE)], responses=errors(400, 401, 403, 404))
-    async def update(self, connection_id: FromPath[UUID], data: JSONBody[ConnectionPatch],
-                     db: NamedDependency[Database], principal: NamedDependency[Principal],
-                     actor: NamedDependency[Actor]) -> ConnectionOut:
-        """Rename or change the sync schedule."""
-        return service.to_out(await service.update(db, principal, actor, connection_id, data))
+    @patch("/", guards=[requires(Action.CONNECTION_MANAGE)], responses=errors(400, 401, 403, 404, 409, 422))
+    async def update(self, connection_id: FromPath[UUID], data: JSONBody[ConnectionPatch], state: State,
+                     db: NamedDependency[Database], settings: NamedDependency[Settings],
+                     principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> ConnectionOut:
+        """Rename, change the sync schedule, or change settings (``config``, merged key by key and
+        checked by the connector's schema as at creation; audited with the keys changed)."""
+        row = await service.update(db, settings, principal, actor, state.plugins.connectors(), connection_id,
+                                   data)
+        return service.to_out(row, principal)
 
     @delete("/", guards=[requires(Action.CONNECTION_MANAGE)], responses=errors(401, 403, 404))
     async def remove(self, connection_id: FromPath[UUID], db: NamedDependency[Database],
@@ -130,8 +134,9 @@ class ConnectionController(Controller):
         configured limits (a zip bomb, a shared-strings bomb) is refused with 422 naming the limit.
         """
         content = await data.file.read()
-        return service.to_out(await service.upload(db, settings, principal, actor, connection_id,
-                                                   data.file.filename or "upload", content))
+        row = await service.upload(db, settings, principal, actor, connection_id,
+                                   data.file.filename or "upload", content)
+        return service.to_out(row, principal)
 
     @post("/sync", status_code=202, guards=[requires(Action.SYNC_RUN)],
           responses=errors(401, 403, 404, 409, 422))
@@ -190,4 +195,4 @@ def _page(outcome: oauth.CallbackOutcome) -> str:
         f"<title>{title}</title><meta name='viewport' content='width=device-width'>"
         "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;"
         f"padding:0 1rem;color:#1d2939}}h1{{color:{colour}}}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(outcome.message)}</p></body></html>")
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(for_reader(outcome.message, None))}</p></body></html>")

@@ -32,10 +32,17 @@ class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ConnectionPatch(msgspec.Struct, forbid_unknown_fields=True):
-    """Rename a connection or change its sync schedule."""
+    """Rename a connection, change its sync schedule, or change its configuration.
+
+    ``config`` is merged into the stored configuration key by key (a key set to ``null`` goes
+    back to the connector's default) and the result is checked by the connector's own schema,
+    as at creation. ``base_url`` can change only while the connection holds no credentials."""
 
     name: Name | None = None
     schedule: Schedule | None = None
+    config: Annotated[dict[str, Any], msgspec.Meta(
+        description="Settings to change, by name (see the connector's configuration); null resets one",
+        examples=[{"property_id": "412345678", "lookback_days": 5}])] | None = None
 
 
 class ConnectionOut(msgspec.Struct):

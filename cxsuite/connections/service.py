@@ -8,6 +8,7 @@ tenant's or another workspace's connection answers 404.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,6 +17,7 @@ import msgspec
 
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
+from cxsuite.access.wording import for_reader
 from cxsuite.audit.service import Actor, record
 from cxsuite.connections import service_account
 from cxsuite.connections.credentials import store_credentials
@@ -27,7 +29,7 @@ from cxsuite.connectors.http import egress_policy
 from cxsuite.connectors.tables import SyncIssue
 from cxsuite.db.lookup import page_of
 from cxsuite.db.session import Database
-from cxsuite.errors import FieldProblem, NotFound, SsrfBlocked, ValidationFailed
+from cxsuite.errors import Conflict, FieldProblem, NotFound, SsrfBlocked, ValidationFailed
 from cxsuite.settings import Settings
 from cxsuite.workspaces.tables import Workspace
 
@@ -37,10 +39,13 @@ PUBLIC_COLUMNS = (Connection.id, Connection.workspace_id, Connection.connector, 
                   Connection.last_sync_at)
 
 
-def to_out(row: dict[str, Any]) -> ConnectionOut:
-    """The response shape (config is stored as JSON text)."""
+def to_out(row: dict[str, Any], reader: Principal | None = None) -> ConnectionOut:
+    """The response shape (config is stored as JSON text); with a ``reader``, the status detail
+    in words that reader can act on (:mod:`cxsuite.access.wording`)."""
     config = row["config"]
-    return ConnectionOut(**{**row, "config": json.loads(config) if isinstance(config, str) else config})
+    detail = for_reader(row["status_detail"], reader) if reader is not None else row["status_detail"]
+    return ConnectionOut(**{**row, "status_detail": detail,
+                            "config": json.loads(config) if isinstance(config, str) else config})
 
 
 def _in_tenant(tenant_id: UUID, connection_id: UUID) -> Any:
@@ -152,20 +157,60 @@ async def get(db: Database, principal: Principal, connection_id: UUID) -> dict[s
         return await load(principal, connection_id, Action.CONNECTION_READ)
 
 
-async def update(db: Database, principal: Principal, actor: Actor, connection_id: UUID,
+async def update(db: Database, settings: Settings, principal: Principal, actor: Actor,
+                 connectors: Mapping[str, type[BaseConnector]], connection_id: UUID,
                  data: ConnectionPatch) -> dict[str, Any]:
-    """Rename or reschedule."""
+    """Rename, reschedule or reconfigure (checked by the connector's schema, as at creation);
+    the audit event names what changed, configuration keys included."""
     changes: dict[Any, Any] = {Connection.updated_at: datetime.now(UTC)}
     if data.name is not None:
         changes[Connection.name] = data.name
     if data.schedule is not None:
         changes[Connection.schedule] = data.schedule
     async with db.transaction(principal.tenant_id, principal.user_id):
-        await load(principal, connection_id, Action.CONNECTION_MANAGE)
+        row = await load(principal, connection_id, Action.CONNECTION_MANAGE)
+        named = ("name", "schedule")
+        details: dict[str, Any] = {"fields": sorted(k for k in named if getattr(data, k) is not None)}
+        if data.config is not None:
+            connector = connectors.get(row["connector"])
+            if connector is None:
+                raise Conflict(f"the connector {row['connector']!r} of this connection is not installed")
+            config = await _reconfigured(settings, connector, principal.tenant_id, row, data.config)
+            changes[Connection.config] = msgspec.json.encode(config or {}).decode()
+            details["config_keys"] = sorted(data.config)
         await Connection.update(changes).where(_in_tenant(principal.tenant_id, connection_id)).run()
         await record(principal.tenant_id, actor, "connection.updated", object_type="connection",
-                     object_id=connection_id)
+                     object_id=connection_id, details=details)
         return await load(principal, connection_id, Action.CONNECTION_READ)
+
+
+async def _reconfigured(settings: Settings, connector: type[BaseConnector], tenant_id: UUID,
+                        row: dict[str, Any], patch: dict[str, Any]) -> Any:
+    """The stored configuration with ``patch`` merged in (``null`` drops a key: its default),
+    checked whole. Where credentials are sent cannot move once there are credentials: tokens
+    granted for one host must never reach another (delete the connection and create it anew)."""
+    stored = _stored_config(row)
+    merged = {k: v for k, v in {**stored, **patch}.items() if v is not None}
+    config = parse_config(connector, merged)
+    moved = getattr(config, "base_url", None) != stored.get("base_url")
+    if moved and await has_credentials(tenant_id, row["id"]):
+        raise ValidationFailed("invalid connector configuration", problems=[FieldProblem(
+            "body.config.base_url", "the address this connection's credentials are sent to cannot change "
+            "once it is connected; delete the connection and create it again with the new address")])
+    await check_base_url(settings, connector, config)
+    return config
+
+
+def _stored_config(row: dict[str, Any]) -> dict[str, Any]:
+    config = row["config"]
+    return dict(json.loads(config) if isinstance(config, str) else config or {})
+
+
+async def has_credentials(tenant_id: UUID, connection_id: UUID) -> bool:
+    """Whether the connection holds credentials (inside the caller's transaction)."""
+    stored = await Connection.select(Connection.credentials).where(
+        _in_tenant(tenant_id, connection_id)).first().run()
+    return bool(stored and stored["credentials"])
 
 
 async def delete(db: Database, settings: Settings, principal: Principal, actor: Actor,

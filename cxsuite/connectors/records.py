@@ -125,17 +125,21 @@ class Feedback(Record, kw_only=True, frozen=True):
 
 
 class WebMetric(Record, kw_only=True, frozen=True):
-    """One GA4 row: a day × channel group × device × landing page."""
+    """One GA4 row: a day × channel group × device × landing page (× new or returning visitor).
+
+    A metric the source did not report is ``None`` (absent), never 0: a property without
+    e-commerce has no revenue, not zero revenue. ``quality_flags`` holds ``other_row``,
+    ``sampled`` and ``thresholded`` when the source says the row is an approximation."""
 
     kind: ClassVar[str] = "web_metric"
     date: date
     channel_group: str | None = None
     device: str | None = None
     landing_page: str | None = None
-    sessions: int = 0
-    engaged_sessions: int = 0
-    conversions: float = 0.0
-    revenue: float = 0.0
+    sessions: int | None = None
+    engaged_sessions: int | None = None
+    conversions: float | None = None
+    revenue: float | None = None
     new_vs_returning: str | None = None
     quality_flags: list[str] = msgspec.field(default_factory=list)
 

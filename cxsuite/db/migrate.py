@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -99,6 +100,52 @@ def replace_check_list(table: str, constraint: str, column: str, values_from: st
             f"WHERE type = 'table' AND name = '{table}'",
             f"PRAGMA schema_version = {int(version) + 1}",
             "PRAGMA writable_schema = OFF"])
+
+    return run
+
+
+def column_nullability(table: str, columns: Mapping[str, str], *, nullable: bool,
+                       ) -> Callable[[], Awaitable[None]]:
+    """A migration step making columns nullable without a default, or (``nullable=False``,
+    the way back) ``NOT NULL DEFAULT <default>`` again, on either database.
+
+    ``columns`` maps each column to its SQL type as written in its ``CREATE TABLE`` and its
+    default (``{"sessions": "INTEGER DEFAULT 0"}``: type, then ``DEFAULT`` and the literal).
+    PostgreSQL alters the columns. SQLite cannot alter a column, and a table rebuild is not an
+    option inside the migration's transaction (see :func:`replace_check_list`), so the stored
+    definition is edited in place; dropping NOT NULL and a default is one of the changes SQLite
+    documents as leaving the stored rows valid. The way back first fills NULLs with the default.
+    """
+
+    async def run() -> None:
+        engine = engine_finder()
+        assert engine is not None, "migrations run through cxsuite.db.migrate"
+        parsed = {column: spec.partition(" DEFAULT ") for column, spec in columns.items()}
+        fill = [] if nullable else [f"UPDATE {table} SET {column} = {default} WHERE {column} IS NULL"
+                                    for column, (_, _, default) in parsed.items()]
+        if engine.engine_type == "postgres":
+            change = ("DROP NOT NULL, ALTER COLUMN {c} DROP DEFAULT" if nullable
+                      else "SET NOT NULL, ALTER COLUMN {c} SET DEFAULT {d}")
+            await execute_script(engine, [*fill, *(
+                f"ALTER TABLE {table} ALTER COLUMN {column} " + change.format(c=column, d=default)
+                for column, (_, _, default) in parsed.items())])
+            return
+        await execute_script(engine, fill)
+        sql = (await execute(engine, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = {}",
+                             table))[0]["sql"]
+        for column, (sql_type, _, default) in parsed.items():
+            required, loose = f"{column} {sql_type} NOT NULL DEFAULT {default}", f"{column} {sql_type}"
+            before, after = (required, loose) if nullable else (loose, required)
+            pattern = re.compile(rf"\b{re.escape(before)}(?=\s*[,)])")
+            if not pattern.search(sql):
+                raise ConfigurationError(f"{table}.{column} is not defined as {before!r}")
+            sql = pattern.sub(after, sql, count=1)
+        version = (await execute(engine, "PRAGMA schema_version"))[0]["schema_version"]
+        await execute(engine, "PRAGMA writable_schema = ON")
+        await execute(engine, "UPDATE sqlite_master SET sql = {} WHERE type = 'table' AND name = {}",
+                      sql, table)
+        await execute_script(engine, [f"PRAGMA schema_version = {int(version) + 1}",
+                                      "PRAGMA writable_schema = OFF"])
 
     return run
 

@@ -47,14 +47,14 @@ class JobController(Controller):
         """Status, progress, counts and outcome, with every attempt (start, end, outcome,
         failure class, message) and when the next one is due."""
         row = await service.get_for(db, principal, job_id)
-        return to_detail(row, await service.attempts_of(db, principal.tenant_id, job_id))
+        return to_detail(row, await service.attempts_of(db, principal.tenant_id, job_id), principal)
 
     @post("/cancel", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.JOB_CANCEL)],
           responses=errors(401, 403, 404))
     async def cancel(self, job_id: FromPath[UUID], db: NamedDependency[Database],
                      principal: NamedDependency[Principal]) -> JobOut:
         """Stop at the next batch boundary; what was committed stays."""
-        return to_out(await service.request_cancel(db, principal, job_id))
+        return to_out(await service.request_cancel(db, principal, job_id), principal)
 
     @get("/events", guards=[requires(Action.JOB_READ)], responses=errors(401, 403, 404),
          media_type="text/event-stream")
@@ -68,7 +68,7 @@ class JobController(Controller):
 async def _stream(db: Database, principal: Principal, job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
     last = None
     while True:
-        job = to_out(await service.get_for(db, principal, job_id))
+        job = to_out(await service.get_for(db, principal, job_id), principal)
         snapshot = (job.status, job.progress, json.dumps(job.counts, sort_keys=True), job.error)
         if snapshot != last:
             last = snapshot
@@ -100,4 +100,4 @@ class WorkspaceJobsController(Controller):
         """Newest first, filtered by status and kind."""
         rows, total = await service.list_for_workspace(db, principal, workspace_id, status=status, kind=kind,
                                                        limit=page.limit, offset=page.offset)
-        return OffsetPagination([to_out(r) for r in rows], page.limit, page.offset, total)
+        return OffsetPagination([to_out(r, principal) for r in rows], page.limit, page.offset, total)

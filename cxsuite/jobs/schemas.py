@@ -8,6 +8,9 @@ from uuid import UUID
 
 import msgspec
 
+from cxsuite.access.principal import Principal
+from cxsuite.access.wording import for_reader
+
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 # Failure classes that need no person: the next run (a schedule, a new POST) can succeed.
 RETRYABLE_CLASSES = frozenset({"transient", "rate_limited"})
@@ -63,21 +66,26 @@ class JobDetailOut(JobOut):
     attempt_history: list[AttemptOut] = []
 
 
-def to_out(row: dict[str, Any]) -> JobOut:
-    """A job row as the response type (counts are stored as JSON text)."""
+def to_out(row: dict[str, Any], reader: Principal | None = None) -> JobOut:
+    """A job row as the response type (counts are stored as JSON text); with a ``reader``, its
+    error in words that reader can act on (:mod:`cxsuite.access.wording`)."""
     counts = row["counts"]
     if isinstance(counts, str):
         counts = msgspec.json.decode(counts or "{}")
     waiting = row["status"] in ("queued", "waiting")
     return JobOut(**{name: row[name] for name in JobOut.__struct_fields__
-                     if name not in ("counts", "next_attempt_at", "retryable")},
+                     if name not in ("counts", "next_attempt_at", "retryable", "error")},
                   counts=counts, next_attempt_at=row["run_after"] if waiting else None,
+                  error=for_reader(row["error"], reader) if reader is not None else row["error"],
                   retryable=row["status"] == "failed" and row["error_class"] in RETRYABLE_CLASSES)
 
 
-def to_detail(row: dict[str, Any], attempts: list[dict[str, Any]]) -> JobDetailOut:
-    """A job row and its attempt rows as the detail response."""
-    out = to_out(row)
+def to_detail(row: dict[str, Any], attempts: list[dict[str, Any]], reader: Principal | None = None,
+              ) -> JobDetailOut:
+    """A job row and its attempt rows as the detail response (worded for ``reader``)."""
+    out = to_out(row, reader)
     fields = {name: getattr(out, name) for name in JobOut.__struct_fields__}
-    return JobDetailOut(**fields, attempt_history=[
-        AttemptOut(**{name: a[name] for name in AttemptOut.__struct_fields__}) for a in attempts])
+    history = [AttemptOut(**{name: a[name] for name in AttemptOut.__struct_fields__}) for a in attempts]
+    if reader is not None:
+        history = [msgspec.structs.replace(a, message=for_reader(a.message, reader)) for a in history]
+    return JobDetailOut(**fields, attempt_history=history)

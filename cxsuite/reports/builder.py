@@ -368,10 +368,11 @@ def _pain_points(result: results.ScoreResult, names: Mapping[str, doc.Name]) -> 
 def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[doc.Opportunity, ...]:
     """The roadmap: :func:`~cxsuite.scoring.opportunities.ranked` (each library action once, best
     first), stopping at :data:`ROADMAP_LENGTH`."""
-    library = {r.id: r for r in model.recommendations}
+    library = {r.id: r.description for r in model.recommendations}
+    described = {o.recommendation_id: library.get(o.recommendation_id, o.description) for o in found}
     return tuple(doc.Opportunity(
-        title=T(o.title), description=T(library[o.recommendation_id].description)
-        if o.recommendation_id in library else "",
+        title=T(o.title), description=T(described[o.recommendation_id]) if described[o.recommendation_id]
+        else "",
         dimension=o.dimension, stage=o.stage, value=o.value, effort=o.effort, priority=o.priority,
         quadrant=o.quadrant, horizon=o.horizon, owner_role=T(o.owner_role),
         expected_kpi=T(o.expected_kpi.movement),

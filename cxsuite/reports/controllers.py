@@ -156,6 +156,14 @@ class ReportController(Controller):
         """Show a rendered report to the client's admins and viewers."""
         return await service.publish(db, principal, actor, report_id)
 
+    @post("/unpublish", status_code=200, guards=[requires(Action.REPORT_PUBLISH)],
+          responses=errors(401, 403, 404))
+    async def unpublish(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                        principal: NamedDependency[Principal], actor: NamedDependency[Actor]) -> ReportOut:
+        """Take a published report back: the client's admins and viewers no longer see or
+        download it (idempotent; audited as ``report.unpublished``)."""
+        return await service.unpublish(db, principal, actor, report_id)
+
     @get("/download", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type="application/pdf",
          responses={**errors(401, 403, 404, 409),
                     200: ResponseSpec(bytes, media_type="application/pdf", description="The PDF")})

@@ -202,6 +202,23 @@ async def publish(db: Database, principal: Principal, actor: Actor, report_id: U
         return to_out(row)
 
 
+async def unpublish(db: Database, principal: Principal, actor: Actor, report_id: UUID) -> ReportOut:
+    """Take a published report back from the client (published by mistake, or superseded):
+    its admins and viewers no longer see or download it; the consultant still does, and may
+    publish it again. Idempotent: only an actual change is audited."""
+    async with db.transaction(principal.tenant_id, principal.user_id):
+        row = await _readable(principal, report_id)
+        require_in_workspace(principal, row["workspace_id"], Action.REPORT_PUBLISH)
+        if row["published_at"] is not None:
+            await R.update({R.published_at: None, R.published_by: None}).where(
+                (R.tenant_id == principal.tenant_id) & (R.id == report_id)).run()
+            await record(principal.tenant_id, actor, "report.unpublished", object_type="report",
+                         object_id=report_id, details={"workspace_id": str(row["workspace_id"]),
+                                                       "published_at": row["published_at"].isoformat()})
+            row = {**row, "published_at": None}
+        return to_out(row)
+
+
 async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: Actor, report_id: UUID,
                    ) -> tuple[dict[str, Any], bytes]:
     """The report row and its evidence workbook, built from the same run, in the report's language;

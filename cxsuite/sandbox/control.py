@@ -14,7 +14,7 @@ from typing import Any
 from litestar import Request, Response, Router, delete, get, post
 
 from cxsuite.sandbox.common import base_url, reply, sandbox_of
-from cxsuite.sandbox.state import Fault
+from cxsuite.sandbox.state import Fault, GA4Quirks
 
 
 @get("/info")
@@ -96,6 +96,22 @@ async def requests(request: Request) -> Response:
     return reply([{**asdict(r), "at": r.at.isoformat()} for r in logged])
 
 
+@post("/ga4/quirks", status_code=200)
+async def set_ga4_quirks(request: Request) -> Response:
+    """Make GA4 answer as it sometimes does: ``{"header_order": "reversed", "omit_metrics":
+    [...], "thresholded": true, "sampled": true, "landing_page_limit": n}`` (``GA4Quirks``;
+    an empty body restores plain answers)."""
+    body: dict[str, Any] = await request.json() or {}
+    try:
+        quirks = GA4Quirks(**{**body, "omit_metrics": tuple(body.get("omit_metrics", ()))})
+    except TypeError as exc:
+        return reply({"error": str(exc)}, 400)
+    if quirks.header_order not in ("request", "reversed"):
+        return reply({"error": "header_order must be 'request' or 'reversed'"}, 400)
+    sandbox_of(request).ga4_quirks = quirks
+    return reply(asdict(quirks))
+
+
 @delete("/requests", status_code=200)
 async def clear_requests(request: Request) -> Response:
     """Forget the request log."""
@@ -106,5 +122,5 @@ async def clear_requests(request: Request) -> Response:
 router = Router(
     path="/_sandbox",
     route_handlers=[info, add_fault, list_faults, clear_faults, expire_tokens, advance, mutate, requests,
-                    clear_requests],
+                    clear_requests, set_ga4_quirks],
 )

@@ -5,6 +5,8 @@ service-account JWT-bearer grant, and GA4 Data API runReport.
 is a string, ``date`` is ``YYYYMMDD``, ``rowCount`` counts all rows whatever ``limit`` and
 ``offset`` say, metric types come in ``metricHeaders``, ``propertyQuota`` is returned when
 ``returnPropertyQuota`` is set. Errors use Google's ``{"error": {code, message, status}}``.
+The sandbox's :class:`~cxsuite.sandbox.state.GA4Quirks` make it answer as GA4 sometimes does:
+headers in another order, a metric left out, sampled or thresholded data, an ``(other)`` row.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from cxsuite.sandbox.common import base_url, bearer, consent, gate, malformed_no
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.service_accounts import Refusal
-from cxsuite.sandbox.state import Sandbox
+from cxsuite.sandbox.state import GA4Quirks, Sandbox
 from cxsuite.sandbox.web import WebMetricRow
 
 DIMENSIONS = {
@@ -30,6 +32,7 @@ DIMENSIONS = {
     "sessionDefaultChannelGroup": lambda r: r.channel_group,
     "deviceCategory": lambda r: r.device,
     "landingPage": lambda r: r.landing_page,
+    "newVsReturning": lambda r: r.visitor,
 }
 METRICS = {
     "sessions": ("TYPE_INTEGER", lambda r: r.sessions),
@@ -38,6 +41,7 @@ METRICS = {
     "conversions": ("TYPE_INTEGER", lambda r: r.key_events),
     "totalRevenue": ("TYPE_CURRENCY", lambda r: r.revenue),
 }
+OTHER = "(other)"
 PACIFIC = ZoneInfo("America/Los_Angeles")  # Google's daily quotas end at midnight Pacific time
 TOKEN_PATH = "/google/token"  # noqa: S105 - a path, not a secret
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -113,19 +117,34 @@ def _validate(body: dict[str, Any]) -> str | None:
 
 
 def aggregate(
-    rows: list[WebMetricRow], body: dict[str, Any], today: date
+    rows: list[WebMetricRow], body: dict[str, Any], today: date, landing_page_limit: int | None = None
 ) -> list[tuple[tuple[str, ...], list[float]]]:
-    """Sum metrics per requested dimension tuple over all date ranges, sorted by dimensions."""
+    """Sum metrics per requested dimension tuple over all date ranges, sorted by dimensions;
+    beyond ``landing_page_limit`` landing pages (by sessions) a row's landing page reads
+    ``(other)``, as GA4 rolls up the values of a dimension beyond a property's cardinality limit."""
     dims = [d["name"] for d in body.get("dimensions", [])]
     mets = [m["name"] for m in body.get("metrics", [])]
     ranges = [(_day(r["startDate"], today), _day(r["endDate"], today)) for r in body["dateRanges"]]
+    chosen = [row for row in rows if any(start <= row.day <= end for start, end in ranges)]
+    kept = _top_landing_pages(chosen, landing_page_limit)
     sums: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0.0] * len(mets))
-    for row in rows:
-        if any(start <= row.day <= end for start, end in ranges):
-            totals = sums[tuple(DIMENSIONS[d](row) for d in dims)]
-            for i, name in enumerate(mets):
-                totals[i] += METRICS[name][1](row)
+    for row in chosen:
+        rolled = kept is not None and row.landing_page not in kept
+        key = tuple(OTHER if rolled and d == "landingPage" else DIMENSIONS[d](row) for d in dims)
+        totals = sums[key]
+        for i, name in enumerate(mets):
+            totals[i] += METRICS[name][1](row)
     return sorted(sums.items())
+
+
+def _top_landing_pages(rows: list[WebMetricRow], limit: int | None) -> set[str] | None:
+    """The ``limit`` landing pages with the most sessions (``None``: no limit)."""
+    if limit is None:
+        return None
+    sessions: dict[str, int] = defaultdict(int)
+    for row in rows:
+        sessions[row.landing_page] += row.sessions
+    return set(sorted(sessions, key=lambda page: (-sessions[page], page))[:limit])
 
 
 def _ordered(items: list[tuple[tuple[str, ...], list[float]]], body: dict[str, Any]) -> None:
@@ -215,25 +234,31 @@ async def run_report(request: Request, target: FromPath[str]) -> Response:
 
 
 def _report(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
-    items = aggregate(sandbox.world.web, body, sandbox.clock.now().date())
+    quirks = sandbox.ga4_quirks
+    items = aggregate(sandbox.world.web, body, sandbox.clock.now().date(), quirks.landing_page_limit)
     _ordered(items, body)
     offset, limit = int(body.get("offset", 0)), int(body.get("limit", 10_000))
-    kinds = [METRICS[m["name"]][0] for m in body.get("metrics", [])]
+    dim_names = [d["name"] for d in body.get("dimensions", [])]
+    met_names = [m["name"] for m in body.get("metrics", [])]
+    # The answer's own order of headers (and so of every row's values): GA4 documents only that
+    # headers and values correspond, so a client must read them by name.
+    dim_at = _answer_order(len(dim_names), quirks.header_order)
+    met_at = [i for i in _answer_order(len(met_names), quirks.header_order)
+              if met_names[i] not in quirks.omit_metrics]
+    kinds = [METRICS[name][0] for name in met_names]
     rows = [
         {
-            "dimensionValues": [{"value": v} for v in dims],
-            "metricValues": [{"value": _text(x, k)} for x, k in zip(vals, kinds, strict=True)],
+            "dimensionValues": [{"value": dims[i]} for i in dim_at],
+            "metricValues": [{"value": _text(vals[i], kinds[i])} for i in met_at],
         }
         for dims, vals in items[offset : offset + min(limit, 250_000)]
     ]
     if malformed_now(sandbox, "ga4", rows) and rows[0]["metricValues"]:
         rows[0]["metricValues"][0]["value"] = "n/a"
     out: dict[str, Any] = {
-        "dimensionHeaders": [{"name": d["name"]} for d in body.get("dimensions", [])],
-        "metricHeaders": [
-            {"name": m["name"], "type": k} for m, k in zip(body.get("metrics", []), kinds, strict=True)
-        ],
-        "metadata": {"currencyCode": "EUR", "timeZone": "Europe/Vilnius"},
+        "dimensionHeaders": [{"name": dim_names[i]} for i in dim_at],
+        "metricHeaders": [{"name": met_names[i], "type": kinds[i]} for i in met_at],
+        "metadata": _metadata(quirks, any(OTHER in dims for dims, _ in items), body),
         "kind": "analyticsData#runReport",
     }
     if items:
@@ -241,6 +266,25 @@ def _report(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, Any]:
     if body.get("returnPropertyQuota"):
         out["propertyQuota"] = _quota(sandbox)
     return out
+
+
+def _answer_order(count: int, header_order: str) -> list[int]:
+    """Positions of the requested dimensions or metrics in the answer."""
+    order = list(range(count))
+    return order[::-1] if header_order == "reversed" else order
+
+
+def _metadata(quirks: GA4Quirks, other_row: bool, body: dict[str, Any]) -> dict[str, Any]:
+    """``ResponseMetaData``: currency and time zone, and the data-quality flags GA4 sets."""
+    metadata: dict[str, Any] = {"currencyCode": "EUR", "timeZone": "Europe/Vilnius"}
+    if other_row:
+        metadata["dataLossFromOtherRow"] = True
+    if quirks.thresholded:
+        metadata["subjectToThresholding"] = True
+    if quirks.sampled:
+        metadata["samplingMetadatas"] = [{"samplesReadCount": "512000", "samplingSpaceSize": "2048000"}
+                                         for _ in body.get("dateRanges", [])]
+    return metadata
 
 
 @route(

@@ -70,6 +70,25 @@ class Limits:
 
 
 @dataclass
+class GA4Quirks:
+    """Ways a real GA4 ``runReport`` answer departs from the plain one, for connector tests.
+
+    ``header_order`` ``"reversed"`` lists the dimension and metric headers (and each row's
+    values) in the reverse of the requested order; ``omit_metrics`` leaves those metrics out
+    of the answer; ``thresholded`` and ``sampled`` set ``metadata.subjectToThresholding`` and
+    ``metadata.samplingMetadatas``; ``landing_page_limit`` keeps that many landing pages per
+    report and rolls the rest into an ``(other)`` row with ``metadata.dataLossFromOtherRow``
+    (GA4's cardinality limit).
+    """
+
+    header_order: str = "request"
+    omit_metrics: tuple[str, ...] = ()
+    thresholded: bool = False
+    sampled: bool = False
+    landing_page_limit: int | None = None
+
+
+@dataclass
 class Fault:
     """A queued misbehaviour: the next ``remaining`` matching requests get it, or, when it has
     a window (``until``, on the sandbox clock), every matching request until the window ends.
@@ -156,6 +175,7 @@ class Sandbox:
         self.zoho_location = zoho_location
         self.salesforce_rotates_refresh = salesforce_rotates_refresh
         self.ga4_property_id = ga4_property_id
+        self.ga4_quirks = GA4Quirks()
         self.usage = Usage()
         self.lock = threading.RLock()
         self._faults: list[Fault] = []

@@ -20,7 +20,11 @@ opportunity, valued and prioritised as SCORING.md says:
 - horizon: the later of the library's horizon and the one the effort implies (≤ 2 → 0–3 months,
   3 → 3–6, ≥ 4 → 6–12), so an integration penalty can push an action later, never earlier.
 
-Cells with insufficient evidence get no opportunity: an unknown level is not a gap.
+Cells with insufficient evidence get no opportunity: an unknown level is not a gap. Actions
+plugins register (``register_recommendations``, checked in
+:mod:`cxsuite.scoring.plugin_recommendations`) are matched and valued exactly like the
+library's own; each opportunity carries its action's description, so a report can show a
+plugin's action without the plugin installed.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
     target: int
     recommendation_id: str
     title: str
+    description: str = ""
     owner_role: str
     needs_integrated_data: bool
     customer_value: float
@@ -85,9 +90,11 @@ class Opportunity(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def find_opportunities(
-    model: ScoringModel, result: ScoreResult, business: Sequence[StageBusiness] = ()
+    model: ScoringModel, result: ScoreResult, business: Sequence[StageBusiness] = (),
+    extra: Sequence[Recommendation] = (),
 ) -> tuple[Opportunity, ...]:
-    """Opportunities for every scored cell below target, highest priority first."""
+    """Opportunities for every scored cell below target, highest priority first; ``extra``
+    actions (plugins') join the model's library."""
     if (result.model_version, result.model_hash) != (model.version, content_hash(model)):
         raise InputInvalid(f"score run used model {result.model_version}, not {model.version}")
     by_stage = _business_by_stage(result, business)
@@ -98,7 +105,7 @@ def find_opportunities(
                      business_values.get(cell.stage, 3.0), d1)
         for cell in result.cells
         if cell.status == "scored" and cell.level is not None and cell.level < cell.target
-        for rec in model.recommendations
+        for rec in (*model.recommendations, *extra)
         if _fits(rec, cell)
     ]
     order = {stage: i for i, stage in enumerate(result.stages)}
@@ -167,7 +174,7 @@ def _opportunity(
     assert cell.level is not None  # only scored cells reach here
     return Opportunity(
         stage=cell.stage, dimension=cell.dimension, level=cell.level, target=cell.target,
-        recommendation_id=rec.id, title=rec.title, owner_role=rec.owner_role,
+        recommendation_id=rec.id, title=rec.title, description=rec.description, owner_role=rec.owner_role,
         needs_integrated_data=rec.needs_integrated_data, customer_value=customer,
         business_value=business, value=value, effort=effort, effort_raised=raised,
         priority=priority(value, effort), quadrant=quadrant(model, value, effort),

@@ -34,6 +34,7 @@ from cxsuite.scoring.metrics.project import project_metrics
 from cxsuite.scoring.metrics.scope import MetricScope
 from cxsuite.scoring.model import content_hash
 from cxsuite.scoring.opportunities import find_opportunities
+from cxsuite.scoring.plugin_recommendations import plugin_recommendations
 from cxsuite.scoring.quality import QualityNote, Rules, check_run
 from cxsuite.scoring.questionnaire import answers_for_scoring, stored_answers
 from cxsuite.scoring.results import ScoreResult
@@ -110,13 +111,13 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
         return ScoreRun(run_id, project_id, "succeeded", stored, "")
     await _update(db, tenant_id, run_id, {RUN.status: "running", RUN.error: ""})
     try:
+        plugins = plugins or build_plugins()
         await fix_period(db, tenant_id, row)
         async with db.transaction(tenant_id):  # the link and duplicate metrics read the graph
             await resolve_workspace(db, tenant_id, row["workspace_id"])
-        inputs, model = await _gather(db, tenant_id, row, progress, plugins or build_plugins(),
-                                      Rules.of(settings))
+        inputs, model = await _gather(db, tenant_id, row, progress, plugins, Rules.of(settings))
         result = rescore(model, inputs)
-        opportunities = find_opportunities(model, result)
+        opportunities = find_opportunities(model, result, extra=plugin_recommendations(plugins, model))
     except Exception as exc:
         await _update(db, tenant_id, run_id, {RUN.status: "failed", RUN.error: str(exc)[:2000],
                                               RUN.finished_at: datetime.now(UTC)})

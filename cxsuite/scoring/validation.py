@@ -29,6 +29,12 @@ def check_model(model: ScoringModel, origin: str) -> None:
         raise ModelInvalid(f"{origin}: {detail}", problems=[FieldProblem(p, r) for p, r in problems])
 
 
+def library_problems(model: ScoringModel) -> list[Problem]:
+    """Every problem of the model's recommendation library (plugins' additions are checked
+    with the same rules as the model file's own entries)."""
+    return list(_check_library(model))
+
+
 def _duplicates(section: str, keys: Iterable[str]) -> Iterator[Problem]:
     """One problem per key used more than once in a section."""
     for key, count in sorted(Counter(keys).items()):

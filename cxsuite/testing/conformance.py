@@ -54,16 +54,25 @@ class ConnectorConformance:
     @pytest.mark.anyio
     async def test_resumes_from_its_checkpoint(self, harness: VendorHarness, environment: Environment,
                                                ) -> None:
-        """Interrupted after its first batch, a sync resumes there and ends with every record."""
+        """Interrupted after its first batch, a sync resumes there and ends with every record.
+
+        The first batch is committed on its own (``commit_rows=1``) whatever the size of the
+        data, so there is always a checkpoint to resume from; a connector that reads its stream
+        again from the start fails here even when the whole stream fits in one page."""
         first = harness.streams()[0]
+        total = len(harness.expected_ids(first))
+        assert total, f"the harness must hold records in {first!r} for the resume check"
         with pytest.raises(SyncCancelled):
-            await environment.sync(cancel_after_batches=1)
-        committed = len(await environment.stored_ids(first))
+            await environment.sync(cancel_after_batches=1, commit_rows=1)
+        checkpoint = await environment.checkpoint(first)
+        assert await environment.stored_ids(first), f"the first batch of {first!r} was not committed"
+        assert checkpoint, f"the first batch of {first!r} carried no checkpoint to resume from"
         resumed = await environment.sync()
         for stream in harness.streams():
             assert await environment.stored_ids(stream) == harness.expected_ids(stream), stream
-        if committed:  # it went on from the checkpoint instead of reading the stream again
-            assert resumed.per_stream[first].read < len(harness.expected_ids(first))
+        read = resumed.per_stream[first].read
+        assert read < total, (f"the resumed sync read {read} of the {total} records of {first!r}: it "
+                              f"started over instead of going on from its checkpoint {checkpoint}")
 
     @pytest.mark.anyio
     async def test_resync_writes_no_duplicates(self, harness: VendorHarness, environment: Environment,

@@ -156,3 +156,31 @@ async def test_evidence_workbook_beside_the_pdf(eng, other, client):
     assert (await client.get(url, headers=viewer)).status_code == 200
     audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
     assert "report.evidence_downloaded" in {e["action"] for e in audit if e["object_id"] == report["id"]}
+
+
+async def test_a_published_report_can_be_unpublished(eng, client):
+    """Published by mistake (or superseded): the consultant takes it back; the client no
+    longer sees or downloads it, the audit log says who did it, and doing it twice is harmless.
+    Neither the client admin nor a viewer may unpublish."""
+    await scored(eng, client)
+    report = await render(eng, client)
+    url = f"/api/v1/reports/{report['id']}"
+    viewer, admin = await eng.client_viewer(), await eng.client_admin()
+    assert (await client.post(f"{url}/publish", headers=eng.owner.headers)).status_code == 200
+    assert (await client.get(f"{url}/download", headers=viewer)).status_code == 200
+    for headers in (viewer, admin):
+        assert (await client.post(f"{url}/unpublish", headers=headers)).status_code == 403
+
+    taken_back = await client.post(f"{url}/unpublish", headers=eng.owner.headers)
+    assert taken_back.status_code == 200, taken_back.text
+    assert not taken_back.json()["published"] and taken_back.json()["published_at"] is None
+    assert (await client.get(url, headers=viewer)).status_code == 404
+    assert (await client.get(f"{url}/download", headers=viewer)).status_code == 404
+    assert (await client.get(f"{eng.base}/reports", headers=viewer)).json()["total"] == 0
+    again = await client.post(f"{url}/unpublish", headers=eng.owner.headers)
+    assert again.status_code == 200 and not again.json()["published"]
+
+    audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
+    actions = [e["action"] for e in audit if e["object_id"] == report["id"]]
+    assert actions.count("report.unpublished") == 1 and actions.count("report.published") == 1
+    assert (await client.post(f"{url}/publish", headers=eng.owner.headers)).json()["published"]

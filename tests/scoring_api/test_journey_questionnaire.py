@@ -68,3 +68,24 @@ async def test_unknown_item_or_stage_is_422_and_writes_nothing(eng, client):
 async def test_other_tenants_project_is_404(eng, other, client):
     for path in ("journey", "questionnaire", "score-runs"):
         assert (await client.get(f"{eng.base}/{path}", headers=other.owner.headers)).status_code == 404
+
+
+async def test_the_client_admin_answers_the_questionnaire_and_a_viewer_may_not(eng, client):
+    """The client knows its own processes: its admin reads and answers the questionnaire over
+    the API (recorded as theirs); a viewer can read nothing of it and answer nothing."""
+    admin, viewer = await eng.client_admin(), await eng.client_viewer()
+    read = await client.get(f"{eng.base}/questionnaire", headers=admin)
+    assert read.status_code == 200, read.text
+    item = read.json()["items"][0]["item_id"]
+    answered = await client.put(f"{eng.base}/questionnaire/answers", headers=admin, json={"answers": [
+        {"item_id": item, "stage": "awareness", "answer": 3}]})
+    assert answered.status_code == 200, answered.text
+    given = answered.json()["items"][0]["answers"][0]
+    me = (await client.get("/api/v1/me", headers=admin)).json()
+    assert (given["answer"], given["answered_by"]) == (3, me["user"]["id"])
+    assert (await client.get(f"{eng.base}/questionnaire", headers=viewer)).status_code == 403
+    refused = await client.put(f"{eng.base}/questionnaire/answers", headers=viewer, json={"answers": [
+        {"item_id": item, "stage": "awareness", "answer": 1}]})
+    assert refused.status_code == 403
+    owner_view = (await client.get(f"{eng.base}/questionnaire", headers=eng.owner.headers)).json()
+    assert owner_view["items"][0]["answers"][0]["answer"] == 3

@@ -52,13 +52,21 @@ class Engagement:
 
     async def client_viewer(self) -> dict[str, str]:
         """Headers of a client viewer of this workspace."""
-        email = f"viewer-{uuid4().hex[:8]}@example.test"
+        return await self.client_member("client_viewer")
+
+    async def client_admin(self) -> dict[str, str]:
+        """Headers of a client admin of this workspace."""
+        return await self.client_member("client_admin")
+
+    async def client_member(self, role: str) -> dict[str, str]:
+        """Headers of a new client member of this workspace with ``role``."""
+        email = f"{role.replace('_', '-')}-{uuid4().hex[:8]}@example.test"
         password_hash = await hash_password(PASSWORD)
         async with self.db.transaction(self.tenant_id):
             user_id = await ensure_user(email, password_hash)
             await WorkspaceMembership.insert(WorkspaceMembership(
                 id=uuid4(), tenant_id=self.tenant_id, workspace_id=self.workspace_id, user_id=user_id,
-                role="client_viewer", created_at=NOW)).run()
+                role=role, created_at=NOW)).run()
         response = await self.client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}

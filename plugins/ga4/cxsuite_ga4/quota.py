@@ -36,23 +36,35 @@ FIND_PROPERTY_ID = ("find it in Google Analytics under Admin → Property settin
 
 @dataclass(frozen=True)
 class Bucket:
-    """A quota bucket: the words Google's message uses, its ``propertyQuota`` name, the wait."""
+    """A quota bucket: the words that identify it in Google's message, its ``propertyQuota``
+    name, the wait.
 
-    phrase: str
+    Google words the same bucket in several ways ("tokens for a project per hour", "tokens per
+    project per hour", "per project per property per hour"), so a bucket is recognised by all of
+    its ``words`` appearing, or by its ``propertyQuota`` name itself, checked most specific first:
+    "server errors per project per hour" must not read as the project's token bucket, nor
+    "tokens per project per hour" as the property's hourly one.
+    """
+
+    words: tuple[str, ...]
     name: str
     wait: timedelta | None  # None: until midnight Pacific time
 
+    def named_in(self, lowered: str) -> bool:
+        """Whether a (lower-cased) quota message names this bucket."""
+        return self.name.lower() in lowered or all(word in lowered for word in self.words)
+
 
 BUCKETS: tuple[Bucket, ...] = (
-    Bucket("tokens per day", "tokensPerDay", None),
-    Bucket("tokens for a project per hour", "tokensPerProjectPerHour", timedelta(hours=1)),
-    Bucket("tokens per hour", "tokensPerHour", timedelta(hours=1)),
-    Bucket("concurrent requests", "concurrentRequests", timedelta(seconds=30)),
-    Bucket("potentially thresholded requests", "potentiallyThresholdedRequestsPerHour", timedelta(hours=1)),
-    Bucket("server errors", "serverErrorsPerProjectPerHour", timedelta(hours=1)),
+    Bucket(("server error",), "serverErrorsPerProjectPerHour", timedelta(hours=1)),
+    Bucket(("thresholded",), "potentiallyThresholdedRequestsPerHour", timedelta(hours=1)),
+    Bucket(("concurrent",), "concurrentRequests", timedelta(seconds=30)),
+    Bucket(("tokens", "project", "hour"), "tokensPerProjectPerHour", timedelta(hours=1)),
+    Bucket(("tokens", "per day"), "tokensPerDay", None),
+    Bucket(("tokens", "per hour"), "tokensPerHour", timedelta(hours=1)),
 )
 # A quota message we do not know: assume an hourly bucket rather than hammer the property.
-UNKNOWN = Bucket("", "an unnamed quota", timedelta(hours=1))
+UNKNOWN = Bucket((), "an unnamed quota", timedelta(hours=1))
 SHORT = timedelta(minutes=1)
 
 
@@ -69,7 +81,7 @@ def google_error(response: Any) -> dict[str, Any]:
 def bucket_of(message: str) -> Bucket:
     """The bucket a quota message names."""
     lowered = message.lower()
-    return next((b for b in BUCKETS if b.phrase in lowered), UNKNOWN)
+    return next((b for b in BUCKETS if b.named_in(lowered)), UNKNOWN)
 
 
 def quota_hint(response: Any, now: datetime | None = None, property_id: str = "") -> RetryHint | None:

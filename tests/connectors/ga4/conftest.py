@@ -42,3 +42,15 @@ def sandbox_limits(cxsuite_fresh_sandbox: Any) -> Iterator[Any]:
     saved = dict(vars(limits))
     yield limits
     vars(limits).update(saved)
+
+
+@pytest.fixture
+def ga4_quirks(cxsuite_fresh_sandbox: Any) -> Iterator[Any]:
+    """The GA4 stand-in's answer quirks (header order, left-out metrics, quality metadata),
+    back to plain answers after the test."""
+    from cxsuite.sandbox.state import GA4Quirks
+
+    sandbox = cxsuite_fresh_sandbox.sandbox
+    sandbox.ga4_quirks = GA4Quirks()
+    yield sandbox.ga4_quirks
+    sandbox.ga4_quirks = GA4Quirks()

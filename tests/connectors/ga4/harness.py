@@ -24,7 +24,7 @@ PAGE = 100
 def row_id(row: WebMetricRow) -> str:
     """The external id GA4's dimension tuple gives a row (written out here, not imported from
     the connector, so the test checks the connector's ids rather than repeating them)."""
-    return f"{row.day:%Y%m%d}|{row.channel_group}|{row.device}|{row.landing_page}"
+    return f"{row.day:%Y%m%d}|{row.channel_group}|{row.device}|{row.landing_page}|{row.visitor}"
 
 
 class GA4Harness(VendorHarness):

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 from cxsuite_ga4 import mapping
-from cxsuite_ga4.connector import GA4Config, Position, resume
+from cxsuite_ga4.connector import GA4Config, Position, report_body, resume
 from cxsuite_ga4.quota import quota_hint
 
 BODY = {
@@ -122,3 +122,81 @@ def test_a_first_sync_without_start_date_reads_two_years():
     position = resume(None, GA4Config(property_id="1"), date(2026, 11, 22))
     assert position.start == "2024-11-22"
     assert Position(**position.as_dict()) == position
+
+
+def test_an_absent_metric_is_absent_not_zero():
+    """A response without ``totalRevenue`` and ``keyEvents`` (a property without e-commerce, or
+    a metric the API left out) stores ``None`` for them, never 0."""
+    body = {**BODY, "metricHeaders": [{"name": "engagedSessions", "type": "TYPE_INTEGER"},
+                                      {"name": "sessions", "type": "TYPE_INTEGER"}]}
+    record = mapping.web_metric(mapping.ReportShape.of("1", body),
+                                _row(["/pricing", "20260114", "mobile", "Paid Search"], ["4", "9"]))
+    assert (record.sessions, record.engaged_sessions) == (9, 4)
+    assert record.conversions is None and record.revenue is None
+
+
+def test_a_row_whose_values_do_not_match_the_headers_is_rejected_not_shifted():
+    with pytest.raises(mapping.MappingError, match="metric values"):
+        mapping.web_metric(mapping.ReportShape.of("1", BODY),
+                           _row(["/pricing", "20260114", "mobile", "Paid Search"], ["1", "2", "3"]))
+
+
+def test_the_request_asks_for_new_vs_returning_and_the_record_keeps_it():
+    body = report_body(Position(start="2026-01-01", end="2026-01-10"), GA4Config(property_id="1"))
+    assert {"name": "newVsReturning"} in body["dimensions"]
+    response = {**BODY, "dimensionHeaders": [{"name": "newVsReturning"}, *BODY["dimensionHeaders"]]}
+    shape = mapping.ReportShape.of("1", response)
+    returning = mapping.web_metric(shape, _row(["returning", "/", "20260114", "mobile", "Direct"],
+                                               ["1", "2", "0", "1"]))
+    new = mapping.web_metric(shape, _row(["new", "/", "20260114", "mobile", "Direct"], ["1", "2", "0", "1"]))
+    unknown = mapping.web_metric(shape, _row(["(not set)", "/", "20260114", "mobile", "Direct"],
+                                             ["1", "2", "0", "1"]))
+    assert (returning.new_vs_returning, new.new_vs_returning, unknown.new_vs_returning) == (
+        "returning", "new", None)
+    assert len({returning.external_id, new.external_id, unknown.external_id}) == 3  # no row overwrites another
+    assert returning.external_id == "20260114|Direct|mobile|/|returning"
+
+
+@pytest.mark.parametrize(("metadata", "flags"), [
+    ({}, []),
+    ({"subjectToThresholding": True}, ["thresholded"]),
+    ({"dataLossFromOtherRow": True}, ["other_row"]),
+    ({"samplingMetadatas": [{"samplesReadCount": "1000", "samplingSpaceSize": "100000"}]}, ["sampled"]),
+    ({"subjectToThresholding": True, "dataLossFromOtherRow": True,
+      "samplingMetadatas": [{"samplesReadCount": "1", "samplingSpaceSize": "2"}]},
+     ["other_row", "sampled", "thresholded"]),
+])
+def test_sampling_thresholding_and_other_rows_become_quality_flags(metadata, flags):
+    body = {**BODY, "metadata": {**BODY["metadata"], **metadata}}
+    record = mapping.web_metric(mapping.ReportShape.of("1", body),
+                                _row(["/", "20260114", "mobile", "Direct"], ["1", "2", "0", "1"]))
+    assert record.quality_flags == flags
+
+
+def test_the_other_row_itself_is_flagged():
+    record = mapping.web_metric(mapping.ReportShape.of("1", BODY),
+                                _row(["(other)", "20260114", "(other)", "(other)"], ["1", "2", "0", "1"]))
+    assert record.quality_flags == ["other_row"]
+
+
+@pytest.mark.parametrize(("message", "bucket"), [
+    ("Exhausted property tokens per project per hour. These quota tokens will return in under an hour.",
+     "tokensPerProjectPerHour"),
+    ("Exhausted property tokens per project per property per hour.", "tokensPerProjectPerHour"),
+    ("Exhausted server errors per project per hour quota.", "serverErrorsPerProjectPerHour"),
+    ("Exhausted potentially thresholded requests per hour quota.", "potentiallyThresholdedRequestsPerHour"),
+    ("Exhausted concurrent requests per property quota.", "concurrentRequests"),
+    ("Quota tokensPerHour exhausted.", "tokensPerHour"),
+])
+def test_google_s_other_wordings_still_name_the_right_bucket(message, bucket):
+    hint = quota_hint(_quota_error(message), datetime(2026, 1, 15, 9, 0, tzinfo=UTC))
+    assert hint is not None and bucket in hint.message and "unnamed" not in hint.message
+
+
+def test_a_low_bucket_warning_names_that_bucket(caplog):
+    from cxsuite_ga4.connector import _note_quota
+    with caplog.at_level("WARNING", logger="cxsuite.connectors.ga4"):
+        _note_quota("1", {"tokensPerDay": {"consumed": 10, "remaining": 199_000},
+                          "tokensPerProjectPerHour": {"consumed": 10, "remaining": 40},
+                          "concurrentRequests": {"consumed": 0, "remaining": 10}})
+    assert [r.getMessage() for r in caplog.records] == ["GA4 property 1: tokensPerProjectPerHour has 40 left"]

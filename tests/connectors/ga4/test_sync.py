@@ -167,3 +167,46 @@ async def test_a_spent_quota_defers_the_sync_and_the_next_one_resumes(cxsuite_fr
                                           "resumes at ")
     assert resumed.per_stream[STREAM].read == len(expected) - 300
     assert set(rows) == expected
+
+
+async def test_headers_in_another_order_and_a_left_out_metric_are_read_by_name(
+        cxsuite_fresh_sandbox, open_env, ga4_quirks):
+    """GA4 answers with its headers (and every row's values) in the reverse of the requested
+    order and without ``totalRevenue``: every value still lands in its own field, and the
+    revenue it did not report is stored absent (NULL), not 0."""
+    sb = cxsuite_fresh_sandbox
+    ga4_quirks.header_order, ga4_quirks.omit_metrics = "reversed", ("totalRevenue",)
+    harness = GA4Harness(sb)
+    harness.today = harness.world_end
+    expected = harness.rows()
+    async with open_env(harness) as env:
+        await env.sync()
+        rows = await env.stored(STREAM)
+    assert set(rows) == ids_of(expected)
+    for world in expected:
+        row = rows[row_id(world)]
+        assert (row["landing_page"], row["device"], row["new_vs_returning"]) == (
+            world.landing_page, world.device, world.visitor)
+        assert (row["sessions"], row["engaged_sessions"], row["conversions"]) == (
+            world.sessions, world.engaged_sessions, world.key_events)
+        assert row["revenue"] is None
+    assert {row["new_vs_returning"] for row in rows.values()} == {"new", "returning"}
+
+
+async def test_sampling_thresholding_and_other_rows_are_flagged_on_the_records(
+        cxsuite_fresh_sandbox, open_env, ga4_quirks):
+    """A sampled, thresholded report whose rarer landing pages GA4 rolled into "(other)":
+    every stored row carries the flags scoring caveats with."""
+    sb = cxsuite_fresh_sandbox
+    ga4_quirks.sampled, ga4_quirks.thresholded, ga4_quirks.landing_page_limit = True, True, 3
+    harness = GA4Harness(sb)
+    harness.today = harness.world_end
+    async with open_env(harness) as env:
+        await env.sync()
+        rows = await env.stored(STREAM)
+    flags = [json.loads(r["quality_flags"]) if isinstance(r["quality_flags"], str) else r["quality_flags"]
+             for r in rows.values()]
+    assert flags and all(f == ["other_row", "sampled", "thresholded"] for f in flags)
+    other = [r for r in rows.values() if r["raw"] and "(other)" in str(r["raw"])]
+    assert other and all(r["landing_page"] == "(other)" for r in other)
+    assert len({r["landing_page"] for r in rows.values()}) == 4  # three kept pages and "(other)"

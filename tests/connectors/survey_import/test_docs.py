@@ -1,5 +1,6 @@
 """The author's guide shows real code: every Python and TOML block of
-``docs/writing-a-connector.md`` is an excerpt of the survey-import plugin or its tests."""
+``docs/writing-a-connector.md`` is an excerpt of the survey-import plugin or its tests, or of
+the connector test kit's own tests (``tests/testing``: the HTTP connector and its stand-in)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ BLOCK = re.compile(r"^```(?:python|toml)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 def sources() -> list[str]:
     plugin = ROOT / "plugins" / "survey_import"
     files = [*plugin.glob("cxsuite_survey_import/*.py"), plugin / "pyproject.toml",
-             *(ROOT / "tests" / "connectors" / "survey_import").glob("*.py")]
+             *(ROOT / "tests" / "connectors" / "survey_import").glob("*.py"),
+             *(ROOT / "tests" / "testing").glob("*.py")]
     return [f.read_text() for f in files]
 
 
