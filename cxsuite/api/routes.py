@@ -12,6 +12,7 @@ from cxsuite.connections.controllers import (
 )
 from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.identity.controllers import IdentityController
+from cxsuite.imports.controllers import FileImportController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
 from cxsuite.reports.controllers import BrandingController, ProjectReportsController, ReportController
@@ -43,4 +44,5 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     BrandingController,
     ProjectReportsController,
     ReportController,
+    FileImportController,
 ]
