@@ -3,7 +3,7 @@ the same service functions)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
@@ -18,7 +18,8 @@ class PreviewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What to preview: overrides of the detected mapping (field → header, ``""`` to leave a
     field unmapped), the settings to read with, and how many rows."""
 
-    columns: Annotated[dict[str, Header | Literal[""]], msgspec.Meta(max_length=60)] = {}
+    columns: Annotated[dict[str, Annotated[str, msgspec.Meta(max_length=300)]], msgspec.Meta(
+        max_length=60, examples=[{"email": "E-pasts", "segments": ""}])] = {}
     settings: ReadSettings | None = None
     rows: Annotated[int, msgspec.Meta(ge=1, le=MAX_PREVIEW_ROWS)] = PREVIEW_ROWS
 

@@ -46,7 +46,7 @@ from cxsuite.imports.schemas import (
     ProblemOut,
 )
 from cxsuite.imports.tables import ImportMapping
-from cxsuite.imports.values import ReadSettings
+from cxsuite.imports.values import ReadSettings, settings_problems
 from cxsuite.settings import Settings
 
 NO_ID_WARNING = (
@@ -226,6 +226,9 @@ async def _plan(
     async with db.transaction(principal.tenant_id, write=False):
         opened = await _open(settings, principal, connection_id, action, kind)
         saved_columns, saved_settings = await _saved(principal, opened.workspace_id, kind)
+    if read is not None and (wrong := settings_problems(read, "body.settings")):
+        problems = [FieldProblem(field, reason) for field, reason in wrong]
+        raise ValidationFailed("these settings cannot be used", problems=problems)
     meta = opened.files.get(kind)
     if meta is None:
         raise ValidationFailed(
@@ -334,18 +337,14 @@ def _rows_of(plan: _Plan) -> tuple[list[PreviewRow], list[ProblemOut]]:
     mapping = FileMapping(columns=plan.detected.columns, settings=plan.settings)
     mapper = RowMapper(plan.kind, plan.table, mapping, plan.name, plan.typed)
     rows, problems = [], []
-    shown = set(plan.detected.columns) | set(plan.settings.defaults)
     for line, cells in plan.table.rows:
         record_, found = mapper.map(line, cells)
         listed = [ProblemOut(p.row, p.column, p.field, p.reason) for p in found]
         values: dict[str, Any] = {}
         if record_ is not None:
-            values = {
-                name: _preview_value(getattr(record_, name, None))
-                for name in field_names(plan.kind)
-                if name in shown and hasattr(record_, name)
-            }
-            values["external_id"] = record_.external_id
+            fields = ("external_id", *(f for f in field_names(plan.kind) if hasattr(record_, f)))
+            values = {name: _preview_value(getattr(record_, name)) for name in fields
+                      if getattr(record_, name) not in (None, [])}
         rows.append(PreviewRow(line, values, listed))
         problems += listed
     return rows, problems

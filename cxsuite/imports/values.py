@@ -41,20 +41,25 @@ class ReadSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         max_length=40, description="Values for fields the file has no column for, or leaves "
         "empty (feedback: metric, scale_min, scale_max; interactions: type, channel)")] = {}
 
-    def __post_init__(self) -> None:
-        """An unknown zone or clashing separators are refused when the settings are given."""
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone '{self.timezone[:60]}' is not an IANA time zone name "
-                             "(such as Europe/Vilnius or UTC)") from None
-        if self.thousands_separator == self.decimal_separator:
-            raise ValueError("thousands_separator and decimal_separator must differ")
-
     @property
     def zone(self) -> tzinfo:
         """The zone times without an offset are read in."""
         return ZoneInfo(self.timezone)
+
+
+def settings_problems(settings: ReadSettings, where: str) -> list[tuple[str, str]]:
+    """``(field, reason)`` for settings that cannot be used: an unknown zone, clashing
+    separators. Checked by the service (a ``__post_init__`` would not reach the caller as a
+    field problem through the request decoder)."""
+    problems = []
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append((f"{where}.timezone", f"'{settings.timezone[:60]}' is not an IANA time zone name "
+                                              "(such as Europe/Vilnius or UTC)"))
+    if settings.thousands_separator == settings.decimal_separator:
+        problems.append((f"{where}.thousands_separator", "must differ from decimal_separator"))
+    return problems
 
 
 class CellError(ValueError):
