@@ -241,3 +241,15 @@ def field_spec(kind: str, name: str) -> FieldSpec:
 def field_names(kind: str) -> list[str]:
     """The fields a column of this kind of file may fill, in table order."""
     return [spec.name for spec in FIELDS[kind]]
+
+
+def synonyms_markdown() -> str:
+    """The header synonyms table of ``docs/file-import.md`` (a test keeps the page in step)."""
+    lines = ["| file | field | type | header names (en, lt, lv, ru, fa) |", "|---|---|---|---|"]
+    for kind, specs in FIELDS.items():
+        for spec in specs:
+            names = ", ".join(dict.fromkeys(spec.synonyms))
+            note = f" *{spec.description}*" if spec.description else ""
+            required = " (required)" if spec.required else ""
+            lines.append(f"| {kind} | `{spec.name}`{required} | {spec.type} | {names}{note} |")
+    return "\n".join(lines)
