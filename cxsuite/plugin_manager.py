@@ -7,6 +7,7 @@ raises, is recorded in :attr:`Plugins.problems` and skipped: it never takes the 
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from cxsuite.connectors.contract import BaseConnector
 
 log = logging.getLogger("cxsuite.plugins")
 ENTRY_POINT_GROUP = "cxsuite"
+BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (("file_import", "cxsuite.imports.plugin"),)
+"""Plugins of the core itself, registered with the installed ones (the file import is part of
+cxsuite, not a package to install)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,8 @@ def build_plugins(load_entrypoints: bool = True, extra: Iterable[tuple[str, obje
                   discovered: Iterable[EntryPoint] | None = None) -> Plugins:
     """A fresh plugin manager with the hookspecs, entry-point plugins and ``extra`` plugins.
 
-    ``discovered`` replaces the installed ``cxsuite`` entry points (tests pass their own).
+    ``discovered`` replaces the installed ``cxsuite`` entry points and the built-in plugins
+    (tests pass their own).
     """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
@@ -107,6 +112,9 @@ def build_plugins(load_entrypoints: bool = True, extra: Iterable[tuple[str, obje
         found = entry_points(group=ENTRY_POINT_GROUP) if discovered is None else discovered
         for ep in found:
             _register(plugins, ep.name, ep.load)
+        if discovered is None:
+            for name, module in BUILTIN_PLUGINS:
+                _register(plugins, name, lambda module=module: importlib.import_module(module))
     for name, plugin in extra:
         _register(plugins, name, lambda plugin=plugin: plugin)
     return plugins

@@ -13,6 +13,7 @@ from cxsuite.connections.controllers import (
 from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.customers.controllers import CustomerViewController
 from cxsuite.identity.controllers import IdentityController
+from cxsuite.imports.controllers import FileImportController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
 from cxsuite.reports.controllers import BrandingController, ProjectReportsController, ReportController
@@ -45,4 +46,5 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     ProjectReportsController,
     ReportController,
     CustomerViewController,
+    FileImportController,
 ]

@@ -27,7 +27,7 @@ from cxsuite.connections.service import parse_config
 from cxsuite.connections.service_account import ServiceAccountKey, from_stored, mint_token
 from cxsuite.connections.tables import Connection
 from cxsuite.connections.token_exchange import refresh_tokens
-from cxsuite.connections.uploads import load_upload
+from cxsuite.connections.uploads import load_stream_uploads, load_upload
 from cxsuite.connectors.contract import BaseConnector, ConnectorContext, TokenSet
 from cxsuite.connectors.files import FileLimits
 from cxsuite.connectors.http import TransportWrapper, vendor_client
@@ -175,14 +175,17 @@ async def open_connection(db: Database, settings: Settings,
     secrets = open_credentials(settings, tenant_id, connection_id, row["credentials"])
     authenticator, extra = _authenticator(db, settings, connector_cls, config, scope, secrets)
     base_url = connector_cls.base_url(config, extra)
-    upload, upload_name = None, ""
-    if connector_cls.auth_kind == "file_upload":
+    upload, upload_name, uploads = None, "", {}
+    if connector_cls.auth_kind == "file_upload" and "files" in secrets:  # one file per stream
+        uploads = load_stream_uploads(settings, tenant_id, connection_id, secrets)
+    elif connector_cls.auth_kind == "file_upload":
         upload, upload_name = load_upload(settings, tenant_id, connection_id), secrets.get("upload_name", "")
     async with vendor_client(settings, connector_cls, base_url, authenticator,
                              budget_key=str(connection_id), redis=redis, config=config,
                              wrap_transport=wrap_transport) as http:
         context = ConnectorContext(config=config, http=http, credentials_extra=extra, upload=upload,
-                                   upload_name=upload_name, file_limits=FileLimits.from_settings(settings))
+                                   upload_name=upload_name, file_limits=FileLimits.from_settings(settings),
+                                   uploads=uploads)
         yield OpenConnection(connector_cls(context), scope)
 
 

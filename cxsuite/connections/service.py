@@ -30,6 +30,7 @@ from cxsuite.connectors.tables import SyncIssue
 from cxsuite.db.lookup import page_of
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, SsrfBlocked, ValidationFailed
+from cxsuite.imports.connector import CONNECTOR_KEY as FILE_IMPORT
 from cxsuite.settings import Settings
 from cxsuite.workspaces.tables import Workspace
 
@@ -245,6 +246,9 @@ async def upload(db: Database, settings: Settings, principal: Principal, actor: 
         if row["auth_kind"] != "file_upload":
             raise ValidationFailed("this connection does not take files",
                                    problems=[FieldProblem("body.file", "not a file-upload connection")])
+        if row["connector"] == FILE_IMPORT:
+            raise ValidationFailed("a file import takes one file per kind", problems=[FieldProblem(
+                "body.file", "upload each export to PUT /api/v1/connections/{id}/files/{kind}")])
         meta = await save_upload(settings, principal.tenant_id, connection_id, name, content)
         await record(principal.tenant_id, actor, "connection.file_uploaded", object_type="connection",
                      object_id=connection_id, details={"size": meta["size"], "sha256": meta["sha256"]})

@@ -122,7 +122,8 @@ class TokenSet(msgspec.Struct, kw_only=True):
 class ConnectorContext:
     """What a connector may use: its configuration, its HTTP client, its credentials' extras
     and a clock. ``http`` is already authenticated and already enforces the egress policy.
-    A file-upload connector gets the file and the limits it must read it within."""
+    A file-upload connector gets the file (or one file per stream, ``uploads``) and the limits
+    it must read it within."""
 
     config: Any
     http: Any
@@ -130,6 +131,8 @@ class ConnectorContext:
     upload: bytes | None = None
     upload_name: str = ""
     file_limits: FileLimits = field(default_factory=FileLimits)
+    uploads: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Files uploaded per stream (name, content), for connectors that take one file per stream."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

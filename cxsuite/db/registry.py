@@ -14,6 +14,7 @@ from cxsuite.audit.tables import AuditEvent
 from cxsuite.connections.tables import Connection, OAuthState
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
 from cxsuite.identity.tables import AccountToken, ApiToken, Invitation, User
+from cxsuite.imports.tables import ImportMapping
 from cxsuite.jobs.tables import IdempotencyKey, Job, JobAttempt
 from cxsuite.projects.tables import Project
 from cxsuite.reports.tables import ReportFile, ReportRow, TenantBranding
@@ -26,6 +27,7 @@ _TABLES: list[type[Table]] = [
     WorkspaceMembership, Project, AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
     ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow, TenantBranding, ReportRow,
     ReportFile, AccountToken, JobAttempt, IdempotencyKey,
+    ImportMapping,
 ]
 
 

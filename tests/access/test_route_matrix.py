@@ -130,7 +130,8 @@ async def objects_of(client, parties, owner) -> dict[str, str]:
     job = (await client.post(f"/api/v1/connections/{connection['id']}/sync", headers=owner.headers)).json()
     return {"workspace_id": workspace, "project_id": project, "member_id": viewer.member_id,
             "token_id": token["id"], "connection_id": connection["id"], "job_id": job["id"],
-            "tenant_member_id": members[0]["id"], **await _extra_objects(client, owner, project)}
+            "tenant_member_id": members[0]["id"], "kind": "customers",
+            **await _extra_objects(client, owner, project)}
 
 
 async def _extra_objects(client, owner, project_id: str) -> dict[str, str]:

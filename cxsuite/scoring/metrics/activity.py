@@ -13,6 +13,7 @@ from cxsuite.scoring.metrics.scope import (
     coverage_days,
     duration_summary,
     evidence,
+    first_of_response,
     in_period,
     insufficient,
     recorded,
@@ -128,7 +129,8 @@ async def _inner_loop(scope: MetricScope) -> MetricValue:
         f"OR EXISTS (SELECT 1 FROM record_ticket t WHERE {scoped('t')} AND {same.format(a='t')} "
         f"AND {ticket}) THEN 1 ELSE 0 END) AS hits, MIN(f.submitted_at) AS first_at, "
         f"MAX(f.submitted_at) AS last_at FROM record_feedback f WHERE {scoped('f')} AND "
-        f"{in_period('f.submitted_at')} AND f.customer_external_id IS NOT NULL AND ("
+        f"{in_period('f.submitted_at')} AND {first_of_response('f')} AND "
+        f"f.customer_external_id IS NOT NULL AND ("
         f"(lower(f.metric) = 'nps' AND f.scale_min = 0 AND f.scale_max = 10 AND f.score <= 6) OR "
         f"(lower(f.metric) = 'csat' AND f.scale_min = 1 AND f.scale_max = 5 AND f.score <= 2))")
     value = _percent("inner_loop_follow_up_rate", rows[0], "record_feedback",

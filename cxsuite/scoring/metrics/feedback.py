@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from cxsuite.scoring import formulas
 from cxsuite.scoring.errors import MixedScalesError
 from cxsuite.scoring.inputs import MetricValue
-from cxsuite.scoring.metrics.scope import MetricScope, coverage_days, evidence, in_period, scoped, value_of
+from cxsuite.scoring.metrics.scope import (
+    MetricScope,
+    coverage_days,
+    evidence,
+    first_of_response,
+    in_period,
+    scoped,
+    value_of,
+)
 
 X_MIN_N = 30
 
@@ -91,14 +99,16 @@ async def compute(scope: MetricScope) -> list[MetricValue]:
 
 
 async def histogram(scope: MetricScope) -> list[Bucket]:
-    """Answer counts in the period; a CSAT answer about a ticket takes the ticket's channel."""
+    """Answer counts in the period, each answer once per source and response id; a CSAT
+    answer about a ticket takes the ticket's channel."""
     rows = await scope.query(
         f"SELECT lower(f.metric) AS metric, f.scale_min AS lo, f.scale_max AS hi, f.journey_stage "
         f"AS stage, lower(COALESCE(t.channel, f.channel)) AS channel, f.score AS score, COUNT(*) AS n, "
         f"MIN(f.submitted_at) AS first_at, MAX(f.submitted_at) AS last_at FROM record_feedback f "
         f"LEFT JOIN record_ticket t ON t.tenant_id = f.tenant_id AND t.workspace_id = f.workspace_id "
         f"AND t.connection_id = f.connection_id AND t.external_id = f.ticket_external_id AND NOT "
-        f"t.archived WHERE {scoped('f')} AND {in_period('f.submitted_at')} AND f.score >= f.scale_min "
+        f"t.archived WHERE {scoped('f')} AND {in_period('f.submitted_at')} AND {first_of_response('f')} "
+        f"AND f.score >= f.scale_min "
         f"AND f.score <= f.scale_max GROUP BY lower(f.metric), f.scale_min, f.scale_max, "
         f"f.journey_stage, lower(COALESCE(t.channel, f.channel)), f.score")
     return [Bucket(r["metric"], f"{int(r['lo'])}-{int(r['hi'])}", r["stage"], r["channel"],

@@ -82,6 +82,18 @@ def scoped(alias: str) -> str:
     return f"{alias}.tenant_id = @tenant AND {alias}.workspace_id = @ws AND NOT {alias}.archived"
 
 
+def first_of_response(alias: str) -> str:
+    """Keeps one row per source and response id across the workspace's connections.
+
+    The same survey export uploaded through two connections (or two file imports) stores the
+    same answers twice, each under its connection; an answer is counted once, from the
+    connection whose id sorts first. Answers of different sources that share an id are
+    different answers (issue 15, ``docs/file-import.md``)."""
+    return (f"NOT EXISTS (SELECT 1 FROM record_feedback d WHERE d.tenant_id = {alias}.tenant_id AND "
+            f"d.workspace_id = {alias}.workspace_id AND d.external_id = {alias}.external_id AND "
+            f"d.source = {alias}.source AND NOT d.archived AND d.connection_id < {alias}.connection_id)")
+
+
 def in_period(column: str) -> str:
     """A timestamp column inside the audit period."""
     return f"{column} >= @start AND {column} < @end"

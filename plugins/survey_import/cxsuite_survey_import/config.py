@@ -9,6 +9,7 @@ headers cxsuite does not recognise.
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -47,9 +48,19 @@ class SurveyImportConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
     journey_stage: str | None = None
     sheet: str | None = None
     day_first: bool | None = None
+    timezone: str | None = None
+    """IANA name (``Europe/Vilnius``) of the zone answer times without one are written in;
+    unset, they are taken as UTC (what most tools export). A time with a zone keeps it."""
 
     def __post_init__(self) -> None:
-        """Refuse a scale no survey metric uses when the connection is created, not mid-import."""
+        """Refuse a scale no survey metric uses, or an unknown time zone, when the connection
+        is created, not mid-import."""
+        if self.timezone is not None:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"timezone '{self.timezone[:60]}' is not an IANA time zone name "
+                                 "(such as Europe/Vilnius or UTC)") from None
         if (self.scale_min is None) != (self.scale_max is None):
             raise ValueError("give both scale_min and scale_max, or neither")
         if self.scale_min is None:

@@ -4,14 +4,15 @@ ISO 8601 (Typeform, Qualtrics, XLSX cells), ``3/5/2024 14:13:45`` (Google Forms,
 ``03/05/2024 02:13:45 PM`` (SurveyMonkey), ``2024/03/05 2:13:45 PM GMT+1`` (Google Forms)
 and ``05.03.2024 14:13`` (European Excel). Whether ``03/05`` is March or May is decided once
 per file: declared (``day_first``), else day-first when any date's first part exceeds 12.
-Dates without a zone are taken as UTC, which is what most tools export.
+Dates without a zone are taken in the connection's declared time zone (``timezone``), else as
+UTC, which is what most tools export; a date that states its zone keeps it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 SLASHED = re.compile(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})"
                      r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
@@ -29,8 +30,9 @@ def day_first_in(values: Iterable[str]) -> bool:
     return False
 
 
-def parse_date(text: str, day_first: bool) -> datetime | None:
-    """The moment, in UTC; ``None`` when the text is no date this importer understands."""
+def parse_date(text: str, day_first: bool, zone: tzinfo = UTC) -> datetime | None:
+    """The moment, in UTC; ``None`` when the text is no date this importer understands. A time
+    without a zone is read in ``zone``."""
     text = text.strip()
     try:
         parsed = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
@@ -38,7 +40,7 @@ def parse_date(text: str, day_first: bool) -> datetime | None:
         parsed = _slashed(text, day_first)
     if parsed is None:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return (parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed).astimezone(UTC)
 
 
 def _slashed(text: str, day_first: bool) -> datetime | None:
@@ -53,7 +55,7 @@ def _slashed(text: str, day_first: bool) -> datetime | None:
         year = int(third) + (2000 if len(third) == 2 else 0)
     hours = int(hour or 0) % 12 + (12 if (half or "").lower() == "pm" else 0) if half else int(hour or 0)
     zone = timezone(timedelta(hours=int(zone_h), minutes=int(zone_m or 0) * (-1 if zone_h.startswith("-")
-                                                                             else 1))) if zone_h else UTC
+                                                                             else 1))) if zone_h else None
     try:
         return datetime(year, month, day, hours, int(minute or 0), int(sec or 0), tzinfo=zone)
     except ValueError:

@@ -36,8 +36,13 @@ telling first: a file with both "End Date" and "Start Date" is dated by when it 
 METRIC_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("nps", re.compile(r"recommend|net promoter|\bnps\b")),
     ("ces", re.compile(r"\beas(y|ily|e)\b|\beffort|\bces\b")),
-    ("csat", re.compile(r"satisf|\bcsat\b")),
+    ("csat", re.compile(r"satisf|\bcsat\b|\bhapp(y|iness)\b|\brate (your|our|the|us|this)\b"
+                        r"|\b(overall|star|experience|service|support|satisfaction) rating\b")),
 )
+"""Words that name the metric a question asks, matched on the header with ``_`` and ``-`` read
+as spaces (Qualtrics ``Q1_NPS``, Typeform variables ``nps_score``, ``csat_score``). Google
+Forms and SurveyMonkey ask CSAT as "How would you rate your experience?" or a star "Overall
+rating"; Typeform's opinion scale often as "How happy were you …"."""
 GENERIC_SCORE = ("score", "rating", "answer", "value")
 COMMENT_WORDS = re.compile(r"comment|\bwhy\b|reason|feedback|tell us|explain|improve|anything else")
 RANGE = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)")
@@ -85,7 +90,7 @@ def _normal(header: str) -> str:
 
 
 def _metric_of(wording: str) -> str | None:
-    text = _normal(wording)
+    text = _normal(re.sub(r"[_-]", " ", wording))
     return next((metric for metric, pattern in METRIC_WORDS if pattern.search(text)), None)
 
 
@@ -124,6 +129,8 @@ def scale_for(metric: str, wording: str, values: list[float], config: SurveyImpo
         seven = any(v in (6.0, 7.0) for v in values)
         return Scale(metric, 1, 7 if seven else 5, "values")
     if metric == "ces" and "effort" in _normal(wording):
+        if any(v in (6.0, 7.0) for v in values):  # "Customer Effort Score" asked on 1-7
+            return Scale(metric, 1, 7, "values")
         return Scale(metric, 1, 5, "wording")
     low, high = SCALES[metric][0]
     return Scale(metric, low, high, "standard")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cxsuite.connectors import RecordError
 from cxsuite.connectors.records import Feedback
@@ -40,6 +42,11 @@ class RowMapper:
         for row in self.table.rows:
             if row.get(self.layout.score):
                 self.first_line.setdefault(self.external_id(row), row.line)
+
+    @property
+    def zone(self) -> tzinfo:
+        """Where answer times without a zone were written (the declared zone, else UTC)."""
+        return ZoneInfo(self.config.timezone) if self.config.timezone else UTC
 
     def external_id(self, row: Row) -> str:
         """The respondent id, or a digest of the cells (stable across re-imports)."""
@@ -71,7 +78,7 @@ class RowMapper:
         if not score.is_integer():
             return f"score {text} is not a whole point of {scale.low}-{scale.high}"
         when = row.get(self.layout.columns["submitted_at"])
-        if when and parse_date(when, self.day_first) is None:
+        if when and parse_date(when, self.day_first, self.zone) is None:
             return f"date not understood: '{when[:40]}'"
         if self.first_line[external_id] != row.line:
             return f"same response as line {self.first_line[external_id]}"
@@ -87,7 +94,7 @@ class RowMapper:
             touchpoint=row.get(columns["touchpoint"]) or self.config.touchpoint,
             channel=row.get(columns["channel"]) or self.config.channel,
             journey_stage=row.get(columns["journey_stage"]) or self.config.journey_stage,
-            submitted_at=parse_date(when, self.day_first) if when else None,
+            submitted_at=parse_date(when, self.day_first, self.zone) if when else None,
             customer_external_id=customer, raw=self._raw(row))
 
     def _raw(self, row: Row) -> dict[str, Any]:
