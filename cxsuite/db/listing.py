@@ -17,6 +17,7 @@ from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
+from cxsuite.db.sql import execute
 from cxsuite.errors import FieldProblem, ValidationFailed
 
 MAX_Q_CHARS = 200
@@ -138,3 +139,13 @@ def listed_in_memory(rows: list[Any], spec: ListSpec, listing: Listing | None, *
         rows = [r for r in rows if any(needle in str(_value(r, f) or "").casefold() for f in spec.search)]
     rows = sorted(rows, key=lambda r: _value(r, field), reverse=descending)
     return rows[offset:offset + limit], len(rows)
+
+
+
+async def counted(table: type[Table], tenant_id: UUID) -> int:
+    """The tenant's count of ``table``'s rows kept by the database's triggers (``list_count``,
+    m0020; workspaces only so far), inside an open transaction: one key lookup instead of
+    counting every row of the tenant."""
+    rows = await execute(table._meta.db, "SELECT n FROM list_count WHERE tenant_id = {} AND list = {}",
+                         tenant_id, table._meta.tablename)
+    return int(rows[0]["n"]) if rows else 0

@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.listing import Listing, ListSpec, listed_in_memory, page_listed
+from cxsuite.db.listing import Listing, ListSpec, counted, listed_in_memory, page_listed
 from cxsuite.db.lookup import one_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
@@ -58,13 +58,18 @@ async def list_visible(db: Database, principal: Principal, limit: int, offset: i
                        ) -> tuple[list[dict[str, Any]], int]:
     """Every workspace for tenant roles; only their own for client users. Oldest first unless
     ``listing`` sorts otherwise, by offset or after a workspace (keyset; index
-    ``workspace_list`` serves the default order)."""
+    ``workspace_list`` serves the default order). A tenant role's total is the tenant's
+    workspace counter (m0020), not a count of every row."""
     where = Workspace.tenant_id == principal.tenant_id
+    total = None
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
+    else:
+        async def total() -> int:
+            return await counted(Workspace, principal.tenant_id)
     async with db.transaction(principal.tenant_id, write=False):
         return await page_listed(Workspace, where, COLUMNS, LIST, listing, limit=limit, offset=offset,
-                                 after=after)
+                                 after=after, total=total)
 
 
 async def get(db: Database, principal: Principal, workspace_id: UUID) -> dict[str, Any]:
