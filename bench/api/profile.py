@@ -25,6 +25,7 @@ STAGES = (
     ("asyncpg (protocol, pool acquire/release, reset)", "asyncpg/"),
     ("  of which pool acquire/release", "asyncpg/pool.py"),
     ("handler bodies (controllers + services)", "/controllers.py"),
+    ("  of which the list query: search, sort, page, total (db/listing.py)", "cxsuite/db/listing.py"),
     ("response serialisation (msgspec/Litestar)", "litestar/serialization"),
     ("Litestar routing, DI, middleware stack", "litestar/"),
     ("uvicorn HTTP protocol", "uvicorn/"),
