@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("api", "sync", "score", "render", "faults")
-RECORDING = {"api"}  # the ones that take --record
+BENCHMARKS = ("api", "sync", "score", "render", "jobs", "faults")
+RECORDING = {"api", "jobs"}  # the ones that take --record
 
 
 def available() -> list[str]:

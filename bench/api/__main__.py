@@ -38,7 +38,13 @@ def endpoints(seeded: database.Seeded) -> list[tuple[str, str]]:
             ("GET /api/v1/workspaces (first page of 50)", "/api/v1/workspaces?limit=50"),
             (f"GET /api/v1/workspaces (last page, offset {last:,})", f"/api/v1/workspaces?limit=50&offset={last}"),
             ("GET /api/v1/workspaces (last page, after its predecessor)",
-             f"/api/v1/workspaces?limit=50&after={seeded.last_page_after}")]
+             f"/api/v1/workspaces?limit=50&after={seeded.last_page_after}"),
+            ("GET /api/v1/workspaces (search q=Client 99, counts its 111 matches)",
+             "/api/v1/workspaces?limit=50&q=Client%2099")]
+
+
+PROFILED = (("GET /api/v1/me", "/api/v1/me"),
+            ("GET /api/v1/workspaces (first page of 50)", "/api/v1/workspaces?limit=50"))
 
 
 async def _postgres_version(url: str) -> str:
@@ -69,7 +75,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], seeded: database.Seed
                          "cpu_ratio": ceiling["cpu_ms"] / result["cpu_ms"],
                          "fixed": fixed_rate(app.port, path, auth, args.rate, args.fixed_seconds)})
         if args.profile:
-            summary = _profile(app, auth, args)
+            summary = [(label, _profile(app, auth, args, path)) for label, path in PROFILED]
     return {"rows": rows, "profile": summary}
 
 
@@ -83,14 +89,14 @@ def _timed(workers: list[int], backends: list[int], run) -> dict[str, float]:
     return {**result, "cpu_ms": 1000 * used / max(result["requests"], 1)}
 
 
-def _profile(app, auth: dict[str, str], args: argparse.Namespace) -> dict[str, object] | None:
+def _profile(app, auth: dict[str, str], args: argparse.Namespace, path: str) -> dict[str, object] | None:
     if not profile.available():
         print("py-spy is not installed (pip install py-spy): no profile")
         return None
-    raw = Path(tempfile.mkdtemp(prefix="cxsuite-bench-api-")) / "me.txt"
+    raw = Path(tempfile.mkdtemp(prefix="cxsuite-bench-api-")) / "profile.txt"
     master = _master_of(app.workers[0])
     sampler = profile.record(master, args.seconds, raw)
-    wrk(app.port, "/api/v1/me", auth, args.seconds, args.connections)
+    wrk(app.port, path, auth, args.seconds, args.connections)
     sampler.join()
     if not raw.exists():
         print("py-spy could not sample the workers (ptrace not permitted?): no profile")
@@ -119,12 +125,13 @@ def render(result: dict[str, object], args: argparse.Namespace, machine: str) ->
     lines += ["", "Server CPU per request is the uvicorn workers' and the PostgreSQL backends' CPU time "
               "during the wrk run divided by the requests served; its ratio to bare is what a quiet "
               "machine's requests/s ratio approaches when the server is CPU-bound."]
-    summary = result.get("profile")
-    if summary:
-        lines += ["", f"Profile of `GET /api/v1/me` under wrk (py-spy, {summary['samples']:,} busy "
+    for label, summary in result.get("profile") or []:
+        if not summary:
+            continue
+        lines += ["", f"Profile of `{label}` under wrk (py-spy, {summary['samples']:,} busy "
                   "samples over both workers; stages nest, so shares overlap):", "",
                   "| stage | share of busy time |", "|---|---|"]
-        lines += [f"| {label} | {share:.0%} |" for label, share in summary["stages"].items()]
+        lines += [f"| {stage} | {share:.0%} |" for stage, share in summary["stages"].items()]
         lines += ["", "Running frame by package: " + ", ".join(
             f"{k} {v:.0%}" for k, v in summary["self_by_package"].items()) + "."]
     return "\n".join(lines) + "\n"

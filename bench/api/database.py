@@ -13,13 +13,16 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
 
 import asyncpg
 
 from cxsuite.db.migrate import run_migrations
 from cxsuite.db.session import Database
+from cxsuite.identity.notices import Notifier
 from cxsuite.identity.service import signup
+from cxsuite.identity.throttle import MemoryThrottle, policies
+from cxsuite.identity.tokens import TokenLifetimes
+from cxsuite.mail.transport import build_mailer
 from cxsuite.settings import Settings, load_settings
 
 PG_HOST = os.environ.get("CXSUITE_BENCH_PG_HOST", "127.0.0.1:5432")
@@ -88,8 +91,11 @@ async def seed(name: str, settings: Settings, workspaces: int) -> Seeded:
     db = Database.from_url(settings.database_url)
     await db.start()
     try:
-        result = await signup(db, "Bench Consultancy", "owner@bench.test", "bench-password-1",
-                              "127.0.0.1", timedelta(hours=2))
+        mailer = build_mailer(settings)  # the outbox folder: the verification mail goes nowhere
+        result = await signup(db, MemoryThrottle(policies(settings)[1]), Notifier(mailer, settings),
+                              "Bench Consultancy", "owner@bench.test", "bench-password-1",
+                              "127.0.0.1", TokenLifetimes.from_settings(settings))
+        await mailer.close()
     finally:
         await db.close()
     conn = await asyncpg.connect(settings.owner_url)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,7 @@ STAGES = (
     ("asyncpg (protocol, pool acquire/release, reset)", "asyncpg/"),
     ("  of which pool acquire/release", "asyncpg/pool.py"),
     ("handler bodies (controllers + services)", "/controllers.py"),
+    ("  of which the list query: search, sort, page, total (db/listing.py)", "cxsuite/db/listing.py"),
     ("response serialisation (msgspec/Litestar)", "litestar/serialization"),
     ("Litestar routing, DI, middleware stack", "litestar/"),
     ("uvicorn HTTP protocol", "uvicorn/"),
@@ -34,14 +36,20 @@ PACKAGES = ("cxsuite", "piccolo", "asyncpg", "litestar", "msgspec", "uvicorn", "
             "httptools", "typing", "re", "json", "logging")
 
 
+def executable() -> str | None:
+    """py-spy on the PATH, or beside this interpreter (installed in the virtualenv)."""
+    beside = Path(sys.executable).parent / "py-spy"
+    return shutil.which("py-spy") or (str(beside) if beside.exists() else None)
+
+
 def available() -> bool:
     """Whether py-spy is installed."""
-    return shutil.which("py-spy") is not None
+    return executable() is not None
 
 
 def record(master_pid: int, seconds: float, output: Path) -> threading.Thread:
     """Start sampling the server and its worker processes; join the thread for the result."""
-    command = ["py-spy", "record", "--pid", str(master_pid), "--subprocesses", "--nonblocking",
+    command = [executable() or "py-spy", "record", "--pid", str(master_pid), "--subprocesses", "--nonblocking",
                "--duration", str(int(seconds)), "--rate", "250", "--format", "raw",
                "--output", str(output)]
     thread = threading.Thread(target=subprocess.run, args=(command,),

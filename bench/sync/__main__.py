@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import platform
 import tempfile
@@ -90,6 +91,21 @@ async def engine_only(db: Database, settings: Settings, vendor: str, sandbox, ke
     return result.totals.written, time.perf_counter() - started
 
 
+async def fetch_only(db: Database, settings: Settings, vendor: str, sandbox, streams) -> tuple[int, float]:
+    """The same pages read again by the connector into a fresh connection, every record
+    dropped: transport plus the connector's own code, no engine, no database writes. Where
+    end to end comes close to this, the sandbox serving the pages is what limits it."""
+    tenant_id, connection_id = await connect(db, settings, vendor, sandbox)
+    connectors = build_plugins().connectors()
+    connectors[vendor].rate_limit = None
+    records, started = 0, time.perf_counter()
+    async with open_connection(db, settings, connectors, tenant_id, connection_id) as opened:
+        for spec in streams:
+            async for batch in opened.connector.read(spec.name, None):
+                records += len(batch.records)
+    return records, time.perf_counter() - started
+
+
 async def ceiling(db: Database, scope) -> tuple[int, float]:
     """Re-insert the rows the sync wrote by the fastest raw path; rows and seconds."""
     rows_total, seconds = 0, 0.0
@@ -128,7 +144,7 @@ async def _raw_insert(db: Database, conn, table: str, columns: list[str], rows: 
     await conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-async def bench(backend: str, size: int, postgres_url: str) -> None:
+async def bench(backend: str, size: int, postgres_url: str) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp, running(size=size, auto_approve=True) as sandbox:
         url = postgres_url if backend == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
         netloc = sandbox.base_url.split("//", 1)[1]
@@ -138,6 +154,7 @@ async def bench(backend: str, size: int, postgres_url: str) -> None:
         await run_migrations(settings)
         db = Database.from_url(settings.database_url)
         await db.start()
+        measured: dict[str, dict[str, float]] = {}
         try:
             for vendor in VENDORS:
                 if vendor not in build_plugins().connectors():
@@ -146,29 +163,46 @@ async def bench(backend: str, size: int, postgres_url: str) -> None:
                 kept: dict[str, list[Batch]] = {}
                 scope, written, sync_s, streams = await sync_once(db, settings, vendor, sandbox, kept)
                 replayed, engine_s = await engine_only(db, settings, vendor, sandbox, kept, streams)
+                fetched, fetch_s = await fetch_only(db, settings, vendor, sandbox, streams)
                 rows, raw_s = await ceiling(db, scope)
                 raw = rows / raw_s
+                measured[vendor] = {"records": written, "sync_s": sync_s}
                 print(f"{backend:9} {vendor:11} {written:7d} records | end to end {written / sync_s:7.0f}/s "
-                      f"| engine alone {replayed / engine_s:7.0f}/s | raw insert {raw:7.0f}/s "
-                      f"| end-to-end/raw {written / sync_s / raw:.3f} | engine/raw {replayed / engine_s / raw:.3f}")
+                      f"| fetch alone {fetched / fetch_s:7.0f}/s | engine alone {replayed / engine_s:7.0f}/s "
+                      f"| raw insert {raw:7.0f}/s | end-to-end/raw {written / sync_s / raw:.3f} "
+                      f"| end-to-end/fetch {written / sync_s / (fetched / fetch_s):.3f} "
+                      f"| engine/raw {replayed / engine_s / raw:.3f}", flush=True)
         finally:
             await db.close()
+    return measured
 
 
 def main() -> None:
     """Parse arguments, print the machine, run each backend."""
     parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__)
     parser.add_argument("--size", type=int, default=5000, help="contacts in the sandbox world")
+    parser.add_argument("--sizes", help="several sizes (e.g. 2000,20000): also prints each connector's "
+                                        "growth exponent of end-to-end time with records")
     parser.add_argument("--db", choices=("postgres", "sqlite", "both"), default="both")
     args = parser.parse_args()
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}; sandbox world of {args.size} contacts")
+          f"Python {platform.python_version()}; sandbox world of {args.sizes or args.size} contacts")
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [args.size]
     for backend in ("postgres", "sqlite") if args.db == "both" else (args.db,):
-        if backend == "postgres":
-            with bench_database("sync") as url:
-                asyncio.run(bench(backend, args.size, url))
-        else:
-            asyncio.run(bench(backend, args.size, ""))
+        runs = []
+        for size in sizes:
+            if backend == "postgres":
+                with bench_database("sync") as url:
+                    runs.append(asyncio.run(bench(backend, size, url)))
+            else:
+                runs.append(asyncio.run(bench(backend, size, "")))
+        for vendor in runs[0] if len(runs) > 1 else ():
+            first, last = runs[0][vendor], runs[-1].get(vendor)
+            if last and last["records"] > first["records"]:
+                exponent = (math.log(last["sync_s"] / first["sync_s"])
+                            / math.log(last["records"] / first["records"]))
+                print(f"{backend:9} {vendor:11} growth {first['records']:,} → {last['records']:,} records: "
+                      f"time ∝ n^{exponent:.2f}")
 
 
 if __name__ == "__main__":

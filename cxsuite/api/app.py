@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -22,6 +22,7 @@ from cxsuite.api.input_limits import apply_body_limits, check_request_input
 from cxsuite.api.openapi import declare_closed_request_bodies, declare_input_problems, repair_options_allow
 from cxsuite.api.operation_docs import document_operations
 from cxsuite.api.problems import EXCEPTION_HANDLERS
+from cxsuite.api.query_params import check_query_names, remember_query_names
 from cxsuite.api.request_log import RequestLog
 from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.api.security_headers import add_security_headers
@@ -53,11 +54,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         openapi_config=_openapi(),
         request_max_body_size=settings.request_max_body_bytes,
-        before_request=check_request_input,
+        before_request=_check_request,
         logging_config=None,  # cxsuite.logs configures logging; Litestar's default would take the root logger
         debug=False,
     )
     apply_body_limits(app, settings)
+    remember_query_names(app)
     # Outside the router and exception handling, so unknown routes and crashes are logged too.
     app.asgi_handler = RequestLog(app.asgi_handler)
     declare_closed_request_bodies(app)
@@ -65,6 +67,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     repair_options_allow(app)
     document_operations(app)
     return app
+
+
+async def _check_request(request: Request) -> None:
+    """``before_request``: unknown query parameters, then input over the limits, before decoding."""
+    check_query_names(request)
+    await check_request_input(request)
 
 
 def _openapi() -> OpenAPIConfig:

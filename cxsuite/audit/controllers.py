@@ -15,9 +15,9 @@ from litestar.params import QueryParameter
 from cxsuite.access.permissions import Action, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
-from cxsuite.audit.service import list_events
+from cxsuite.audit.service import LIST, list_events
 from cxsuite.db.session import Database
 
 
@@ -41,16 +41,17 @@ class AuditController(Controller):
     path = "/audit-events"
     tags = ["audit"]
 
-    @get("/", guards=[requires(Action.AUDIT_READ)], responses=errors(400, 401, 403))
+    @get("/", guards=[requires(Action.AUDIT_READ)], responses=errors(400, 401, 403),
+         dependencies={"page": list_params(LIST)})
     async def list_audit_events(
         self, db: NamedDependency[Database], principal: NamedDependency[Principal],
-        page: NamedDependency[PageParams],
+        page: NamedDependency[ListPage],
         action: Annotated[str | None, QueryParameter(max_length=80, description="Only this action")] = None,
     ) -> OffsetPagination[AuditEventOut]:
         """Newest first."""
         require_tenant_wide(principal, Action.AUDIT_READ)
         async with db.transaction(principal.tenant_id, write=False):
             rows, total = await list_events(principal.tenant_id, action=action, limit=page.limit,
-                                            offset=page.offset)
+                                            offset=page.offset, listing=page.listing)
         items = [AuditEventOut(**{k: r[k] for k in AuditEventOut.__struct_fields__}) for r in rows]
         return OffsetPagination(items, page.limit, page.offset, total)

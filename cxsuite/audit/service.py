@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from cxsuite.audit.tables import AuditEvent
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,18 @@ async def record(tenant_id: UUID, actor: Actor, action: str, *, object_type: str
         details=json.dumps(details or {}, sort_keys=True))).run()
 
 
+LIST = ListSpec(sorts=("occurred_at", "action", "object_type"), default="-occurred_at",
+                search=("action", "object_type", "object_id", "ip"))
+
+
 async def list_events(tenant_id: UUID, *, action: str | None, limit: int, offset: int,
-                      ) -> tuple[list[dict[str, Any]], int]:
-    """A page of events, newest first, with the total."""
-    query = AuditEvent.select().where(AuditEvent.tenant_id == tenant_id)
-    count = AuditEvent.count().where(AuditEvent.tenant_id == tenant_id)
+                      listing: Listing | None = None) -> tuple[list[dict[str, Any]], int]:
+    """A page of events, newest first unless ``listing`` sorts otherwise, with the total."""
+    where = AuditEvent.tenant_id == tenant_id
     if action:
-        query = query.where(AuditEvent.action == action)
-        count = count.where(AuditEvent.action == action)
-    rows = await query.order_by(AuditEvent.occurred_at, ascending=False).order_by(
-        AuditEvent.id).limit(limit).offset(offset).output(load_json=True).run()
-    return rows, await count.run()
+        where = where & (AuditEvent.action == action)
+    rows, total = await page_listed(AuditEvent, where, (), LIST, listing, limit=limit, offset=offset)
+    for row in rows:
+        if isinstance(row["details"], str):
+            row["details"] = json.loads(row["details"])
+    return rows, total

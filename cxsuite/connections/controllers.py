@@ -19,8 +19,9 @@ from cxsuite.access.principal import Principal
 from cxsuite.access.wording import for_reader
 from cxsuite.api.deps import client_ip
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
+from cxsuite.api.query_params import OPEN_QUERY
 from cxsuite.api.types import UploadForm
 from cxsuite.audit.service import Actor
 from cxsuite.connections import oauth, service
@@ -72,13 +73,14 @@ class WorkspaceConnectionsController(Controller):
             url = await oauth.start(db, settings, principal, connector, row["id"])
         return ConnectionCreated(service.to_out(row, principal), url)
 
-    @get("/", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404))
+    @get("/", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.LIST)})
     async def list_connections(self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
                                principal: NamedDependency[Principal],
-                               page: NamedDependency[PageParams]) -> OffsetPagination[ConnectionOut]:
-        """The workspace's connections (never their credentials)."""
+                               page: NamedDependency[ListPage]) -> OffsetPagination[ConnectionOut]:
+        """The workspace's connections (never their credentials), oldest first."""
         rows, total = await service.list_for_workspace(db, principal, workspace_id, page.limit,
-                                                       page.offset)
+                                                       page.offset, page.listing)
         return OffsetPagination([service.to_out(r, principal) for r in rows], page.limit, page.offset, total)
 
 
@@ -149,12 +151,14 @@ class ConnectionController(Controller):
             return accepted(await start_sync(db, state.queue, principal, connection_id))
         return await once(request, db, principal, idempotency_key, start)
 
-    @get("/issues", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404))
+    @get("/issues", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.ISSUE_LIST)})
     async def issues(self, connection_id: FromPath[UUID], db: NamedDependency[Database],
                      principal: NamedDependency[Principal],
-                     page: NamedDependency[PageParams]) -> OffsetPagination[SyncIssueOut]:
-        """Records the syncs could not import, with their vendor id and the reason."""
-        rows, total = await service.list_issues(db, principal, connection_id, page.limit, page.offset)
+                     page: NamedDependency[ListPage]) -> OffsetPagination[SyncIssueOut]:
+        """Records the syncs could not import, with their vendor id and the reason, newest first."""
+        rows, total = await service.list_issues(db, principal, connection_id, page.limit, page.offset,
+                                                page.listing)
         return OffsetPagination(rows, page.limit, page.offset, total)
 
 
@@ -164,7 +168,7 @@ class OAuthCallbackController(Controller):
     path = "/oauth"
     tags = ["connections"]
 
-    @get("/callback", exclude_from_auth=True, security=[{}], media_type="text/html",
+    @get("/callback", exclude_from_auth=True, security=[{}], media_type="text/html", opt={OPEN_QUERY: True},
          responses={422: ResponseSpec(str, media_type="text/html",
                                       description="A page saying why the account is not connected")})
     async def callback(self, request: Request, state: State, db: NamedDependency[Database],

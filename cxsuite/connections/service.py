@@ -27,7 +27,7 @@ from cxsuite.connections.uploads import delete_upload, save_upload
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.connectors.http import egress_policy
 from cxsuite.connectors.tables import SyncIssue
-from cxsuite.db.lookup import page_of
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, SsrfBlocked, ValidationFailed
 from cxsuite.imports.connector import CONNECTOR_KEY as FILE_IMPORT
@@ -142,14 +142,20 @@ async def create(db: Database, settings: Settings, principal: Principal, actor: 
         return await load(principal, connection_id, Action.CONNECTION_READ)
 
 
+LIST = ListSpec(sorts=("created_at", "name", "connector", "status"), default="created_at",
+                search=("name", "connector", "status"))
+ISSUE_LIST = ListSpec(sorts=("occurred_at", "stream", "reason"), default="-occurred_at",
+                      search=("stream", "external_id", "reason"))
+
+
 async def list_for_workspace(db: Database, principal: Principal, workspace_id: UUID, limit: int,
-                             offset: int) -> tuple[list[dict[str, Any]], int]:
+                             offset: int, listing: Listing | None = None) -> tuple[list[dict[str, Any]], int]:
     """A page of the workspace's connections."""
     where = (Connection.tenant_id == principal.tenant_id) & (Connection.workspace_id == workspace_id)
     async with db.transaction(principal.tenant_id, write=False):
         await _require_workspace(principal, workspace_id, Action.CONNECTION_READ)
-        return await page_of(Connection, where, PUBLIC_COLUMNS, Connection.created_at, limit=limit,
-                             offset=offset)
+        return await page_listed(Connection, where, PUBLIC_COLUMNS, LIST, listing, limit=limit,
+                                 offset=offset)
 
 
 async def get(db: Database, principal: Principal, connection_id: UUID) -> dict[str, Any]:
@@ -226,15 +232,15 @@ async def delete(db: Database, settings: Settings, principal: Principal, actor: 
 
 
 async def list_issues(db: Database, principal: Principal, connection_id: UUID, limit: int,
-                      offset: int) -> tuple[list[SyncIssueOut], int]:
+                      offset: int, listing: Listing | None = None) -> tuple[list[SyncIssueOut], int]:
     """Records the connection's syncs could not import, newest first."""
     where = (SyncIssue.tenant_id == principal.tenant_id) & (SyncIssue.connection_id == connection_id)
     async with db.transaction(principal.tenant_id, write=False):
         await load(principal, connection_id, Action.CONNECTION_READ)
         columns = (SyncIssue.id, SyncIssue.stream, SyncIssue.external_id, SyncIssue.reason,
                    SyncIssue.excerpt, SyncIssue.occurred_at, SyncIssue.job_id)
-        rows, total = await page_of(SyncIssue, where, columns, SyncIssue.occurred_at, newest_first=True,
-                                    limit=limit, offset=offset)
+        rows, total = await page_listed(SyncIssue, where, columns, ISSUE_LIST, listing, limit=limit,
+                                        offset=offset)
     return [SyncIssueOut(**r) for r in rows], total
 
 

@@ -16,7 +16,7 @@ from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.deps import client_ip
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.identity import accounts, invitations, service
@@ -173,12 +173,13 @@ class IdentityController(Controller):
         return PersonalTokenOut(issued.id, issued.name, issued.token, issued.created_at,
                                 issued.expires_at)
 
-    @get("/tokens", guards=[requires(Action.OWN_TOKENS)], responses=errors(400, 401, 403))
+    @get("/tokens", guards=[requires(Action.OWN_TOKENS)], responses=errors(400, 401, 403),
+         dependencies={"page": list_params(service.TOKEN_LIST)})
     async def list_tokens(self, db: NamedDependency[Database],
                           principal: NamedDependency[Principal],
-                          page: NamedDependency[PageParams]) -> OffsetPagination[TokenInfo]:
-        """The caller's tokens, without their values."""
-        rows, total = await service.list_tokens(db, principal, page.limit, page.offset)
+                          page: NamedDependency[ListPage]) -> OffsetPagination[TokenInfo]:
+        """The caller's tokens, without their values, newest first."""
+        rows, total = await service.list_tokens(db, principal, page.limit, page.offset, page.listing)
         return OffsetPagination([TokenInfo(**r) for r in rows], page.limit, page.offset, total)
 
     @delete("/tokens/{token_id:uuid}", guards=[requires(Action.OWN_TOKENS)],

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.principal import Principal, Role
 from cxsuite.audit.service import Actor, record
 from cxsuite.audit.tables import AuditEvent
-from cxsuite.db.lookup import page_of
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
 from cxsuite.identity import mailed, principal_cache
@@ -300,15 +300,17 @@ async def create_personal_token(db: Database, principal: Principal, name: str,
     return token
 
 
+TOKEN_LIST = ListSpec(sorts=("created_at", "name", "kind"), default="-created_at", search=("name",))
+
+
 async def list_tokens(db: Database, principal: Principal, limit: int, offset: int,
-                      ) -> tuple[list[dict], int]:
+                      listing: Listing | None = None) -> tuple[list[dict], int]:
     """The caller's own tokens (never their hashes), newest first."""
     mine = (ApiToken.tenant_id == principal.tenant_id) & (ApiToken.user_id == principal.user_id)
     columns = (ApiToken.id, ApiToken.name, ApiToken.kind, ApiToken.created_at,
                ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at)
     async with db.transaction(principal.tenant_id, write=False):
-        return await page_of(ApiToken, mine, columns, ApiToken.created_at, newest_first=True,
-                             limit=limit, offset=offset)
+        return await page_listed(ApiToken, mine, columns, TOKEN_LIST, listing, limit=limit, offset=offset)
 
 
 async def revoke_token(db: Database, principal: Principal, token_id: UUID, ip: str) -> None:

@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.jobs import service
@@ -89,15 +89,17 @@ class WorkspaceJobsController(Controller):
     path = "/workspaces/{workspace_id:uuid}/jobs"
     tags = ["jobs"]
 
-    @get("/", guards=[requires(Action.JOB_READ)], responses=errors(400, 401, 403, 404))
+    @get("/", guards=[requires(Action.JOB_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.LIST)})
     async def list_jobs(
         self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
-        principal: NamedDependency[Principal], page: NamedDependency[PageParams],
+        principal: NamedDependency[Principal], page: NamedDependency[ListPage],
         status: Annotated[Status | None, QueryParameter(description="Only jobs in this status")] = None,
         kind: Annotated[Literal["sync", "score", "render"] | None, QueryParameter(
             description="Only jobs of this kind")] = None,
     ) -> OffsetPagination[JobOut]:
         """Newest first, filtered by status and kind."""
         rows, total = await service.list_for_workspace(db, principal, workspace_id, status=status, kind=kind,
-                                                       limit=page.limit, offset=page.offset)
+                                                       limit=page.limit, offset=page.offset,
+                                                       listing=page.listing)
         return OffsetPagination([to_out(r, principal) for r in rows], page.limit, page.offset, total)

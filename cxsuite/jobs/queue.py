@@ -22,6 +22,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from cxsuite.jobs.fair import due_time
 from cxsuite.jobs.kinds import Resources
 from cxsuite.settings import Settings
 
@@ -101,9 +102,12 @@ class ArqQueue:
         self.pool, self.queue_name = pool, queue_name
 
     async def enqueue(self, tenant_id: UUID, job_id: UUID, defer_s: float = 0) -> None:
-        """Send the id; a duplicate message is harmless (only one runner can claim the row)."""
+        """Send the id; a duplicate message is harmless (only one runner can claim the row).
+        Without a delay, the message takes the tenant's next fair slot (:mod:`cxsuite.jobs.fair`)."""
+        until = None if defer_s else await due_time(self.pool, self.queue_name, tenant_id)
         await self.pool.enqueue_job(TASK_NAME, str(tenant_id), str(job_id), _queue_name=self.queue_name,
-                                    _job_id=f"{job_id}:{uuid4().hex[:12]}", _defer_by=defer_s or None)
+                                    _job_id=f"{job_id}:{uuid4().hex[:12]}", _defer_by=defer_s or None,
+                                    _defer_until=until)
 
     async def pending(self) -> set[UUID]:
         """Jobs with a message in Redis that no worker has started: what Redis still knows.

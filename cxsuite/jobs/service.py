@@ -12,7 +12,8 @@ from uuid import UUID, uuid4
 
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
-from cxsuite.db.lookup import one_in_tenant, page_of
+from cxsuite.db.listing import Listing, ListSpec, page_listed
+from cxsuite.db.lookup import one_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
 from cxsuite.jobs.schemas import TERMINAL
@@ -59,9 +60,12 @@ async def get_for(db: Database, principal: Principal, job_id: UUID, action: Acti
     return row
 
 
+LIST = ListSpec(sorts=("created_at", "kind", "status"), default="-created_at", search=("kind", "status"))
+
+
 async def list_for_workspace(db: Database, principal: Principal, workspace_id: UUID, *,
                              status: str | None, kind: str | None, limit: int, offset: int,
-                             ) -> tuple[list[dict[str, Any]], int]:
+                             listing: Listing | None = None) -> tuple[list[dict[str, Any]], int]:
     """A page of the workspace's jobs, newest first."""
     where = (Job.tenant_id == principal.tenant_id) & (Job.workspace_id == workspace_id)
     if status:
@@ -70,7 +74,7 @@ async def list_for_workspace(db: Database, principal: Principal, workspace_id: U
         where = where & (Job.kind == kind)
     async with db.transaction(principal.tenant_id, write=False):
         await load_workspace(principal, workspace_id, Action.JOB_READ)
-        return await page_of(Job, where, (), Job.created_at, newest_first=True, limit=limit, offset=offset)
+        return await page_listed(Job, where, (), LIST, listing, limit=limit, offset=offset)
 
 
 async def request_cancel(db: Database, principal: Principal, job_id: UUID) -> dict[str, Any]:

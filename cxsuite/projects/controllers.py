@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
@@ -35,12 +35,14 @@ class WorkspaceProjectsController(Controller):
         """Start an audit project (only ``name`` is required)."""
         return ProjectOut(**await service.create(db, principal, actor, workspace_id, data))
 
-    @get("/", guards=[requires(Action.PROJECT_READ)], responses=errors(400, 401, 403, 404))
+    @get("/", guards=[requires(Action.PROJECT_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.LIST)})
     async def list_projects(self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
                             principal: NamedDependency[Principal],
-                            page: NamedDependency[PageParams]) -> OffsetPagination[ProjectOut]:
-        """The workspace's projects."""
-        rows, total = await service.list_for_workspace(db, principal, workspace_id, page.limit, page.offset)
+                            page: NamedDependency[ListPage]) -> OffsetPagination[ProjectOut]:
+        """The workspace's projects, oldest first."""
+        rows, total = await service.list_for_workspace(db, principal, workspace_id, page.limit, page.offset,
+                                                       page.listing)
         return OffsetPagination([ProjectOut(**r) for r in rows], page.limit, page.offset, total)
 
 

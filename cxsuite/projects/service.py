@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant, page_of
+from cxsuite.db.listing import Listing, ListSpec, page_listed
+from cxsuite.db.lookup import one_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.projects.period import explicit_period
@@ -56,13 +57,17 @@ async def create(db: Database, principal: Principal, actor: Actor, workspace_id:
         return await load(principal, project_id, Action.PROJECT_READ)
 
 
+LIST = ListSpec(sorts=("created_at", "updated_at", "name"), default="created_at",
+                search=("name", "description", "industry"))
+
+
 async def list_for_workspace(db: Database, principal: Principal, workspace_id: UUID, limit: int,
-                             offset: int) -> tuple[list[dict[str, Any]], int]:
+                             offset: int, listing: Listing | None = None) -> tuple[list[dict[str, Any]], int]:
     """A page of the workspace's projects."""
     where = (Project.tenant_id == principal.tenant_id) & (Project.workspace_id == workspace_id)
     async with db.transaction(principal.tenant_id, write=False):
         await load_workspace(principal, workspace_id, Action.PROJECT_READ)
-        return await page_of(Project, where, COLUMNS, Project.created_at, limit=limit, offset=offset)
+        return await page_listed(Project, where, COLUMNS, LIST, listing, limit=limit, offset=offset)
 
 
 async def get(db: Database, principal: Principal, project_id: UUID) -> dict[str, Any]:

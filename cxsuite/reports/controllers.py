@@ -23,7 +23,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from cxsuite.access.permissions import Action, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.api.types import UploadForm
 from cxsuite.audit.service import Actor
@@ -128,12 +128,14 @@ class ProjectReportsController(Controller):
                             headers={"Location": f"/api/v1/jobs/{accepted.job.id}"})
         return await once(request, db, principal, idempotency_key, start)
 
-    @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(400, 401, 403, 404))
+    @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.LIST)})
     async def list_reports(self, project_id: FromPath[UUID], db: NamedDependency[Database],
                            principal: NamedDependency[Principal],
-                           page: NamedDependency[PageParams]) -> OffsetPagination[ReportOut]:
+                           page: NamedDependency[ListPage]) -> OffsetPagination[ReportOut]:
         """Newest first; client admins and viewers see published reports only."""
-        reports, total = await service.list_reports(db, principal, project_id, page.limit, page.offset)
+        reports, total = await service.list_reports(db, principal, project_id, page.limit, page.offset,
+                                                    page.listing)
         return OffsetPagination(reports, page.limit, page.offset, total)
 
 

@@ -22,7 +22,7 @@ import anyio
 from cxsuite.access.permissions import Action, allowed, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import page_of
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cxsuite.plugin_manager import Plugins
@@ -172,16 +172,19 @@ async def get_report(db: Database, principal: Principal, report_id: UUID) -> Rep
         return to_out(await _readable(principal, report_id))
 
 
+LIST = ListSpec(sorts=("created_at", "language", "status"), default="-created_at",
+                search=("language", "status", "template_version"))
+
+
 async def list_reports(db: Database, principal: Principal, project_id: UUID, limit: int, offset: int,
-                       ) -> tuple[list[ReportOut], int]:
+                       listing: Listing | None = None) -> tuple[list[ReportOut], int]:
     """The project's reports, newest first: all of them for consultants, published for clients."""
     async with db.transaction(principal.tenant_id, write=False):
         project = await project_for(principal, project_id, Action.REPORT_READ_PUBLISHED)
         where = (R.tenant_id == principal.tenant_id) & (R.project_id == project_id)
         if not allowed(principal.role_in(project["workspace_id"]), Action.REPORT_READ_DRAFT):
             where &= R.published_at.is_not_null()
-        rows, total = await page_of(ReportRow, where, COLUMNS, R.created_at, newest_first=True,
-                                     limit=limit, offset=offset)
+        rows, total = await page_listed(ReportRow, where, COLUMNS, LIST, listing, limit=limit, offset=offset)
     return [to_out(row) for row in rows], total
 
 

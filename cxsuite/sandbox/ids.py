@@ -75,6 +75,19 @@ def salesforce_id(sobject: str, seq: int) -> str:
     return with_checksum(f"{SALESFORCE_PREFIX[sobject]}Dn000{digits}")
 
 
+def salesforce_seq(sf_id: str) -> int | None:
+    """The sequence number behind :func:`salesforce_id` (``None`` for an id it never made), so
+    the stand-in can find a record by id the way Salesforce's index does, not by a scan."""
+    counter = 0
+    for ch in sf_id[8:15]:
+        digit = _BASE62.find(ch)
+        if digit < 0:
+            return None
+        counter = counter * 62 + digit
+    seq, rest = divmod(counter - 104_729, 7919)
+    return seq if rest == 0 and seq >= 0 else None
+
+
 def with_checksum(id15: str) -> str:
     """The documented 15→18 character conversion: one suffix letter per 5-character chunk."""
     suffix = ""

@@ -38,7 +38,7 @@ from cxsuite.sandbox.common import (
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.sandbox.oauth import AccessToken, CodeProblem, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
-from cxsuite.sandbox.soql import Query, SoqlError, fields_in, matches, parse
+from cxsuite.sandbox.soql import Comparison, Query, SoqlError, fields_in, matches, parse
 
 ORG_ID = salesforce_id("Organization", 1)
 USER_ID = salesforce_id("User", 1)
@@ -140,7 +140,7 @@ def _run(request: Request, text: str, include_deleted: bool) -> tuple[str, list[
     where = _canonical(query.where, canon)
     found = [
         row
-        for row in sobjects.rows(world, sobject)
+        for row in sobjects.rows(world, sobject, _opportunity_ids(sobject, where))
         if (include_deleted or not row["IsDeleted"]) and matches(where, row)
     ]
     for name, descending in reversed(query.order):
@@ -148,6 +148,16 @@ def _run(request: Request, text: str, include_deleted: bool) -> tuple[str, list[
         found.sort(key=lambda row, k=key: (row.get(k) is not None, row.get(k) or 0), reverse=descending)
     found = found[: query.limit] if query.limit is not None else found
     return sobject, [{name: row.get(name) for name in selected} for row in found]
+
+
+def _opportunity_ids(sobject: str, where: Any) -> list[str] | None:
+    """The ids of ``OpportunityId IN (...)`` on OpportunityHistory, which the stand-in answers
+    from an index like Salesforce does; ``None`` for any other query (a full scan). The WHERE
+    clause is still applied to the rows found."""
+    if (sobject == "OpportunityHistory" and isinstance(where, Comparison) and where.op == "IN"
+            and where.field == "OpportunityId" and isinstance(where.value, list)):
+        return [str(v) for v in where.value]
+    return None
 
 
 def _canonical(cond: Any, canon: dict[str, str]) -> Any:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from cxsuite.sandbox.ids import salesforce_id
+from cxsuite.sandbox.ids import salesforce_id, salesforce_seq
 from cxsuite.sandbox.world import (
     QUESTIONS,
     SEGMENTS,
@@ -213,10 +213,13 @@ SOBJECTS: dict[str, tuple[str, tuple[str, ...], _Render]] = {
 DERIVED = ("OpportunityHistory", "SurveyQuestion", "CaseHistory", "Campaign", "CampaignMember")
 
 
-def rows(world: World, sobject: str) -> Iterator[dict[str, Any]]:
-    """Every row of ``sobject`` (deleted ones with IsDeleted true), in id order."""
+def rows(world: World, sobject: str, opportunity_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of ``sobject`` (deleted ones with IsDeleted true), in id order; for
+    OpportunityHistory, only those of ``opportunity_ids`` when given (an index lookup: the
+    connector asks for the history of each page of opportunities, and scanning every deal's
+    history for each page made a sync's time grow with the square of the deals)."""
     if sobject == "OpportunityHistory":
-        yield from _histories(world)
+        yield from _histories(world, None if opportunity_ids is None else _deals_of(world, opportunity_ids))
         return
     if sobject in _DERIVED_ROWS:
         yield from _DERIVED_ROWS[sobject](world)
@@ -231,8 +234,23 @@ def rows(world: World, sobject: str) -> Iterator[dict[str, Any]]:
         }
 
 
-def _histories(world: World) -> Iterator[dict[str, Any]]:
-    for deal in world.deals:
+def _deals_of(world: World, opportunity_ids: list[str]) -> list[Deal]:
+    """The deals behind these Opportunity ids, by sequence number (the generator numbers deals
+    by their position; a deal found elsewhere falls back to one dictionary over all deals)."""
+    deals, by_seq = world.deals, None
+    found = []
+    for seq in {s for i in opportunity_ids if (s := salesforce_seq(str(i))) is not None}:
+        if 0 <= seq < len(deals) and deals[seq].seq == seq:
+            found.append(deals[seq])
+            continue
+        by_seq = by_seq if by_seq is not None else {d.seq: d for d in deals}
+        if seq in by_seq:
+            found.append(by_seq[seq])
+    return sorted(found, key=lambda d: d.seq)
+
+
+def _histories(world: World, deals: list[Deal] | None = None) -> Iterator[dict[str, Any]]:
+    for deal in world.deals if deals is None else deals:
         for n, change in enumerate(deal.history):
             row = _system("OpportunityHistory", deal.seq * 16 + n, change.at, change.at, deal.deleted_at)
             del row["LastModifiedDate"]

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
@@ -83,12 +83,14 @@ class ProjectScoringController(Controller):
             return Response(accepted, status_code=HTTP_202_ACCEPTED)
         return await once(request, db, principal, idempotency_key, start)
 
-    @get("/score-runs", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403, 404))
+    @get("/score-runs", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.RUN_LIST)})
     async def list_runs(self, project_id: FromPath[UUID], db: NamedDependency[Database],
                         principal: NamedDependency[Principal],
-                        page: NamedDependency[PageParams]) -> OffsetPagination[ScoreRunSummary]:
+                        page: NamedDependency[ListPage]) -> OffsetPagination[ScoreRunSummary]:
         """The project's runs, newest first."""
-        runs, total = await service.list_runs(db, principal, project_id, page.limit, page.offset)
+        runs, total = await service.list_runs(db, principal, project_id, page.limit, page.offset,
+                                              page.listing)
         return OffsetPagination(runs, page.limit, page.offset, total)
 
 
@@ -125,9 +127,11 @@ class ScoringModelController(Controller):
         """Derive a model from overrides (owners and consultants)."""
         return await tenant_models.create_model(db, principal, data.name, data.overrides)
 
-    @get("/", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403))
+    @get("/", guards=[requires(Action.SCORE_READ)], responses=errors(400, 401, 403),
+         dependencies={"page": list_params(tenant_models.LIST)})
     async def list_models(self, db: NamedDependency[Database], principal: NamedDependency[Principal],
-                          page: NamedDependency[PageParams]) -> OffsetPagination[ModelOut]:
+                          page: NamedDependency[ListPage]) -> OffsetPagination[ModelOut]:
         """The tenant's models, newest first."""
-        models, total = await tenant_models.list_models(db, principal, page.limit, page.offset)
+        models, total = await tenant_models.list_models(db, principal, page.limit, page.offset,
+                                                        page.listing)
         return OffsetPagination(models, page.limit, page.offset, total)

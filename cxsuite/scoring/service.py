@@ -20,6 +20,7 @@ import msgspec
 from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.customers.service import resolve_workspace
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
 from cxsuite.errors import NotFound
 from cxsuite.plugin_manager import Plugins, build_plugins
@@ -203,15 +204,18 @@ def _identity(value: MetricValue) -> tuple[str, str, str]:
     return (value.key, value.stage or "", value.channel or "")
 
 
+RUN_LIST = ListSpec(sorts=("created_at", "status", "model_version"), default="-created_at",
+                    search=("status", "model_version", "error"))
+
+
 async def list_runs(db: Database, principal: Principal, project_id: UUID, limit: int, offset: int,
-                    ) -> tuple[list[ScoreRunSummary], int]:
+                    listing: Listing | None = None) -> tuple[list[ScoreRunSummary], int]:
     """The project's runs, newest first."""
     mine = (RUN.tenant_id == principal.tenant_id) & (RUN.project_id == project_id)
     async with db.transaction(principal.tenant_id, write=False):
         await project_for(principal, project_id, Action.SCORE_READ)
-        rows = await ScoreRunRow.select(*SUMMARY).where(mine).order_by(RUN.created_at, ascending=False
-                                                                       ).order_by(RUN.id).limit(limit).offset(offset).run()
-        total = await ScoreRunRow.count().where(mine).run()
+        rows, total = await page_listed(ScoreRunRow, mine, SUMMARY, RUN_LIST, listing, limit=limit,
+                                        offset=offset)
     return [ScoreRunSummary(**row) for row in rows], total
 
 

@@ -12,6 +12,7 @@ import msgspec
 
 from cxsuite.access.permissions import Action, require_tenant_wide
 from cxsuite.access.principal import Principal
+from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, FieldProblem, ValidationFailed
 from cxsuite.scoring.errors import ModelInvalid
@@ -55,16 +56,17 @@ async def create_model(db: Database, principal: Principal, name: str, overrides:
     return ModelOut(**{column._meta.name: getattr(row, column._meta.name) for column in SUMMARY})
 
 
+LIST = ListSpec(sorts=("created_at", "name", "version"), default="-created_at", search=("name", "version"))
+
+
 async def list_models(db: Database, principal: Principal, limit: int, offset: int,
-                      ) -> tuple[list[ModelOut], int]:
+                      listing: Listing | None = None) -> tuple[list[ModelOut], int]:
     """The tenant's models, newest first."""
     require_tenant_wide(principal, Action.SCORE_READ)
     mine = ScoringModelRow.tenant_id == principal.tenant_id
     async with db.transaction(principal.tenant_id, write=False):
-        rows = await ScoringModelRow.select(*SUMMARY).where(mine).order_by(
-            ScoringModelRow.created_at, ascending=False).order_by(ScoringModelRow.id).limit(
-            limit).offset(offset).run()
-        total = await ScoringModelRow.count().where(mine).run()
+        rows, total = await page_listed(ScoringModelRow, mine, SUMMARY, LIST, listing, limit=limit,
+                                        offset=offset)
     return [ModelOut(**row) for row in rows], total
 
 

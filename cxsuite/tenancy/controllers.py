@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
@@ -40,11 +40,12 @@ class TenantController(Controller):
         """Rename the tenant (owners)."""
         return TenantOut(**await service.rename(db, principal, actor, data.name))
 
-    @get("/members", guards=[requires(Action.TENANT_READ)], responses=errors(400, 401, 403))
+    @get("/members", guards=[requires(Action.TENANT_READ)], responses=errors(400, 401, 403),
+         dependencies={"page": list_params(service.MEMBER_LIST)})
     async def list_members(self, db: NamedDependency[Database], principal: NamedDependency[Principal],
-                           page: NamedDependency[PageParams]) -> OffsetPagination[TenantMemberOut]:
-        """Owners and consultants."""
-        rows, total = await service.list_members(db, principal, page.limit, page.offset)
+                           page: NamedDependency[ListPage]) -> OffsetPagination[TenantMemberOut]:
+        """Owners and consultants; search by email with ``q``."""
+        rows, total = await service.list_members(db, principal, page.limit, page.offset, page.listing)
         return OffsetPagination(rows, page.limit, page.offset, total)
 
     @post("/members", status_code=HTTP_201_CREATED, guards=[requires(Action.TENANT_MEMBERS_MANAGE)],

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
+from cxsuite.db.listing import Listing, ListSpec, listed_in_memory
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import revoke_if_unattached, user_for_invite
@@ -48,13 +49,16 @@ async def _rows(tenant_id: UUID, where: Any = None) -> list[TenantMemberOut]:
             for r in rows]
 
 
+MEMBER_LIST = ListSpec(sorts=("created_at", "email", "role"), default="created_at", search=("email",))
+
+
 async def list_members(db: Database, principal: Principal, limit: int, offset: int,
-                       ) -> tuple[list[TenantMemberOut], int]:
-    """Owners and consultants."""
+                       listing: Listing | None = None) -> tuple[list[TenantMemberOut], int]:
+    """Owners and consultants (a short list: read whole, then searched)."""
     require_tenant_wide(principal, Action.TENANT_READ)
     async with db.transaction(principal.tenant_id, write=False):
         rows = await _rows(principal.tenant_id)
-    return rows[offset:offset + limit], len(rows)
+    return listed_in_memory(rows, MEMBER_LIST, listing, limit=limit, offset=offset)
 
 
 async def add_member(db: Database, principal: Principal, actor: Actor, data: TenantMemberIn,

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.api.guards import requires
-from cxsuite.api.pagination import KeysetPageParams, PageParams
+from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
@@ -42,13 +42,16 @@ class WorkspaceController(Controller):
         """Open a workspace for a client company (only ``name`` is required)."""
         return WorkspaceOut(**await service.create(db, principal, actor, data))
 
-    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403, 422))
+    @get("/", guards=[requires(Action.WORKSPACE_READ)], responses=errors(400, 401, 403, 422),
+         dependencies={"keyset_page": list_params(service.LIST, keyset=True)})
     async def list_workspaces(self, db: NamedDependency[Database], principal: NamedDependency[Principal],
-                              keyset_page: NamedDependency[KeysetPageParams],
+                              keyset_page: NamedDependency[ListPage],
                               ) -> OffsetPagination[WorkspaceOut]:
-        """Workspaces the caller can see, oldest first; page by ``offset`` or ``after``."""
+        """Workspaces the caller can see, oldest first; search with ``q``, order with ``sort``,
+        page by ``offset`` or ``after``."""
         page = keyset_page
-        rows, total = await service.list_visible(db, principal, page.limit, page.offset, page.after)
+        rows, total = await service.list_visible(db, principal, page.limit, page.offset, page.after,
+                                                 page.listing)
         return OffsetPagination([WorkspaceOut(**r) for r in rows], page.limit, page.offset, total)
 
     @get("/{workspace_id:uuid}", guards=[requires(Action.WORKSPACE_READ)], responses=errors(401, 403, 404))
@@ -79,12 +82,14 @@ class MemberController(Controller):
     path = "/workspaces/{workspace_id:uuid}/members"
     tags = ["workspaces"]
 
-    @get("/", guards=[requires(Action.MEMBERS_READ)], responses=errors(400, 401, 403, 404))
+    @get("/", guards=[requires(Action.MEMBERS_READ)], responses=errors(400, 401, 403, 404),
+         dependencies={"page": list_params(service.MEMBER_LIST)})
     async def list_members(self, workspace_id: FromPath[UUID], db: NamedDependency[Database],
                            principal: NamedDependency[Principal],
-                           page: NamedDependency[PageParams]) -> OffsetPagination[MemberOut]:
-        """Client admins and viewers of the workspace."""
-        rows, total = await service.list_members(db, principal, workspace_id, page.limit, page.offset)
+                           page: NamedDependency[ListPage]) -> OffsetPagination[MemberOut]:
+        """Client admins and viewers of the workspace; search by email with ``q``."""
+        rows, total = await service.list_members(db, principal, workspace_id, page.limit, page.offset,
+                                                 page.listing)
         return OffsetPagination(rows, page.limit, page.offset, total)
 
     @post("/", status_code=HTTP_201_CREATED, guards=[requires(Action.MEMBERS_MANAGE)],

@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.lookup import one_in_tenant, page_after, page_of
+from cxsuite.db.listing import Listing, ListSpec, counted, listed_in_memory, page_listed
+from cxsuite.db.lookup import one_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
 from cxsuite.identity.invitations import AddedUser, revoke_if_unattached, user_for_invite
@@ -27,6 +28,9 @@ from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
 COLUMNS = (Workspace.id, Workspace.name, Workspace.description, Workspace.created_at,
            Workspace.updated_at)
+LIST = ListSpec(sorts=("created_at", "updated_at", "name"), default="created_at",
+                search=("name", "description"))
+MEMBER_LIST = ListSpec(sorts=("created_at", "email", "role"), default="created_at", search=("email",))
 
 
 async def load(principal: Principal, workspace_id: UUID, action: Action) -> dict[str, Any]:
@@ -50,16 +54,22 @@ async def create(db: Database, principal: Principal, actor: Actor, data: Workspa
 
 
 async def list_visible(db: Database, principal: Principal, limit: int, offset: int,
-                       after: UUID | None = None) -> tuple[list[dict[str, Any]], int]:
-    """Every workspace for tenant roles; only their own for client users. Oldest first, by
-    offset or after a workspace (keyset; index ``workspace_list`` serves both)."""
+                       after: UUID | None = None, listing: Listing | None = None,
+                       ) -> tuple[list[dict[str, Any]], int]:
+    """Every workspace for tenant roles; only their own for client users. Oldest first unless
+    ``listing`` sorts otherwise, by offset or after a workspace (keyset; index
+    ``workspace_list`` serves the default order). A tenant role's total is the tenant's
+    workspace counter (m0020), not a count of every row."""
     where = Workspace.tenant_id == principal.tenant_id
+    total = None
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
+    else:
+        async def total() -> int:
+            return await counted(Workspace, principal.tenant_id)
     async with db.transaction(principal.tenant_id, write=False):
-        if after is not None:
-            return await page_after(Workspace, where, COLUMNS, Workspace.created_at, after, limit=limit)
-        return await page_of(Workspace, where, COLUMNS, Workspace.created_at, limit=limit, offset=offset)
+        return await page_listed(Workspace, where, COLUMNS, LIST, listing, limit=limit, offset=offset,
+                                 after=after, total=total)
 
 
 async def get(db: Database, principal: Principal, workspace_id: UUID) -> dict[str, Any]:
@@ -117,12 +127,12 @@ async def _members(tenant_id: UUID, where: Any) -> list[dict[str, Any]]:
 
 
 async def list_members(db: Database, principal: Principal, workspace_id: UUID, limit: int,
-                       offset: int) -> tuple[list[MemberOut], int]:
-    """A page of the workspace's client members."""
+                       offset: int, listing: Listing | None = None) -> tuple[list[MemberOut], int]:
+    """A page of the workspace's client members (a short list: read whole, then searched)."""
     async with db.transaction(principal.tenant_id, write=False):
         await load(principal, workspace_id, Action.MEMBERS_READ)
         rows = await _members(principal.tenant_id, WorkspaceMembership.workspace_id == workspace_id)
-    return [_member_out(r) for r in rows[offset:offset + limit]], len(rows)
+    return listed_in_memory([_member_out(r) for r in rows], MEMBER_LIST, listing, limit=limit, offset=offset)
 
 
 async def add_member(db: Database, principal: Principal, actor: Actor, workspace_id: UUID,

@@ -128,3 +128,17 @@ def test_soql_accepts_the_incremental_shapes():
                   "AND Id > '003') OR SystemModstamp > 2025-01-01T00:00:00.000+0000 ORDER BY SystemModstamp ASC, "
                   "Id LIMIT 10")
     assert query.sobject == "Contact" and query.limit == 10 and len(query.order) == 2
+
+
+async def test_history_by_opportunity_ids_matches_the_full_scan(http):
+    """The stand-in answers ``OpportunityId IN (...)`` from an index (a scan per page made a
+    sync's time grow with the square of the deals): the same rows as filtering everything."""
+    token = await _connect(http)
+    every, _ = await _query_all(http, token, "SELECT Id, OpportunityId, StageName FROM OpportunityHistory "
+                                             "ORDER BY OpportunityId, CreatedDate, Id")
+    wanted = sorted({r["OpportunityId"] for r in every})[1::3][:40]
+    missing = salesforce_id("Account", 3)  # an id of another object finds nothing
+    in_list = ", ".join(f"'{i}'" for i in [*wanted, missing])
+    some, _ = await _query_all(http, token, "SELECT Id, OpportunityId, StageName FROM OpportunityHistory "
+                                            f"WHERE OpportunityId IN ({in_list}) ORDER BY OpportunityId, CreatedDate, Id")
+    assert wanted and some == [r for r in every if r["OpportunityId"] in set(wanted)]

@@ -64,3 +64,19 @@ async def test_total_is_exact_on_short_last_pages_and_past_the_end(client, parti
         assert (len(page["items"]), page["total"]) == (items, 7)
     everything = (await client.get("/api/v1/workspaces?limit=50", headers=owner.headers)).json()
     assert (len(everything["items"]), everything["total"]) == (7, 7)
+
+
+async def test_total_follows_creates_and_deletes_through_the_tenant_counter(client, parties):
+    owner, other = await parties.owner(), await parties.owner()
+    made = [await parties.workspace(owner, f"Client {n}") for n in range(5)]
+    await parties.workspace(other)
+    await client.delete(f"/api/v1/workspaces/{made[0]}", headers=owner.headers)
+
+    async def total(party, query: str) -> int:
+        return (await client.get(f"/api/v1/workspaces?{query}", headers=party.headers)).json()["total"]
+
+    # limit=2 leaves a full page, so the total comes from the counter, not from the page
+    assert await total(owner, "limit=2") == 4
+    assert await total(owner, f"limit=2&after={made[1]}") == 4
+    assert await total(owner, "limit=1&q=Client 3") == 1
+    assert await total(other, "limit=1") == 1
