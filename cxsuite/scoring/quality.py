@@ -24,7 +24,7 @@ import msgspec
 
 from cxsuite.db.session import Database
 from cxsuite.scoring.inputs import MetricValue
-from cxsuite.scoring.metrics.scope import MetricScope, digits_only, in_period, scoped, seconds_between
+from cxsuite.scoring.metrics.scope import MetricScope, in_period, scoped, seconds_between
 from cxsuite.settings import Settings
 
 RECORD_CAP = 20
@@ -140,16 +140,16 @@ async def _implausible_duration(scope: MetricScope, value: MetricValue, rules: R
 
 
 async def _duplicates(scope: MetricScope, value: MetricValue, rules: Rules) -> QualityNote | None:
-    """A duplicate share over the threshold, naming customers that share an email or phone."""
+    """A duplicate share over the threshold, naming customer records that repeat a resolved
+    customer inside their own source (the definition the metric uses, :mod:`cxsuite.customers`)."""
     if value.key != "duplicate_customer_rate" or value.value is None or value.value <= rules.duplicate_share:
         return None
-    phone = digits_only(scope.postgres, "c.phone")
     rows = await scope.query(
-        f"SELECT external_id FROM (SELECT c.external_id, COUNT(*) OVER (PARTITION BY NULLIF(lower(trim("
-        f"c.email)), '')) AS em, COUNT(*) OVER (PARTITION BY NULLIF({phone}, '')) AS ph, "
-        f"NULLIF(lower(trim(c.email)), '') AS e, NULLIF({phone}, '') AS p FROM record_customer c WHERE "
-        f"{scoped('c')} AND (c.created_at IS NULL OR c.created_at < @end)) x WHERE (e IS NOT NULL AND "
-        f"em > 1) OR (p IS NOT NULL AND ph > 1) ORDER BY external_id LIMIT {RECORD_CAP}")
+        "SELECT external_id FROM (SELECT c.external_id, COUNT(*) OVER (PARTITION BY m.customer_id, "
+        "c.source) AS copies FROM record_customer c JOIN customer_member m ON m.tenant_id = c.tenant_id "
+        "AND m.workspace_id = c.workspace_id AND m.connection_id = c.connection_id AND m.external_id = "
+        f"c.external_id WHERE {scoped('c')} AND (c.created_at IS NULL OR c.created_at < @end)) x "
+        f"WHERE copies > 1 ORDER BY external_id LIMIT {RECORD_CAP}")
     return QualityNote(check="duplicate_share", metric=value.key, table="record_customer",
                        count=round((value.n or 0) * value.value / 100),
                        records=tuple(str(r["external_id"]) for r in rows),

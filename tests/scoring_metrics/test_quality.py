@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from cxsuite.connectors.records import Customer, Ticket, WebMetric
+from cxsuite.customers.service import resolve_workspace
 from cxsuite.scoring.metrics import compute_metrics
 from cxsuite.scoring.quality import Rules, check_run
 from cxsuite.settings import load_settings
@@ -22,7 +23,8 @@ DEFAULT_RULES = Rules()
 
 
 async def checked(ws, rules: Rules = DEFAULT_RULES, period: tuple[date, date] = PERIOD):
-    async with ws.db.transaction(ws.tenant_id, write=False):
+    async with ws.db.transaction(ws.tenant_id):
+        await resolve_workspace(ws.db, ws.tenant_id, ws.workspace_id)  # as a score run does
         scope = ws.scope(period)
         values, notes = await check_run(scope, await compute_metrics(scope), rules)
     return {(v.key, v.stage): v for v in values}, notes

@@ -132,16 +132,6 @@ def raw_text(pg: bool, *path: str) -> str:
     return f"json_extract(raw, '$.{'.'.join(path)}')"
 
 
-def digits_only(pg: bool, column: str) -> str:
-    """A phone number reduced to its digits (E.164 without the plus)."""
-    if pg:
-        return f"regexp_replace({column}, '[^0-9]', '', 'g')"
-    stripped = column
-    for char in ("+", " ", "-", "(", ")", ".", "/"):
-        stripped = f"replace({stripped}, '{char}', '')"
-    return stripped
-
-
 def duration_summary(pg: bool, source: str) -> str:
     """Count, median and nearest-rank P90 of ``v`` per ``grp`` over ``source``.
 
