@@ -91,19 +91,19 @@ async def check_run(scope: MetricScope, values: Sequence[MetricValue], rules: Ru
     notes: list[QualityNote] = []
     checked: list[MetricValue] = []
     web = await _web_quality(scope)
-    if web:
-        notes.append(web[0])
+    web_note, web_flags = web if web else (None, False)
+    if web_note:
+        notes.append(web_note)
     for value in values:
-        note = None
         if value.value is not None and value.status == "measured":
             note = (await _duplicates(scope, value, rules) or _extreme_rate(value, rules)
                     or await _implausible_duration(scope, value, rules))
-            if note is None and web and web[1] and value.key in WEB_METRICS:
-                note = web[0]
-        if note is not None:
-            if note is not (web[0] if web else None):
+            if note is not None:
                 notes.append(note)
-            value = flag(value, note)
+            elif web_flags and value.key in WEB_METRICS:
+                note = web_note
+            if note is not None:
+                value = flag(value, note)
         checked.append(value)
     notes += await _clock_skew(scope)
     return checked, notes
