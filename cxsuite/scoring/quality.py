@@ -43,6 +43,8 @@ DURATION_RECORDS = {
     "sales_cycle_median_days": ("record_deal", "created_at", "closed_at"),
 }
 DAYS_BOUND_FACTOR = 12
+# Shares of journey stages, not of records: 0 % ("no stage has 30 answers") is an honest finding.
+EXTREME_EXEMPT = frozenset({"x_metric_stage_coverage_rate", "kpi_stage_coverage_rate"})
 # Timestamps that must not lie after the run's reference time, and pairs that must be ordered.
 FUTURE = (("record_ticket", "created_at"), ("record_interaction", "occurred_at"),
           ("record_feedback", "submitted_at"), ("record_deal", "created_at"))
@@ -111,7 +113,8 @@ async def check_run(scope: MetricScope, values: Sequence[MetricValue], rules: Ru
 
 def _extreme_rate(value: MetricValue, rules: Rules) -> QualityNote | None:
     """A rate of exactly 0 or 100 % over many records: usually an unrecorded field."""
-    if value.unit != "percent" or value.value not in (0.0, 100.0) or (value.n or 0) < rules.extreme_min_n:
+    if (value.unit != "percent" or value.value not in (0.0, 100.0) or (value.n or 0) < rules.extreme_min_n
+            or value.key in EXTREME_EXEMPT):
         return None
     behind = f" ({value.evidence[0]})" if value.evidence else ""
     return QualityNote(check="extreme_rate", metric=value.key, count=value.n or 0,
