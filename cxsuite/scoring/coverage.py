@@ -22,17 +22,18 @@ from pathlib import Path
 from cxsuite.connectors.records import RECORD_TYPES, columns_of
 
 # Who can supply canonical records: the four API connectors, the file import of each record
-# kind, the survey-export import, and (for the project's own metrics) the score run itself.
+# kind (the ``file_import`` connector's streams), the survey-export import, and (for the
+# project's own metrics) the score run itself.
 SUPPLIERS: dict[str, str] = {
     "hubspot": "HubSpot",
     "salesforce": "Salesforce",
     "zoho": "Zoho CRM + Desk",
     "ga4": "Google Analytics 4",
-    "file_customers": "File import: customers",
-    "file_orders": "File import: orders / deals",
-    "file_tickets": "File import: tickets",
-    "file_interactions": "File import: interactions",
-    "file_feedback": "File import: feedback",
+    "file_import:customers": "File import: customers",
+    "file_import:deals": "File import: orders / deals",
+    "file_import:tickets": "File import: tickets",
+    "file_import:interactions": "File import: interactions",
+    "file_import:feedback": "File import: feedback",
     "survey_import": "Survey export (CSV, XLSX)",
 }
 
@@ -64,12 +65,14 @@ SUPPLIES: dict[str, dict[str, frozenset[str]]] = {
         interaction=_INTERACTION, feedback=(*_FEEDBACK, "ticket_external_id"))},
     "ga4": {**_SYNCED, **_kinds(web_metric=("date", "sessions", "engaged_sessions", "conversions", "revenue",
                                             "new_vs_returning", "quality_flags"))},
-    "file_customers": {**_SYNCED, **_kinds(
+    "file_import:customers": {**_SYNCED, **_kinds(
         customer=(*_CUSTOMER, "segment", "segments", "churned_at"))},
-    "file_orders": {**_SYNCED, **_kinds(deal=_DEAL)},
-    "file_tickets": {**_SYNCED, **_kinds(ticket=(*_TICKET, "auto_assigned"))},
-    "file_interactions": {**_SYNCED, **_kinds(interaction=(*_INTERACTION, "automated", "journey_stage"))},
-    "file_feedback": {**_SYNCED, **_kinds(feedback=(*_FEEDBACK, "journey_stage", "ticket_external_id"))},
+    "file_import:deals": {**_SYNCED, **_kinds(deal=_DEAL)},
+    "file_import:tickets": {**_SYNCED, **_kinds(ticket=(*_TICKET, "auto_assigned"))},
+    "file_import:interactions": {**_SYNCED, **_kinds(
+        interaction=(*_INTERACTION, "automated", "journey_stage"))},
+    "file_import:feedback": {**_SYNCED, **_kinds(
+        feedback=(*_FEEDBACK, "journey_stage", "ticket_external_id"))},
     "survey_import": {**_SYNCED, **_kinds(feedback=(*_FEEDBACK, "journey_stage"))},
 }
 

@@ -43,6 +43,8 @@ DURATION_RECORDS = {
     "sales_cycle_median_days": ("record_deal", "created_at", "closed_at"),
 }
 DAYS_BOUND_FACTOR = 12
+# Shares of journey stages, not of records: 0 % ("no stage has 30 answers") is an honest finding.
+EXTREME_EXEMPT = frozenset({"x_metric_stage_coverage_rate", "kpi_stage_coverage_rate"})
 # Timestamps that must not lie after the run's reference time, and pairs that must be ordered.
 FUTURE = (("record_ticket", "created_at"), ("record_interaction", "occurred_at"),
           ("record_feedback", "submitted_at"), ("record_deal", "created_at"))
@@ -91,19 +93,19 @@ async def check_run(scope: MetricScope, values: Sequence[MetricValue], rules: Ru
     notes: list[QualityNote] = []
     checked: list[MetricValue] = []
     web = await _web_quality(scope)
-    if web:
-        notes.append(web[0])
+    web_note, web_flags = web if web else (None, False)
+    if web_note:
+        notes.append(web_note)
     for value in values:
-        note = None
         if value.value is not None and value.status == "measured":
             note = (await _duplicates(scope, value, rules) or _extreme_rate(value, rules)
                     or await _implausible_duration(scope, value, rules))
-            if note is None and web and web[1] and value.key in WEB_METRICS:
-                note = web[0]
-        if note is not None:
-            if note is not (web[0] if web else None):
+            if note is not None:
                 notes.append(note)
-            value = flag(value, note)
+            elif web_flags and value.key in WEB_METRICS:
+                note = web_note
+            if note is not None:
+                value = flag(value, note)
         checked.append(value)
     notes += await _clock_skew(scope)
     return checked, notes
@@ -111,7 +113,8 @@ async def check_run(scope: MetricScope, values: Sequence[MetricValue], rules: Ru
 
 def _extreme_rate(value: MetricValue, rules: Rules) -> QualityNote | None:
     """A rate of exactly 0 or 100 % over many records: usually an unrecorded field."""
-    if value.unit != "percent" or value.value not in (0.0, 100.0) or (value.n or 0) < rules.extreme_min_n:
+    if (value.unit != "percent" or value.value not in (0.0, 100.0) or (value.n or 0) < rules.extreme_min_n
+            or value.key in EXTREME_EXEMPT):
         return None
     behind = f" ({value.evidence[0]})" if value.evidence else ""
     return QualityNote(check="extreme_rate", metric=value.key, count=value.n or 0,

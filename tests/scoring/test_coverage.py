@@ -24,7 +24,7 @@ def test_every_record_metric_has_a_supplier():
 
 def test_file_import_alone_can_feed_every_record_metric_but_web_ones():
     """Issue 15: a consultant with five export files gets the same grid as one with API access."""
-    files = {k: v for k, v in coverage.SUPPLIES.items() if k.startswith("file_")}
+    files = {k: v for k, v in coverage.SUPPLIES.items() if k.startswith("file_import:")}
     merged: dict[str, frozenset[str]] = {}
     for supplied in files.values():
         for kind, fields in supplied.items():
