@@ -80,3 +80,36 @@ async def test_errors_use_google_envelopes(http, sb: RunningSandbox):
     sb.sandbox.expire_tokens()
     expired = await http.post(_url(sb), json=REPORT, headers=headers)
     assert expired.status_code == 401 and expired.json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+async def test_new_vs_returning_and_answer_quirks_steered_over_the_control_api(http, sb: RunningSandbox):
+    """``newVsReturning`` splits the same traffic; ``POST /_sandbox/ga4/quirks`` makes the
+    stand-in answer as GA4 sometimes does (reversed headers, a metric left out, quality
+    metadata, an "(other)" row), and an empty body restores plain answers."""
+    token = await _connect(http)
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    split = {**REPORT, "dimensions": [{"name": "newVsReturning"}]}
+    total = (await http.post(_url(sb), json={**REPORT, "dimensions": []}, headers=headers)).json()
+    by_visitor = (await http.post(_url(sb), json=split, headers=headers)).json()
+    assert {r["dimensionValues"][0]["value"] for r in by_visitor["rows"]} == {"new", "returning"}
+    assert sum(int(r["metricValues"][0]["value"]) for r in by_visitor["rows"]) == int(
+        total["rows"][0]["metricValues"][0]["value"])
+    try:
+        quirks = await http.post("/_sandbox/ga4/quirks", json={
+            "header_order": "reversed", "omit_metrics": ["totalRevenue"], "sampled": True,
+            "thresholded": True, "landing_page_limit": 2})
+        assert quirks.status_code == 200
+        body = {**REPORT, "dimensions": [{"name": "date"}, {"name": "landingPage"}]}
+        odd = (await http.post(_url(sb), json=body, headers=headers)).json()
+        assert [h["name"] for h in odd["dimensionHeaders"]] == ["landingPage", "date"]
+        assert [h["name"] for h in odd["metricHeaders"]] == ["sessions"]
+        assert odd["metadata"]["subjectToThresholding"] and odd["metadata"]["samplingMetadatas"]
+        assert odd["metadata"]["dataLossFromOtherRow"]
+        assert len({r["dimensionValues"][0]["value"] for r in odd["rows"]}) == 3  # two pages and "(other)"
+        bad = await http.post("/_sandbox/ga4/quirks", json={"header_order": "sideways"})
+        assert bad.status_code == 400
+    finally:
+        assert (await http.post("/_sandbox/ga4/quirks", json={})).status_code == 200
+    plain = (await http.post(_url(sb), json=REPORT, headers=headers)).json()
+    assert [h["name"] for h in plain["metricHeaders"]] == ["sessions", "totalRevenue"]
+    assert set(plain["metadata"]) == {"currencyCode", "timeZone"}
