@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import httpx
 import pytest
 
@@ -130,22 +128,3 @@ def test_soql_accepts_the_incremental_shapes():
                   "AND Id > '003') OR SystemModstamp > 2025-01-01T00:00:00.000+0000 ORDER BY SystemModstamp ASC, "
                   "Id LIMIT 10")
     assert query.sobject == "Contact" and query.limit == 10 and len(query.order) == 2
-
-
-async def test_get_deleted_lists_deletions_in_whole_minutes_within_the_log(http, sb: RunningSandbox):
-    token = await _connect(http)
-    headers = {"Authorization": f"Bearer {token['access_token']}"}
-    base = f"{token['instance_url']}{V}/sobjects/Contact/deleted/"
-    sb.sandbox.advance(60)
-    gone = sb.sandbox.archive("contacts", 2)
-    sb.sandbox.advance(120)
-    now = sb.sandbox.clock.now()
-    window = {"start": (now - timedelta(minutes=10)).isoformat(), "end": now.isoformat()}
-    body = (await http.get(base, params=window, headers=headers)).json()
-    assert {d["id"] for d in body["deletedRecords"]} == {salesforce_id("Contact", r.seq) for r in gone}
-    assert body["latestDateCovered"].endswith(":00.000+0000")
-    old = {"start": (now - timedelta(days=20)).isoformat(), "end": now.isoformat()}
-    refused = await http.get(base, params=old, headers=headers)
-    assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALID_REPLICATION_DATE"
-    missing = await http.get(base, headers=headers)
-    assert missing.status_code == 400 and missing.json()[0]["errorCode"] == "MISSING_ARGUMENT"
