@@ -12,7 +12,11 @@ SANDBOX_CONFIG: dict[str, Callable[[str], dict[str, Any]]] = {
     "salesforce": lambda base: {"base_url": f"{base}/salesforce",
                                 "contact_lifecycle_field": "Lifecycle_Stage__c",
                                 "contact_churn_field": "Churn_Date__c"},
-    "zoho": lambda base: {"base_url": f"{base}/zoho"},
+    # The sandbox Zoho org keeps lifecycle, churn and case service times in custom fields.
+    "zoho": lambda base: {"base_url": f"{base}/zoho", "contact_lifecycle_field": "Lifecycle_Stage",
+                          "contact_churn_field": "Churn_Date",
+                          "case_first_response_field": "First_Response_Time",
+                          "case_resolved_field": "Resolved_Time", "case_csat_field": "Customer_Satisfaction"},
     "ga4": lambda base: {"base_url": base, "property_id": "412345678"},
 }
 

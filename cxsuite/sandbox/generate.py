@@ -3,7 +3,9 @@
 The same arguments always give the same company, so tests can assert exact counts and reruns
 produce identical data. Distributions are chosen so that scoring has something meaningful to
 find: email first response has a median of a few hours, about 70 % of tickets are resolved on
-first contact, NPS lands around +25, weekdays carry more web traffic than weekends.
+first contact, NPS lands around +25, weekdays carry more web traffic than weekends. Owners,
+assignment, automation, segments, churn and leads come last, from their own random stream
+(:mod:`cxsuite.sandbox.people`), so adding them changed none of the records drawn before.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from cxsuite.sandbox.common import (
     reply,
     sandbox_of,
 )
+from cxsuite.sandbox.ids import zoho_id
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.state import Sandbox
@@ -338,4 +339,34 @@ async def token(request: Request, dc: FromPath[str]) -> Response:
     )
 
 
-router = Router(path="/zoho", route_handlers=[list_records, deleted_records, authorize, token])
+@get("/api/{dc:str}/crm/v8/{module:str}/{record_id:str}/{related:str}")
+async def related_records(request: Request, dc: FromPath[str], module: FromPath[str],
+                          record_id: FromPath[str], related: FromPath[str]) -> Response:
+    """GET a related list of one record; only the Deals ``Stage_History`` list exists here."""
+    denied = _enter(request, dc, module)
+    if denied is not None:
+        return denied
+    if module != "Deals" or related != "Stage_History":
+        return _error(400, "INVALID_DATA", "the related list name given seems to be invalid",
+                      {"api_name": related})
+    fields = [f for f in request.query_params.get("fields", "").split(",") if f]
+    if not fields:
+        return _error(400, "REQUIRED_PARAM_MISSING", "required param is missing", {"param_name": "fields"})
+    world = sandbox_of(request).world
+    live = (d for d in world.deals if d.deleted_at is None)
+    deal = next((d for d in live if zoho_id("Deals", d.seq) == record_id), None)
+    if deal is None:
+        return _error(400, "INVALID_DATA", "the related id given seems to be invalid", {"api_name": "id"})
+    q = request.query_params
+    per_page, page = min(int(q.get("per_page", "200")), MAX_PER_PAGE), int(q.get("page", "1"))
+    entries = modules.stage_history(deal)
+    chunk = entries[(page - 1) * per_page : page * per_page]
+    if not chunk:
+        return Response(content=b"", status_code=204)
+    data = [{"id": e["id"], **{f: e.get(f) for f in fields if f in e}} for e in chunk]
+    return reply({"data": data, "info": {"per_page": per_page, "count": len(data), "page": page,
+                                         "more_records": page * per_page < len(entries)}})
+
+
+router = Router(path="/zoho",
+                route_handlers=[list_records, deleted_records, related_records, authorize, token])

@@ -1,9 +1,12 @@
-"""The world as Zoho CRM v8 modules: Contacts, Accounts, Deals, Cases, Tasks, Events, Calls.
+"""The world as Zoho CRM v8 modules: Leads, Contacts, Accounts, Deals, Cases, Tasks, Events, Calls.
 
 Field API names follow Zoho's standard modules (``Modified_Time``, ``Account_Name`` lookups as
-``{"name", "id"}``, ``Stage`` picklist values of the standard pipeline). NPS/CSAT live outside
-Zoho CRM (Zoho Survey/Desk), so feedback is not shown here; the deal stage history is not
-served (Zoho keeps it in the ``Stage_History`` related list).
+``{"name", "id"}``, ``Owner`` as ``{"name", "id", "email"}``, ``Tag`` as a list of
+``{"name", "id"}``, ``Stage`` picklist values of the standard pipeline, ``Lead_Status``).
+Converted leads leave the Leads module, as in Zoho. This org keeps what Zoho has no standard
+field for in custom fields: ``Lifecycle_Stage`` and ``Churn_Date`` on Contacts,
+``First_Response_Time``, ``Resolved_Time`` and ``Customer_Satisfaction`` (1–5) on Cases. The
+deal stage history is the ``Stage_History`` related list (:func:`stage_history`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,25 @@ from datetime import datetime
 from typing import Any
 
 from cxsuite.sandbox.ids import zoho_id
-from cxsuite.sandbox.world import Activity, Company, Contact, Deal, Record, Ticket, World
+from cxsuite.sandbox.world import SEGMENTS, Activity, Company, Contact, Deal, Lead, Record, Ticket, World
 
 OWNER = {"name": "Rasa Petrauskaite", "id": zoho_id("Users", 1), "email": "rasa@northwind-outfitters.example"}
+_USER_OFFSET = 100
+_LEAD_STATUS = {"new": "Not Contacted", "working": "Contacted", "nurturing": "Contact in Future",
+                "qualified": "Pre-Qualified", "unqualified": "Not Qualified"}
+
+
+def owner(world: World, seq: int | None) -> dict[str, str]:
+    """The ``Owner`` lookup: the world's owner, or the org's admin when it names nobody."""
+    if seq is None:
+        return OWNER
+    person = world.owners[seq]
+    return {"name": f"{person.first_name} {person.last_name}", "id": zoho_id("Users", _USER_OFFSET + seq),
+            "email": person.email}
+
+
+def _tags(names: list[str]) -> list[dict[str, str]]:
+    return [{"name": n, "id": zoho_id("Users", 1000 + SEGMENTS.index(n))} for n in names]
 _STAGES = {
     "qualification": "Qualification",
     "discovery": "Needs Analysis",
@@ -46,6 +65,23 @@ def _contact(world: World, c: Contact) -> dict[str, Any]:
         "Phone": c.phone,
         "Title": c.job_title or None,
         "Account_Name": _lookup("Accounts", c.company_seq, company.name if company else ""),
+        "Tag": _tags(c.segments),
+        "Lifecycle_Stage": "former_customer" if c.churned_at else c.lifecycle_stage,
+        "Churn_Date": c.churned_at.date().isoformat() if c.churned_at else None,
+    }
+
+
+def _lead(_: World, lead: Lead) -> dict[str, Any]:
+    return {
+        "First_Name": lead.first_name,
+        "Last_Name": lead.last_name,
+        "Full_Name": f"{lead.first_name} {lead.last_name}",
+        "Email": lead.email,
+        "Phone": lead.phone,
+        "Company": lead.company,
+        "Lead_Source": lead.source,
+        "Lead_Status": _LEAD_STATUS[lead.status],
+        "Tag": [],
     }
 
 
@@ -87,6 +123,9 @@ def _case(world: World, t: Ticket) -> dict[str, Any]:
         "Priority": t.priority.title(),
         "Related_To": _person(world, t.contact_seq),
         "Email": world.contacts[t.contact_seq].email,
+        "First_Response_Time": stamp(t.first_response_at),
+        "Resolved_Time": stamp(t.resolved_at),
+        "Customer_Satisfaction": t.satisfaction,
     }
 
 
@@ -124,6 +163,7 @@ def _call(world: World, a: Activity) -> dict[str, Any]:
 
 # Module -> (world kind, activity types shown, renderer)
 MODULES: dict[str, tuple[str, tuple[str, ...], Callable[[World, Any], dict[str, Any]]]] = {
+    "Leads": ("leads", (), _lead),
     "Contacts": ("contacts", (), _contact),
     "Accounts": ("companies", (), _account),
     "Deals": ("deals", (), _deal),
@@ -138,6 +178,8 @@ def records(world: World, module: str) -> list[Record]:
     """The module's records (deleted ones included), in id order."""
     kind, types, _ = MODULES[module]
     rows = world.records(kind)
+    if kind == "leads":  # a converted lead is no longer in the Leads module
+        return [r for r in rows if isinstance(r, Lead) and r.converted_contact_seq is None]
     return [r for r in rows if not types or (isinstance(r, Activity) and r.type in types)]
 
 
@@ -145,7 +187,7 @@ def render(world: World, module: str, record: Record) -> dict[str, Any]:
     """Every field of one record."""
     system = {
         "id": zoho_id(module, record.seq),
-        "Owner": OWNER,
+        "Owner": owner(world, getattr(record, "owner_seq", None)),
         "Created_Time": stamp(record.created_at),
         "Modified_Time": stamp(record.updated_at),
         "Created_By": OWNER,
@@ -167,3 +209,19 @@ def deleted_entry(module: str, record: Record) -> dict[str, Any]:
         "created_by": by,
         "deleted_time": stamp(record.deleted_at),
     }
+
+
+def stage_history(deal: Deal) -> list[dict[str, Any]]:
+    """The ``Stage_History`` related list of a deal, newest first as Zoho lists it: one entry
+    per stage the deal entered, stamped when it entered (``Last_Modified_Time``)."""
+    entries = []
+    for n, change in enumerate(deal.history):
+        entries.append({
+            "id": zoho_id("Stage_History", deal.seq * 16 + n),
+            "Stage": _STAGES[change.stage],
+            "Amount": deal.amount,
+            "Closing_Date": deal.close_date.isoformat(),
+            "Last_Modified_Time": stamp(change.at),
+            "Modified_By": OWNER,
+        })
+    return list(reversed(entries))

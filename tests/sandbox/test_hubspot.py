@@ -149,3 +149,21 @@ async def test_deal_pipelines_and_stage_history(http):
                             headers=headers)).json()["results"]
     assert deals[0]["propertiesWithHistory"]["dealstage"][-1]["value"] == "appointmentscheduled"
     assert deals[0]["associations"]["contacts"]["results"]
+
+
+async def test_lists_search_and_memberships_batch_read(http, sb: RunningSandbox):
+    headers = {"Authorization": f"Bearer {(await _token(http))['access_token']}"}
+    first = (await http.post("/hubspot/crm/v3/lists/search", json={"offset": 0, "count": 4}, headers=headers)).json()
+    rest = (await http.post("/hubspot/crm/v3/lists/search", json={"offset": first["offset"], "count": 4},
+                            headers=headers)).json()
+    assert first["hasMore"] and not rest["hasMore"] and first["total"] == 6
+    names = {item["listId"]: item["name"] for item in first["lists"] + rest["lists"]}
+    member = next(c for c in sb.sandbox.world.contacts if c.segments and c.deleted_at is None)
+    inputs = [{"objectTypeId": "0-1", "recordId": hubspot_id("contacts", member.seq)}]
+    found = (await http.post("/hubspot/crm/v3/lists/records/memberships/batch/read", json={"inputs": inputs},
+                             headers=headers)).json()
+    listed = found["results"][0]["recordListMemberships"]
+    assert sorted(names[m["listId"]] for m in listed) == sorted(member.segments)
+    too_many = await http.post("/hubspot/crm/v3/lists/records/memberships/batch/read",
+                               json={"inputs": inputs * 101}, headers=headers)
+    assert too_many.status_code == 400 and too_many.json()["category"] == "VALIDATION_ERROR"

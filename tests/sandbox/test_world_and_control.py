@@ -72,3 +72,22 @@ def test_describe_lists_every_vendor_and_client(sb: RunningSandbox):
     for vendor in ("hubspot", "salesforce", "zoho", "ga4"):
         assert f"\n{vendor}\n" in text
     assert "client_secret" in text and sb.base_url in text
+
+
+def test_people_fields_are_realistic():
+    world = generate_world(7, "small")
+    owned = sum(c.owner_seq is not None for c in world.contacts) / len(world.contacts)
+    assert 0.75 < owned < 0.95  # key-field completeness has gaps to find
+    routed = [t for t in world.tickets if t.channel == "chat" and t.owner_seq is not None]
+    assert 0.6 < sum(bool(t.auto_assigned) for t in routed) / len(routed) < 0.95
+    assert all(t.assigned_at >= t.created_at for t in world.tickets if t.assigned_at)
+    assert all(t.assigned_at <= t.first_response_at for t in world.tickets
+               if t.assigned_at and t.first_response_at and not t.auto_assigned and t.channel != "phone")
+    outbound = [a for a in world.activities if a.type == "email" and a.direction == "outbound"]
+    assert 0.15 < sum(a.automated for a in outbound) / len(outbound) < 0.6
+    customers = [c for c in world.contacts if c.lifecycle_stage in ("customer", "evangelist")]
+    assert 0.03 < sum(c.churned_at is not None for c in customers) / len(customers) < 0.3
+    assert all(c.churned_at > c.created_at for c in customers if c.churned_at)
+    assert len({s for c in world.contacts for s in c.segments}) >= 5
+    assert any(lead.converted_contact_seq is not None for lead in world.leads)
+    assert any(lead.converted_contact_seq is None for lead in world.leads)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from cxsuite.sandbox import RunningSandbox
+from cxsuite.sandbox.ids import zoho_id
 from tests.sandbox.conftest import authorize, client_form
 
 pytestmark = pytest.mark.anyio
@@ -94,3 +95,15 @@ async def test_injected_throttle_and_expired_token(http, sb: RunningSandbox):
     expired = await http.get(url, params={"fields": "Subject"}, headers=_auth(token))
     assert expired.json() == {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token",
                               "status": "error"}
+
+
+async def test_deal_stage_history_is_a_related_list_newest_first(http, sb: RunningSandbox):
+    token = await _connect(http)
+    deal = next(d for d in sb.sandbox.world.deals if len(d.history) > 2 and d.deleted_at is None)
+    url = f"{token['api_domain']}/crm/v8/Deals/{zoho_id('Deals', deal.seq)}/Stage_History"
+    body = (await http.get(url, params={"fields": "Stage,Last_Modified_Time"}, headers=_auth(token))).json()
+    assert len(body["data"]) == len(deal.history) and body["info"]["more_records"] is False
+    assert body["data"][0]["Last_Modified_Time"] > body["data"][-1]["Last_Modified_Time"]
+    assert set(body["data"][0]) == {"id", "Stage", "Last_Modified_Time"}
+    no_fields = await http.get(url, headers=_auth(token))
+    assert no_fields.status_code == 400 and no_fields.json()["code"] == "REQUIRED_PARAM_MISSING"

@@ -8,10 +8,13 @@ and stored with the data centre; every API call goes there with ``Zoho-oauthtoke
 
 Streams: one per module, read in a live pass and a deleted pass as
 :mod:`cxsuite_zoho.position` describes, one :class:`Batch` per page with the position after it.
+Each deal of a live page also gets its ``Stage_History`` related list (one call per deal: Zoho
+offers no bulk read of it), so an incremental sync pays only for the deals that changed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,11 +31,19 @@ from cxsuite_zoho.position import Position
 
 API_VERSION = "v8"
 MAX_PER_PAGE = 200
-_SYSTEM = ("Created_Time", "Modified_Time")
+_SYSTEM = ("Created_Time", "Modified_Time", "Owner")
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
+CUSTOM_SETTINGS = ("contact_lifecycle_field", "contact_churn_field", "case_first_response_field",
+                   "case_resolved_field", "case_csat_field")
+STAGE_HISTORY_FIELDS = "Stage,Last_Modified_Time"
 
 
 class ZohoConfig(msgspec.Struct, forbid_unknown_fields=True):
     """Connection settings.
+
+    The ``contact_*_field`` and ``case_*_field`` settings name the org's custom fields for what
+    Zoho CRM has no standard field for (a contact's lifecycle stage and churn date; a case's
+    first response, resolution and CSAT 1–5); unset, those stay empty.
 
     ``base_url`` points at a Zoho-compatible stand-in (cxsuite's sandbox) serving the accounts
     servers under ``{base_url}/accounts/<dc>`` and the API under ``{base_url}/api/<dc>``; it
@@ -41,10 +52,31 @@ class ZohoConfig(msgspec.Struct, forbid_unknown_fields=True):
 
     base_url: str | None = None
     per_page: Annotated[int, msgspec.Meta(ge=1, le=MAX_PER_PAGE)] = MAX_PER_PAGE
+    contact_lifecycle_field: str | None = None
+    contact_churn_field: str | None = None
+    case_first_response_field: str | None = None
+    case_resolved_field: str | None = None
+    case_csat_field: str | None = None
 
     def __post_init__(self) -> None:
         if self.base_url is not None:
             self.base_url = self.base_url.rstrip("/")
+        for name in CUSTOM_SETTINGS:
+            value = getattr(self, name)
+            if value is not None and not _FIELD.match(value):
+                raise ValueError(f"{name} {value[:40]!r} is not a Zoho field API name")
+
+    @property
+    def custom(self) -> mapping.Custom:
+        """The custom fields, as the mapping reads them."""
+        return mapping.Custom(self.contact_lifecycle_field, self.contact_churn_field,
+                              self.case_first_response_field, self.case_resolved_field, self.case_csat_field)
+
+    def custom_fields(self, module: str) -> tuple[str, ...]:
+        """The configured custom fields a module's ``fields`` parameter must name."""
+        names = {"Contacts": (self.contact_lifecycle_field, self.contact_churn_field),
+                 "Cases": (self.case_first_response_field, self.case_resolved_field, self.case_csat_field)}
+        return tuple(f for f in names.get(module, ()) if f)
 
 
 @dataclass(frozen=True)
@@ -57,16 +89,19 @@ class Module:
     fields: tuple[str, ...]
     interaction_type: str = ""
 
-    @property
-    def field_list(self) -> str:
+    def field_list(self, custom: tuple[str, ...] = ()) -> str:
         """The ``fields`` parameter (mandatory, at most 50 API names)."""
-        return ",".join((*self.fields, *_SYSTEM))
+        return ",".join(dict.fromkeys((*self.fields, *_SYSTEM, *custom)))
 
 
 _ACTIVITY = ("Who_Id", "What_Id")
 MODULES: dict[str, Module] = {
     "contacts": Module("Contacts", "customer", mapping.contact,
-                       ("First_Name", "Last_Name", "Full_Name", "Email", "Phone", "Mobile", "Account_Name")),
+                       ("First_Name", "Last_Name", "Full_Name", "Email", "Phone", "Mobile", "Account_Name",
+                        "Tag")),
+    "leads": Module("Leads", "customer", mapping.lead,
+                    ("First_Name", "Last_Name", "Full_Name", "Email", "Phone", "Mobile", "Company",
+                     "Lead_Status", "Lead_Source", "Tag")),
     "accounts": Module("Accounts", "company", mapping.account, ("Account_Name", "Website", "Industry")),
     "deals": Module("Deals", "deal", mapping.deal,
                     ("Deal_Name", "Stage", "Pipeline", "Amount", "Currency", "Closing_Date", "Account_Name",
@@ -174,6 +209,8 @@ class ZohoConnector(BaseConnector):
             body = await self._page(module, position)
             if body is None:
                 continue
+            if module.name == "Deals":
+                await self._attach_stage_history(body.get("data") or [])
             yield self._batch(module.to_record, body, position)
         tombstone = mapping.deleted(module.kind, module.interaction_type)
         while position.phase == "deleted":
@@ -182,7 +219,9 @@ class ZohoConnector(BaseConnector):
 
     def _batch(self, to_record: mapping.Mapper, body: dict[str, Any], position: Position) -> Batch:
         """Map a page, note its change times and move the position past it."""
-        records, errors_ = map_rows(body.get("data") or [], to_record, mapping.record_id)
+        custom = self.config.custom
+        records, errors_ = map_rows(body.get("data") or [], lambda row: to_record(row, custom),
+                                    mapping.record_id)
         position.saw([r.updated_at for r in records if r.updated_at is not None])
         info = body.get("info") or {}
         position.next_page(info.get("more_records") is True, info.get("next_page_token"))
@@ -192,7 +231,8 @@ class ZohoConnector(BaseConnector):
         """One page of the live pass: the body, an empty one when the pass is over (304/204),
         or ``None`` when the position changed and the page must be asked for again."""
         headers = {"If-Modified-Since": position.since} if position.since else {}
-        params = {"fields": module.field_list, "per_page": self.config.per_page, "sort_by": "Modified_Time",
+        fields = module.field_list(self.config.custom_fields(module.name))
+        params = {"fields": fields, "per_page": self.config.per_page, "sort_by": "Modified_Time",
                   "sort_order": "asc", **position.request_page(self.config.per_page)}
         response = await self.context.http.get(module.name, params=params, headers=headers)
         if response.status_code in (204, 304):
@@ -214,6 +254,30 @@ class ZohoConnector(BaseConnector):
         if code in ("PAGINATION_LIMIT_EXCEEDED", "EXPIRED_VALUE") and position.restart_window():
             return
         raise VendorError(f"{self.display_name} refused a page ({errors.describe(response)})")
+
+    async def _attach_stage_history(self, rows: list[dict[str, Any]]) -> None:
+        """Each deal's ``Stage_History`` related list, under that key of the row."""
+        for row in rows:
+            deal_id = mapping.record_id(row)
+            if deal_id is None:
+                continue  # the mapping reports the row
+            entries: list[dict[str, Any]] = []
+            page = 1
+            while True:
+                response = await self.context.http.get(
+                    f"Deals/{deal_id}/Stage_History",
+                    params={"fields": STAGE_HISTORY_FIELDS, "per_page": MAX_PER_PAGE, "page": page})
+                if response.status_code == 204:
+                    break
+                if response.status_code != 200:
+                    raise VendorError(f"{self.display_name} refused the stage history of deal {deal_id} "
+                                      f"({errors.describe(response)})")
+                body = response.json()
+                entries += body.get("data") or []
+                if (body.get("info") or {}).get("more_records") is not True:
+                    break
+                page += 1
+            row["Stage_History"] = entries
 
     async def _deleted_page(self, module: Module, position: Position) -> dict[str, Any]:
         """One page of the module's recycle bin and permanently deleted records."""
