@@ -11,7 +11,6 @@ from litestar import Request, Response
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
-from markupsafe import Markup
 
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import SignInRequired, environment
@@ -26,8 +25,8 @@ def _page(request: Request, status: int, message: str) -> Response[str]:
     _ = translator(language)
     html = environment().get_template("error.html").render(
         _=_, lang=language, dir="rtl" if language in RTL else "ltr", languages=LANGUAGES, me=None,
-        c=None, csrf_token="", path=request.url.path, notice=None, status=status,
-        message=Markup(_(message)))
+        c=None, word=str, csrf_token="", path=request.url.path, notice=None, status=status,
+        message=_(message))
     return Response(html, status_code=status, media_type="text/html")
 
 

@@ -44,7 +44,20 @@ FORBIDDEN = {
 NOT_FOUND = N_("This page does not exist, or it is not shared with you.")
 TOO_MANY = N_("Too many attempts. Wait a few minutes, then try again.")
 FAILED = {
-    "staff": N_("Something went wrong on our side. Try again; if it keeps happening, tell your administrator."),
-    "client": N_("Something went wrong on our side. Try again; if it keeps happening, tell your consultant."),
+    "staff": N_("Something went wrong on our side. Try again; if it keeps happening, "
+                "tell your administrator."),
+    "client": N_("Something went wrong on our side. Try again; if it keeps happening, "
+                 "tell your consultant."),
 }
 EXPIRED_FORM = N_("This form had expired. We reloaded it: please send it again.")
+
+# Words the API returns as values (statuses, job kinds, roles), shown in the page's language.
+WORDS = {
+    "pending": N_("waiting for consent"), "connected": N_("connected"), "error": N_("needs attention"),
+    "queued": N_("queued"), "running": N_("running"), "waiting": N_("waiting"), "succeeded": N_("done"),
+    "failed": N_("failed"), "cancelled": N_("cancelled"), "ready": N_("ready"), "rendering": N_("rendering"),
+    "sync": N_("import"), "score": N_("scoring"), "render": N_("report"),
+    "owner": N_("owner"), "consultant": N_("consultant"), "client_admin": N_("client admin"),
+    "client_viewer": N_("client viewer"), "invited": N_("invited"), "active": N_("active"),
+    "session": N_("browser session"), "personal": N_("personal token"),
+}

@@ -65,7 +65,8 @@ class JobController(Controller):
         return ServerSentEvent(job_events(db, principal, job_id))
 
 
-async def job_events(db: Database, principal: Principal, job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
+async def job_events(db: Database, principal: Principal,
+                     job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
     """The event stream of one job; the console's live progress uses it too."""
     last = None
     while True:

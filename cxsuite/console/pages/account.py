@@ -30,8 +30,9 @@ class AccountPages(Controller):
         values = await form_of(request)
         async with await Console.open(request) as c:
             try:
-                await c.api.post("/auth/password/change", {"current_password": values.get("current_password", ""),
-                                                           "new_password": values.get("new_password", "")})
+                await c.api.post("/auth/password/change", {
+                    "current_password": values.get("current_password", ""),
+                    "new_password": values.get("new_password", "")})
             except ApiError as error:
                 if not refusable(error):
                     raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -26,10 +27,8 @@ async def _start_session(c: Console, issued: dict[str, Any], target: str) -> Res
     """A fresh token in the cookie; the one the browser came with (if any) is revoked."""
     old = session_token(c.request)
     if old and c.me is not None:
-        try:
+        with contextlib.suppress(ApiError):
             await c.api.post("/auth/revoke")
-        except ApiError:
-            pass
     response = redirect(_safe_next(target))
     set_session(c.request, response, issued["access_token"], issued.get("expires_at"))
     return response

@@ -26,7 +26,8 @@ class ConnectionPages(Controller):
             body: dict[str, Any] = {"connector": values.get("connector", "")}
             if values.get("name"):
                 body["name"] = values["name"]
-            config = {k.removeprefix("config."): v for k, v in values.items() if k.startswith("config.") and v}
+            config = {k.removeprefix("config."): v for k, v in values.items()
+                      if k.startswith("config.") and v}
             if config:
                 body["config"] = config
             try:
@@ -34,10 +35,11 @@ class ConnectionPages(Controller):
             except ApiError as error:
                 if not refusable(error):
                     raise
-                return await _workspace_page(c, workspace_id, status=error.status, connection_form=FormState.refused(
-                    values, error, known=("connector", "name", "config")))
+                refused = FormState.refused(values, error, known=("connector", "name", "config"))
+                return await _workspace_page(c, workspace_id, status=error.status, connection_form=refused)
             if made.get("authorize_url"):
-                return c.page("authorize.html", connection=made["connection"], authorize_url=made["authorize_url"])
+                return c.page("authorize.html", connection=made["connection"],
+                              authorize_url=made["authorize_url"])
             return redirect(f"/c/{made['connection']['id']}", "connection-created")
 
     @get("/c/{connection_id:uuid}")
@@ -91,7 +93,7 @@ class ConnectionPages(Controller):
             return redirect(f"/jobs/{job['id']}?back=/c/{connection_id}")
 
 
-async def _page(c: Console, connection_id: FromPath[UUID], status: int = 200, **forms: FormState) -> Response[str]:
+async def _page(c: Console, connection_id: UUID, status: int = 200, **forms: FormState) -> Response[str]:
     connection = await c.api.get(f"/connections/{connection_id}")
     role = c.role_in(connection["workspace_id"])
     issues = await items(c, f"/connections/{connection_id}/issues", limit=20)

@@ -69,8 +69,8 @@ class HomePages(Controller):
             except ApiError as error:
                 if not refusable(error):
                     raise
-                return await _workspace_page(c, workspace_id, status=error.status, project_form=FormState.refused(
-                    values, error, known=("name", "period_start", "period_end")))
+                refused = FormState.refused(values, error, known=("name", "period_start", "period_end"))
+                return await _workspace_page(c, workspace_id, status=error.status, project_form=refused)
             return redirect(f"/p/{made['id']}", "project-created")
 
     @post("/w/{workspace_id:uuid}/members")
@@ -84,12 +84,13 @@ class HomePages(Controller):
             except ApiError as error:
                 if not refusable(error):
                     raise
-                return await _workspace_page(c, workspace_id, status=error.status, member_form=FormState.refused(
-                    values, error, known=("email", "role")))
+                refused = FormState.refused(values, error, known=("email", "role"))
+                return await _workspace_page(c, workspace_id, status=error.status, member_form=refused)
             return redirect(f"/w/{workspace_id}", "invited")
 
 
-async def _workspace_page(c: Console, workspace_id: FromPath[UUID], status: int = 200, **forms: FormState) -> Response[str]:
+async def _workspace_page(c: Console, workspace_id: UUID, status: int = 200,
+                          **forms: FormState) -> Response[str]:
     ws = await c.api.get(f"/workspaces/{workspace_id}")
     role = c.role_in(str(workspace_id))
     staff = role in ("owner", "consultant")

@@ -14,6 +14,8 @@ from cxsuite.identity.service import authenticate
 from cxsuite.identity.tokens import TokenLifetimes
 from cxsuite.jobs.controllers import job_events
 
+JOB_STATUSES = ("queued", "running", "waiting", "succeeded", "failed", "cancelled")
+
 
 def _back(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
@@ -23,11 +25,13 @@ class JobPages(Controller):
     """Watching background work."""
 
     @get("/jobs/{job_id:uuid}")
-    async def show(self, request: Request, job_id: FromPath[UUID], back: FromQuery[str | None] = None) -> Response[str]:
+    async def show(self, request: Request, job_id: FromPath[UUID],
+                   back: FromQuery[str | None] = None) -> Response[str]:
         """Status, progress bar (updated live by ``console.js``), attempts and the outcome."""
         async with await Console.open(request) as c:
             job = await c.api.get(f"/jobs/{job_id}")
-            return c.page("job.html", job=job, back=_back(back))
+            words = {s: c.word(s) for s in JOB_STATUSES}
+            return c.page("job.html", job=job, back=_back(back), job_words=words)
 
     @get("/jobs/{job_id:uuid}/events", media_type="text/event-stream")
     async def events(self, request: Request, job_id: FromPath[UUID]) -> ServerSentEvent:

@@ -79,7 +79,8 @@ class ProjectPages(Controller):
             return redirect(f"/jobs/{accepted['job']['id']}?back=/p/{project_id}")
 
     @get("/p/{project_id:uuid}/runs/{run_id:uuid}")
-    async def run(self, request: Request, project_id: FromPath[UUID], run_id: FromPath[UUID]) -> Response[str]:
+    async def run(self, request: Request, project_id: FromPath[UUID],
+                  run_id: FromPath[UUID]) -> Response[str]:
         """The maturity grid of one run; each cell opens to its metrics, evidence and caveats."""
         async with await Console.open(request) as c:
             project = await c.api.get(f"/projects/{project_id}")
@@ -106,11 +107,12 @@ class ProjectPages(Controller):
                     answers.append({"item_id": item_id, "stage": stage,
                                     "answer": None if value == "0" else int(value)})
             if answers:
-                await c.api.call("PUT", f"/projects/{project_id}/questionnaire/answers", json={"answers": answers})
+                await c.api.call("PUT", f"/projects/{project_id}/questionnaire/answers",
+                                 json={"answers": answers})
             return redirect(f"/p/{project_id}", "answers-saved")
 
 
-async def _page(c: Console, project_id: FromPath[UUID], status: int = 200, **forms: FormState) -> Response[str]:
+async def _page(c: Console, project_id: UUID, status: int = 200, **forms: FormState) -> Response[str]:
     project = await c.api.get(f"/projects/{project_id}")
     role = c.role_in(project["workspace_id"])
     staff = role in ("owner", "consultant")

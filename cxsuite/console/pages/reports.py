@@ -11,14 +11,14 @@ from litestar.params import FromPath
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
 
-PASSED_HEADERS = ("content-type", "content-disposition", "content-length")
+PASSED_HEADERS = ("content-type", "content-disposition")
 
 
 async def _file(c: Console, path: str) -> Response[bytes]:
     upstream = await c.api.raw("GET", path)
-    headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_HEADERS and k.lower() != "content-type"}
-    return Response(upstream.content, media_type=upstream.headers.get("content-type", "application/octet-stream"),
-                    headers=headers)
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_HEADERS}
+    media_type = headers.pop("content-type", "application/octet-stream")
+    return Response(upstream.content, media_type=media_type, headers=headers)
 
 
 class ReportPages(Controller):

@@ -18,10 +18,11 @@
   var bar = document.getElementById("job-progress");
   var error = document.getElementById("job-error");
   var next = document.getElementById("job-next");
+  var words = JSON.parse(job.dataset.words || "{}");
   var source = new EventSource(job.dataset.events);
   function show(event) {
     var data = JSON.parse(event.data);
-    status.textContent = data.status;
+    status.textContent = words[data.status] || data.status;
     status.className = "status s-" + data.status;
     bar.value = data.progress;
     bar.textContent = Math.round(data.progress * 100) + "%";
