@@ -115,6 +115,25 @@ def test_consultant_journey_from_sign_up_to_pdf(new_context, settings, cxsuite_s
     _submit(consultant, "Publish to the client")
     assert "The report is published" in consultant.content()
 
+    # A client viewer (third browser): reads and downloads the published report, changes nothing.
+    token = _invite(consultant, settings, workspace_url, "ceo@acme.test", "client_viewer")
+    viewer = new_context().new_page()
+    viewer.goto(f"/accept-invitation?token={token}")
+    viewer.get_by_label("Password").fill(PASSWORD)
+    _submit(viewer, "Accept and sign in")
+    viewer.get_by_role("link", name="Acme Retail").click()
+    pages.check(viewer, "viewer-workspace")
+    viewer.get_by_role("link", name="CX audit 2026").click()
+    pages.check(viewer, "viewer-project")
+    with viewer.expect_download() as published:
+        viewer.get_by_role("link", name="PDF").first.click()
+    assert published.value.path().read_bytes().startswith(b"%PDF")
+    main_forms = viewer.locator("main form")
+    assert main_forms.count() == 0, "a viewer's pages offer no action"
+    viewer.goto(project_url.replace("/p/", "/p/") + "/questionnaire")
+    assert "Ask your consultant" in viewer.content()
+    pages.check(viewer, "viewer-refused")
+
     for path, label in (("/account", "account"), ("/audit", "audit"), ("/operator", "operator")):
         consultant.goto(path)
         pages.check(consultant, label)

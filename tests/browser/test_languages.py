@@ -14,6 +14,8 @@ from cxsuite.console.i18n import LANGUAGES
 from tests.browser.conftest import Pages
 from tests.support.parties import PASSWORD, Parties
 
+pytestmark = pytest.mark.embedded_only  # the pages and languages do not depend on the database
+
 
 def _seed(server: object, outbox: object) -> dict[str, str]:
     async def made() -> dict[str, str]:
