@@ -36,7 +36,8 @@ def browser() -> Iterator[object]:
 
 
 class Pages:
-    """Checks every page a journey visits: axe (0 serious/critical) and a screenshot."""
+    """Checks every page a journey visits: axe (0 serious/critical), no sideways scrolling of
+    the whole page (tables scroll inside themselves), and a screenshot."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -49,6 +50,10 @@ class Pages:
         self.count += 1
         shot = ARTEFACTS / f"{self.name}-{self.count:02d}-{label}.png"
         page.screenshot(path=str(shot), full_page=True)
+        width = page.viewport_size["width"]
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        if scrolled > width + 1:
+            self.violations.append(f"{label} ({page.url}): {scrolled} px wide in a {width} px window")
         if not AXE.exists():
             raise AssertionError(f"axe-core is missing at {AXE}: run 'npm ci' in tests/browser (./dev test does)")
         page.add_script_tag(path=str(AXE))
