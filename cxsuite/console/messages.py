@@ -59,5 +59,7 @@ WORDS = {
     "sync": N_("import"), "score": N_("scoring"), "render": N_("report"),
     "owner": N_("owner"), "consultant": N_("consultant"), "client_admin": N_("client admin"),
     "client_viewer": N_("client viewer"), "invited": N_("invited"), "active": N_("active"),
-    "session": N_("browser session"), "personal": N_("personal token"),
+    "session": N_("browser session"), "personal": N_("personal token"), "rendered": N_("ready"),
+    "insufficient_evidence": N_("not enough evidence to score"), "not_applicable": N_("does not apply"),
+    "questionnaire": N_("questionnaire"), "o_data": N_("operational data"), "x_data": N_("experience data"),
 }

@@ -26,9 +26,12 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
-    """One headless chromium for the session."""
+    """One headless chromium for the browser tests. Package scope, not session: Playwright's
+    sync API keeps an event loop running in this thread while it is open, and the suite's
+    async tests (anyio) cannot run theirs beside it, so it closes when the run leaves
+    ``tests/browser``."""
     with sync_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         yield launched

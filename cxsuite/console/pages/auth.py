@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -14,6 +15,8 @@ from cxsuite.console.context import Console, redirect
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.i18n import LANGUAGE_COOKIE, LANGUAGES
 from cxsuite.console.session import clear_session, secure_cookies, session_token, set_session
+
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,10 +41,12 @@ class AuthPages(Controller):
     """Pages anyone can open."""
 
     @get("/signin")
-    async def signin_form(self, request: Request, next: FromQuery[str | None] = None) -> Response[str]:
-        """The sign-in form (someone already signed in goes straight on)."""
+    async def signin_form(self, request: Request, next: FromQuery[str | None] = None,
+                          switch: FromQuery[int | None] = None) -> Response[str]:
+        """The sign-in form (someone already signed in goes straight on, unless switching to
+        another consultancy: signing in again with it issues a session there)."""
         async with await Console.open(request, signed_in=False) as c:
-            if c.me is not None:
+            if c.me is not None and not switch:
                 return redirect(_safe_next(next))
             return c.page("signin.html", form=FormState({"next": next or ""}))
 
@@ -50,14 +55,20 @@ class AuthPages(Controller):
         """Exchange email and password for a session; errors stay on the form."""
         values = await form_of(request)
         async with await Console.open(request, signed_in=False) as c:
+            body = {"email": values.get("email", ""), "password": values.get("password", "")}
+            if values.get("tenant_id"):
+                body["tenant_id"] = values["tenant_id"]
             try:
-                issued = await c.api.post("/auth/token", {"email": values.get("email", ""),
-                                                          "password": values.get("password", "")})
+                issued = await c.api.post("/auth/token", body)
             except ApiError as error:
                 if not refusable(error):
                     raise
-                return c.page("signin.html", status_code=error.status,
-                              form=FormState.refused(values, error, known=("email", "password")))
+                form = FormState.refused(values, error, known=("email", "password", "tenant_id"))
+                # Someone in several consultancies chooses one (this is also how they switch).
+                choices = UUID_PATTERN.findall(error.fields.get("tenant_id", ""))
+                if choices:
+                    form = FormState({**form.values, "tenant_choices": choices}, {})
+                return c.page("signin.html", status_code=error.status, form=form)
             return await _start_session(c, issued, values.get("next", "/"))
 
     @get("/signup")

@@ -85,7 +85,8 @@ class ProjectPages(Controller):
         async with await Console.open(request) as c:
             project = await c.api.get(f"/projects/{project_id}")
             run = await c.api.get(f"/score-runs/{run_id}")
-            return c.page("run.html", project=project, run=run, grid=grid_of(run.get("result")))
+            journey = await c.api.get(f"/projects/{project_id}/journey")
+            return c.page("run.html", project=project, run=run, grid=grid_of(run.get("result"), journey))
 
     @get("/p/{project_id:uuid}/questionnaire")
     async def questionnaire(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
@@ -120,7 +121,8 @@ async def _page(c: Console, project_id: UUID, status: int = 200, **forms: FormSt
     latest = next((r for r in runs if r.get("status") == "succeeded"), None)
     grid = None
     if latest is not None:
-        grid = grid_of((await c.api.get(f"/score-runs/{latest['id']}")).get("result"))
+        journey = await c.api.get(f"/projects/{project_id}/journey")
+        grid = grid_of((await c.api.get(f"/score-runs/{latest['id']}")).get("result"), journey)
     reports = await items(c, f"/projects/{project_id}/reports", limit=20)
     return c.page("project.html", status_code=status, project=project, role=role, staff=staff, runs=runs,
                   latest=latest, grid=grid, reports=reports, report_languages=REPORT_LANGUAGES,
