@@ -65,6 +65,11 @@ def test_consultant_journey_from_sign_up_to_pdf(new_context, settings, cxsuite_s
     _submit(consultant, "Create project")
     project_url = consultant.url.split("?")[0]
     pages.check(consultant, "project")
+    consultant.get_by_role("link", name="Answer the questionnaire").click()
+    pages.check(consultant, "questionnaire")
+    consultant.locator("fieldset.question").first.locator("input[type=radio]").nth(2).check()
+    _submit(consultant, "Save answers")
+    assert "Your answers are saved." in consultant.content()
 
     token = _invite(consultant, settings, workspace_url, "it@acme.test", "client_admin")
 

@@ -123,3 +123,18 @@ async def test_a_client_hears_what_a_client_can_do(server, parties) -> None:
         assert page.status_code == 403
         assert "Ask your consultant" in page.text
         assert "audit.read" not in page.text and "Traceback" not in page.text
+
+
+async def test_the_session_cookie_is_secure_under_https(server, parties) -> None:
+    """Behind a TLS-terminating proxy (the test server trusts its loopback peer, as
+    ``cxsuite serve`` does by default) the cookie gets ``Secure``."""
+    owner = await parties.owner()
+    https = {"X-Forwarded-Proto": "https"}
+    async with httpx.AsyncClient(base_url=server.base_url, headers=https) as http:
+        signed = await _sign_in(http, owner.email)
+        cookie = next(h for h in signed.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE + "="))
+        assert "Secure" in cookie
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        signed = await _sign_in(http, owner.email)
+        cookie = next(h for h in signed.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE + "="))
+        assert "Secure" not in cookie, "plain HTTP on loopback (development) keeps working"
