@@ -93,8 +93,13 @@ class ProjectPages(Controller):
         """The questionnaire, one question per fieldset, answers pre-filled."""
         async with await Console.open(request) as c:
             project = await c.api.get(f"/projects/{project_id}")
-            return c.page("questionnaire.html", project=project,
-                          questionnaire=await c.api.get(f"/projects/{project_id}/questionnaire"))
+            questionnaire = await c.api.get(f"/projects/{project_id}/questionnaire")
+            journey = await c.api.get(f"/projects/{project_id}/journey")
+            named = {s["key"]: s.get("name") or s["key"] for s in journey.get("stages") or []}
+            asked = {stage for item in questionnaire["items"] for stage in item["stages"]}
+            stages = [(k, n) for k, n in named.items() if k in asked]
+            stages += [(k, k) for k in sorted(asked - set(named))]
+            return c.page("questionnaire.html", project=project, questionnaire=questionnaire, stages=stages)
 
     @post("/p/{project_id:uuid}/questionnaire")
     async def answer(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
