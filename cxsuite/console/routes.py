@@ -26,7 +26,10 @@ CONSOLE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-
                   "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 PAGE_HEADERS = [ResponseHeader(name="Content-Security-Policy", value=CONSOLE_POLICY),
                 ResponseHeader(name="Cache-Control", value="no-store")]
-PUBLIC = {"exclude_from_auth": True}  # the console signs people in with its own cookie
+# The console signs people in with its own cookie; its pages take the query parameters they
+# name and ignore any other (a link with tracking parameters still opens), where the API
+# refuses unknown ones ("open_query" is cxsuite.api.query_params.OPEN_QUERY on main).
+PUBLIC = {"exclude_from_auth": True, "open_query": True}
 
 
 def console_routers(settings: Settings) -> list[Router]:
