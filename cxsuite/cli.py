@@ -123,13 +123,18 @@ def sync(connection_id: str, tenant_id: str) -> None:
               help="Sandbox data volume: 'small' (300 contacts), 'demo' (2,000) or a number of contacts.")
 @click.option("--lang", "language", type=click.Choice(["en", "lt", "lv", "ru", "fa"]), default="en",
               show_default=True, help="Report language.")
-def demo(output: Path, size: str, language: str) -> None:
+@click.option("--serve", is_flag=True, help="Keep the app (console at /) and the sandbox running afterwards.")
+def demo(output: Path, size: str, language: str, serve: bool) -> None:
     """Run a complete audit on the embedded default and print its summary."""
     from rich.table import Table
 
-    from cxsuite.demo.audit import run_demo
+    from cxsuite.demo.audit import run_demo, show_console
 
-    result = asyncio.run(run_demo(output, int(size) if size.isdigit() else size, language, console))
+    try:
+        volume = int(size) if size.isdigit() else size
+        result = asyncio.run(run_demo(output, volume, language, console, serve))
+    except KeyboardInterrupt:
+        sys.exit(0)
     table = Table("connector", "records imported", title=f"Audit of {result.client_name}")
     for key, count in result.records.items():
         table.add_row(key, f"{count:,}")
@@ -142,6 +147,7 @@ def demo(output: Path, size: str, language: str) -> None:
     for number, title in enumerate(result.top, start=1):
         console.print(f"  {number}. {title}")
     console.print(f"report: {result.pdf}" if result.pdf else "report: not rendered")
+    show_console(result, console, serving=False)
     sys.exit(0 if result.pdf and not result.failures else 1)
 
 

@@ -26,6 +26,7 @@ from cxsuite.api.query_params import check_query_names, remember_query_names
 from cxsuite.api.request_log import RequestLog
 from cxsuite.api.routes import API_CONTROLLERS
 from cxsuite.api.security_headers import add_security_headers
+from cxsuite.console.routes import console_routers
 from cxsuite.db.posture import check_database_posture
 from cxsuite.db.session import Database
 from cxsuite.identity.throttle import build_throttles
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     api = Router(path="/api/v1", route_handlers=API_CONTROLLERS, security=[{"BearerToken": []}])
     app = Litestar(
-        route_handlers=[api, HealthController],
+        route_handlers=[api, HealthController, *console_routers(settings)],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[DefineMiddleware(BearerTokenMiddleware, exclude=["^/schema", "^/health"])],

@@ -41,6 +41,9 @@ class DemoResult:
     overall: dict[str, Any] = field(default_factory=dict)
     top: list[str] = field(default_factory=list)
     pdf: Path | None = None
+    console_url: str = ""
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    sandbox_url: str = ""
 
 
 class Api:
@@ -56,8 +59,12 @@ class Api:
         return response.json() if "json" in response.headers.get("content-type", "") else response
 
 
-async def run_demo(output: Path, size: int | str, language: str, console: Console) -> DemoResult:
-    """Run the whole audit; the data folder is recreated each time, so it can run again."""
+async def run_demo(output: Path, size: int | str, language: str, console: Console,
+                   serve: bool = False) -> DemoResult:
+    """Run the whole audit; the data folder is recreated each time, so it can run again.
+
+    With ``serve`` the app (console at ``/``) and the sandbox keep running after the audit,
+    until the process is interrupted, so the demo tenant can be explored in a browser."""
     data_dir = output / ".cxsuite-demo"
     logging.getLogger("piccolo").setLevel(logging.WARNING)  # its engine version notice is noise here
     await anyio.to_thread.run_sync(_fresh, data_dir)
@@ -67,7 +74,32 @@ async def run_demo(output: Path, size: int | str, language: str, console: Consol
         await run_migrations(settings)
         with api_server(settings, port) as base:
             async with httpx.AsyncClient(base_url=base, timeout=300) as http:
-                return await _audit(Api(http), stand_in, output, language, console)
+                result = await _audit(Api(http), stand_in, output, language, console)
+            result.console_url, result.sandbox_url = f"{base}/", stand_in.base_url
+            result.logins = [("owner (consultant)", "lead@northwind-cx.example", PASSWORD)]
+            if serve:
+                show_console(result, console, serving=True)
+                await _forever()
+            return result
+
+
+def show_console(result: DemoResult, console: Console, serving: bool) -> None:
+    """Where the console is and who can sign in."""
+    if serving:
+        console.print(f"console: [bold]{result.console_url}[/bold] (Ctrl-C stops it)")
+    else:
+        console.print(f"console: {result.console_url} while the demo runs; "
+                      "'./dev demo --serve' keeps it running")
+    for role, email, password in result.logins:
+        console.print(f"  sign in as {role}: {email} / {password}")
+    console.print(f"  to connect a vendor in the console, use the vendor address "
+                  f"{result.sandbox_url}/<vendor> under Advanced settings "
+                  "(hubspot, salesforce, zoho; GA4 takes the bare address)")
+
+
+async def _forever() -> None:
+    """Until the process is interrupted (Ctrl-C cancels the wait)."""
+    await asyncio.Event().wait()
 
 
 def _fresh(data_dir: Path) -> None:

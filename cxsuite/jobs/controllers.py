@@ -62,10 +62,12 @@ class JobController(Controller):
                      principal: NamedDependency[Principal]) -> ServerSentEvent:
         """Server-sent events: ``progress`` whenever the job changes, then ``end``."""
         await service.get_for(db, principal, job_id)  # 404 before the stream starts
-        return ServerSentEvent(_stream(db, principal, job_id))
+        return ServerSentEvent(job_events(db, principal, job_id))
 
 
-async def _stream(db: Database, principal: Principal, job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
+async def job_events(db: Database, principal: Principal,
+                     job_id: UUID) -> AsyncIterator[ServerSentEventMessage]:
+    """The event stream of one job; the console's live progress uses it too."""
     last = None
     while True:
         job = to_out(await service.get_for(db, principal, job_id), principal)

@@ -34,6 +34,8 @@ def test_demo_leaves_a_report_naming_the_client_and_its_level(tmp_path: Path):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     pdf = output / "cx-strategy-report-en.pdf"
     assert f"report: {pdf}" in first.stdout
+    assert "console: http://127.0.0.1:" in first.stdout and "./dev demo --serve" in first.stdout
+    assert "sign in as owner (consultant): lead@northwind-cx.example" in first.stdout
     level_line = next(line for line in first.stdout.splitlines() if line.startswith("overall maturity"))
     level_name = next(lv.name for lv in shipped_model().levels if f"level {lv.level}, {lv.name}" in level_line)
     missing = missing_phrases(pdf.read_bytes(), [CLIENT_NAME, level_name], False, tmp_path)
@@ -48,3 +50,40 @@ def test_demo_leaves_a_report_naming_the_client_and_its_level(tmp_path: Path):
     # Read as the client reads it: no English catalogue text, no engineering strings.
     assert untranslated(translated, "lt") == []
     assert engineering(translated) == engineering(pdf.read_bytes()) == []
+
+
+def test_demo_serve_keeps_the_console_running(tmp_path: Path):
+    """``cxsuite demo --serve``: after the audit the console answers at the printed URL, and
+    the printed login signs in."""
+    import re
+    import signal
+    import time
+
+    import httpx
+
+    command = [CXSUITE, "demo", "--output", str(tmp_path / "demo"), "--size", "small", "--serve"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603
+    try:
+        deadline, url, seen = time.monotonic() + 600, None, []
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            found = re.search(r"console: (http://\S+/) \(Ctrl-C", line)
+            url = found.group(1) if found else None
+        assert url, "".join(seen)[-3000:]
+        with httpx.Client(base_url=url, timeout=30) as http:
+            page = http.get("/signin")
+            assert page.status_code == 200 and 'name="_csrf_token"' in page.text
+            csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+            signed = http.post("/signin", data={"_csrf_token": csrf, "email": "lead@northwind-cx.example",
+                                                "password": "demo-password-2026"})
+            assert signed.status_code == 303
+            assert "Aurora Home" in http.get("/").text
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

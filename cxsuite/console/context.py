@@ -1,0 +1,121 @@
+"""One console request: who is signed in, their API view, their language, and page rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Request, Response
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.utils.scope.state import ScopeState
+
+from cxsuite.console.api import ApiError, ConsoleApi
+from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, translator
+from cxsuite.console.messages import NOTICES, WORDS
+from cxsuite.console.session import session_token
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in person; the handler sends the browser to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Templates are HTML and always autoescaped."""
+    return Environment(loader=FileSystemLoader(CONSOLE_DIR / "templates"),
+                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class Console:
+    """What a page handler works with; use as ``async with Console.open(request) as c``."""
+
+    request: Request
+    api: ConsoleApi
+    language: str
+    me: dict[str, Any] | None = None
+    workspaces: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    async def open(cls, request: Request, *, signed_in: bool = True) -> Console:
+        """The request's console; with ``signed_in``, a person must be (else sign-in page)."""
+        language = language_of(request)
+        token = session_token(request)
+        console = cls(request, ConsoleApi(request, token, language), language)
+        if token:
+            try:
+                console.me = await console.api.get("/me")
+            except ApiError as error:
+                if error.status != 401:
+                    raise
+        request.scope.setdefault("state", {})["console_staff"] = console.is_staff
+        if signed_in and console.me is None:
+            await console.close()
+            raise SignInRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return console
+
+    async def __aenter__(self) -> Console:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Release the in-process API client."""
+        await self.api.close()
+
+    @property
+    def tenant_role(self) -> str | None:
+        """``owner`` or ``consultant`` in this tenant, else ``None`` (a client)."""
+        return (self.me or {}).get("tenant_role")
+
+    @property
+    def is_staff(self) -> bool:
+        """Owner or consultant: they run audits."""
+        return self.tenant_role in ("owner", "consultant")
+
+    def role_in(self, workspace_id: str) -> str | None:
+        """The role that applies inside a workspace (a tenant role wins)."""
+        if self.tenant_role:
+            return self.tenant_role
+        for held in (self.me or {}).get("workspace_roles", []):
+            if held["workspace_id"] == str(workspace_id):
+                return held["role"]
+        return None
+
+    def page(self, template: str, status_code: int = 200, **context: Any) -> Response[str]:
+        """Render ``template`` with the shared layout context."""
+        notice = NOTICES.get(self.request.query_params.get("done", ""))
+        html = environment().get_template(template).render(
+            _=translator(self.language), lang=self.language, dir="rtl" if self.language in RTL else "ltr",
+            languages=LANGUAGES, me=self.me, c=self, word=self.word, csrf_token=self.csrf_token(),
+            path=self.request.url.path, notice=notice, **context)
+        return Response(html, status_code=status_code, media_type="text/html")
+
+    def word(self, value: object) -> str:
+        """An API value (status, kind, role) in words of the page's language."""
+        text = WORDS.get(str(value))
+        return self.translate(text) if text else str(value)
+
+    def translate(self, message: str, **values: Any) -> str:
+        """``message`` in the page's language."""
+        return str(translator(self.language)(message, **values))
+
+    def csrf_token(self) -> str:
+        """The token every form carries as ``_csrf_token``."""
+        return ScopeState.from_scope(self.request.scope).csrf_token or ""
+
+
+def redirect(path: str, done: str | None = None) -> Redirect:
+    """303 to ``path`` (a form's result page), with a notice key for the next page."""
+    if done:
+        path += ("&" if "?" in path else "?") + f"done={quote(done)}"
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)

@@ -1,0 +1,65 @@
+"""Fixed sentences the console shows: notices after an action succeeded, and what a person
+can do about an error. Keys travel in URLs (``?done=signed-out``), never the text itself, so
+nobody can put words on a cxsuite page through a link.
+
+The msgids are marked with :func:`N_` so the catalogue test finds them.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for the catalogues without translating it here."""
+    return message
+
+
+NOTICES = {
+    "signed-out": N_("You are signed out."),
+    "signed-up": N_("Your consultancy is ready. We sent a link to confirm your email address."),
+    "reset-sent": N_("If an account uses this email, a link to choose a new password is on its way."),
+    "password-set": N_("Your password is set. Sign in with it now."),
+    "password-changed": N_("Your password is changed. Your other sessions have ended."),
+    "email-verified": N_("Your email address is confirmed."),
+    "token-revoked": N_("The token is revoked."),
+    "workspace-created": N_("The workspace is created."),
+    "workspace-archived": N_("The workspace is archived."),
+    "project-created": N_("The project is created."),
+    "project-saved": N_("The project is saved."),
+    "project-archived": N_("The project is archived."),
+    "invited": N_("The invitation is on its way."),
+    "connection-created": N_("The connection is added."),
+    "disconnected": N_("The connection is removed and its access revoked."),
+    "uploaded": N_("The file is uploaded and its import has started."),
+    "published": N_("The report is published. The client can now download it."),
+    "unpublished": N_("The report is withdrawn. The client no longer sees it."),
+    "answers-saved": N_("Your answers are saved."),
+    "language": N_("The language is changed."),
+}
+
+# What each audience can do when something goes wrong (by HTTP status).
+FORBIDDEN = {
+    "staff": N_("Your role does not allow this. The owner of your consultancy can change your role."),
+    "client": N_("Your role does not allow this. Ask your consultant if you need it."),
+}
+NOT_FOUND = N_("This page does not exist, or it is not shared with you.")
+TOO_MANY = N_("Too many attempts. Wait a few minutes, then try again.")
+FAILED = {
+    "staff": N_("Something went wrong on our side. Try again; if it keeps happening, "
+                "tell your administrator."),
+    "client": N_("Something went wrong on our side. Try again; if it keeps happening, "
+                 "tell your consultant."),
+}
+EXPIRED_FORM = N_("This form had expired. We reloaded it: please send it again.")
+
+# Words the API returns as values (statuses, job kinds, roles), shown in the page's language.
+WORDS = {
+    "pending": N_("waiting for consent"), "connected": N_("connected"), "error": N_("needs attention"),
+    "queued": N_("queued"), "running": N_("running"), "waiting": N_("waiting"), "succeeded": N_("done"),
+    "failed": N_("failed"), "cancelled": N_("cancelled"), "ready": N_("ready"), "rendering": N_("rendering"),
+    "sync": N_("import"), "score": N_("scoring"), "render": N_("report"),
+    "owner": N_("owner"), "consultant": N_("consultant"), "client_admin": N_("client admin"),
+    "client_viewer": N_("client viewer"), "invited": N_("invited"), "active": N_("active"),
+    "session": N_("browser session"), "personal": N_("personal token"), "rendered": N_("ready"),
+    "insufficient_evidence": N_("not enough evidence to score"), "not_applicable": N_("does not apply"),
+    "questionnaire": N_("questionnaire"), "o_data": N_("operational data"), "x_data": N_("experience data"),
+}

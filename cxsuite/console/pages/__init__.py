@@ -1,0 +1,1 @@
+"""Console controllers, one module per area."""

@@ -1,0 +1,69 @@
+"""The person's own account: password, tokens; the owner's audit log and operator view."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+
+from cxsuite.console.api import ApiError
+from cxsuite.console.context import Console, redirect
+from cxsuite.console.forms import FormState, form_of, refusable
+from cxsuite.console.operator import job_overview, plugin_overview
+from cxsuite.console.pages.home import items
+
+
+class AccountPages(Controller):
+    """Account, audit log, operator view."""
+
+    @get("/account")
+    async def account(self, request: Request) -> Response[str]:
+        """Who I am, my tokens, and the password form."""
+        async with await Console.open(request) as c:
+            return await _account(c)
+
+    @post("/account/password")
+    async def change_password(self, request: Request) -> Response[Any]:
+        """Change the password; every other session ends, this one stays."""
+        values = await form_of(request)
+        async with await Console.open(request) as c:
+            try:
+                await c.api.post("/auth/password/change", {
+                    "current_password": values.get("current_password", ""),
+                    "new_password": values.get("new_password", "")})
+            except ApiError as error:
+                if not refusable(error):
+                    raise
+                return await _account(c, status=error.status, form=FormState.refused(
+                    values, error, known=("current_password", "new_password")))
+            return redirect("/account", "password-changed")
+
+    @post("/account/tokens/{token_id:uuid}/revoke")
+    async def revoke(self, request: Request, token_id: FromPath[UUID]) -> Response[Any]:
+        """Revoke one of my tokens (revoking this browser's own session signs me out)."""
+        async with await Console.open(request) as c:
+            await c.api.call("DELETE", f"/tokens/{token_id}")
+            return redirect("/account", "token-revoked")
+
+    @get("/audit")
+    async def audit(self, request: Request, action: FromQuery[str | None] = None) -> Response[str]:
+        """The tenant's audit log, newest first, filtered by action."""
+        async with await Console.open(request) as c:
+            events = await items(c, "/audit-events", action=action or None)
+            return c.page("audit.html", events=events, action=action or "")
+
+    @get("/operator")
+    async def operator(self, request: Request) -> Response[str]:
+        """Jobs across every workspace and the plugins of this installation (tenant owner)."""
+        async with await Console.open(request) as c:
+            await c.api.get("/audit-events", limit=1)  # owner-only, as the API decides
+            return c.page("operator.html", jobs=await job_overview(c),
+                          plugins=plugin_overview(request.app.state.plugins))
+
+
+async def _account(c: Console, status: int = 200, form: FormState | None = None) -> Response[str]:
+    tokens = await items(c, "/tokens")
+    return c.page("account.html", status_code=status, tokens=tokens, current=str(c.me["token_id"])
+                  if c.me and c.me.get("token_id") else "", form=form or FormState())

@@ -1,0 +1,56 @@
+"""Reports: download the PDF and the evidence workbook, publish and unpublish."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+
+from cxsuite.console.api import ApiError
+from cxsuite.console.context import Console, redirect
+
+PASSED_HEADERS = ("content-type", "content-disposition")
+
+
+async def _file(c: Console, path: str) -> Response[bytes]:
+    upstream = await c.api.raw("GET", path)
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_HEADERS}
+    media_type = headers.pop("content-type", "application/octet-stream")
+    return Response(upstream.content, media_type=media_type, headers=headers)
+
+
+class ReportPages(Controller):
+    """Report files and publication."""
+
+    @get("/r/{report_id:uuid}/download")
+    async def download(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
+        """The PDF, as the API serves it (downloads are audited there)."""
+        async with await Console.open(request) as c:
+            return await _file(c, f"/reports/{report_id}/download")
+
+    @get("/r/{report_id:uuid}/evidence.xlsx")
+    async def evidence(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
+        """The evidence workbook behind the report."""
+        async with await Console.open(request) as c:
+            return await _file(c, f"/reports/{report_id}/evidence.xlsx")
+
+    @post("/r/{report_id:uuid}/publish")
+    async def publish(self, request: Request, report_id: FromPath[UUID]) -> Response[Any]:
+        """Show the report to the client."""
+        async with await Console.open(request) as c:
+            report = await c.api.post(f"/reports/{report_id}/publish")
+            return redirect(f"/p/{report['project_id']}", "published")
+
+    @post("/r/{report_id:uuid}/unpublish")
+    async def unpublish(self, request: Request, report_id: FromPath[UUID]) -> Response[Any]:
+        """Withdraw the report from the client (the API's unpublish, where installed)."""
+        async with await Console.open(request) as c:
+            try:
+                report = await c.api.post(f"/reports/{report_id}/unpublish")
+            except ApiError as error:
+                if error.status not in (404, 405):
+                    raise
+                raise ApiError(404, "") from error
+            return redirect(f"/p/{report['project_id']}", "unpublished")
