@@ -14,7 +14,12 @@ from cxsuite.connectors.controllers import ConnectorCatalogueController
 from cxsuite.identity.controllers import IdentityController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
-from cxsuite.reports.controllers import BrandingController, ProjectReportsController, ReportController
+from cxsuite.reports.controllers import (
+    BrandingController,
+    ProjectReportsController,
+    ReportController,
+    ReportTextController,
+)
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
     ScoreRunController,
@@ -43,4 +48,5 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     BrandingController,
     ProjectReportsController,
     ReportController,
+    ReportTextController,
 ]
