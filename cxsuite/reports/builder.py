@@ -328,6 +328,16 @@ def touchpoint_name(name: str) -> doc.Name:
     return channel_name(key) if key in CHANNEL_LABELS else name
 
 
+def _merged(touchpoints: Sequence[journey_evidence.Touchpoint]) -> tuple[tuple[doc.Name, int], ...]:
+    """Touchpoints that the report names alike (a ticket's "support" and a survey's "support
+    ticket") as one, their counts added, largest first."""
+    merged: dict[doc.Name, int] = {}
+    for tp in touchpoints:
+        name = touchpoint_name(tp.name)
+        merged[name] = merged.get(name, 0) + tp.n
+    return tuple(sorted(merged.items(), key=lambda item: -item[1]))
+
+
 def _severity(n: int, total: int) -> int:
     """3 when the theme is at least a fifth of the stage's records, 2 from a twentieth, else 1."""
     share = n / total if total else 0.0
@@ -345,7 +355,7 @@ def _stage_evidence(inputs: ReportInputs, stage: str, found: journey_evidence.St
     level = level_of(inputs.model, None if score is None else round(score, 2))
     return doc.StageEvidence(
         stage=stage, records=found.total if found else 0,
-        touchpoints=tuple((touchpoint_name(tp.name), tp.n) for tp in found.touchpoints) if found else (),
+        touchpoints=_merged(found.touchpoints) if found else (),
         csat=found.csat if found else None, csat_n=found.csat_n if found else 0,
         nps=found.nps if found else None, nps_n=found.nps_n if found else 0,
         level=level, level_name=T(_level(inputs.model, level).name) if level else "", commentary=commentary)

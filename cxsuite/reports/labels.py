@@ -85,6 +85,7 @@ TOUCHPOINT_LABELS = {
     "support": N_("Customer support"),
     "support_ticket": N_("Customer support"),
     "relationship_survey": N_("Relationship survey"),
+    "survey": N_("Survey"),
     "website": N_("Website"),
     "checkout": N_("Checkout"),
     "onboarding": N_("Onboarding"),

@@ -87,6 +87,10 @@ DEFAULT_RULES: tuple[MappingRule, ...] = (
 )
 
 
+# What a record with neither touchpoint nor channel is shown as (an interaction shows its type).
+_FALLBACK_TOUCHPOINT = {"feedback": "survey", "ticket": "support"}
+
+
 @dataclass(frozen=True)
 class RecordKey:
     """What attribution looks at in a (grouped) record."""
@@ -116,7 +120,7 @@ def attribute(key: RecordKey, stages: Sequence[str], rules: Sequence[MappingRule
     """``(stage or None, touchpoint, how)`` for one record; ``how`` is ``record``, ``rule``,
     ``default`` or ``none``."""
     known = set(stages)
-    shown = key.touchpoint or key.channel or key.type or ""
+    shown = key.touchpoint or key.channel or _FALLBACK_TOUCHPOINT.get(key.source) or key.type or ""
     if key.journey_stage and key.journey_stage in known:
         return key.journey_stage, shown, "record"
     for how, candidates in (("rule", rules), ("default", DEFAULT_RULES)):
