@@ -7,8 +7,9 @@ record, channel, type or metric, touchpoint, linked ticket, the customer's lifec
 Python only sees a few hundred groups however many records there are. Pain points are themes:
 the normalised text of a low-rated answer's comment (NPS 0–6, CSAT below the scale's midpoint)
 or of a ticket's subject; the same theme at a stage is one pain point, counted once per record,
-ranked by that count (evidence), then by text. The report reads this at render time for the
-run's period; the quote passes through :func:`~cxsuite.scoring.anonymise.anonymise`.
+ranked by that count (evidence), then by text; a theme needs :data:`MIN_RECORDS` records. The
+report reads this at render time for the run's period; the quote passes through
+:func:`~cxsuite.scoring.anonymise.anonymise`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from cxsuite.scoring.journey_mapping import MappingRule, RecordKey, attribute
 from cxsuite.scoring.metrics.scope import in_period, scoped
 
 PAIN_POINTS_PER_STAGE = 3
+MIN_RECORDS = 2  # one complaint is an anecdote, not a pain point
 _SUMS = ("csat_n", "csat_pos", "nps_n", "nps_pro", "nps_det")
 TOUCHPOINTS_PER_STAGE = 6
 # A low answer: an NPS detractor (0–6) or a rating below its scale's midpoint.
@@ -205,6 +207,8 @@ def _stage(stage: str, volume: Counter[str], touch: Counter[tuple[str, str]], su
     ranked = sorted(pain.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
     points, seen = [], set()
     for (source, theme), n in ranked:
+        if n < MIN_RECORDS:
+            break
         quote = anonymise(quotes[(stage, source, theme)])
         if quote.casefold() in seen:  # two spellings of one theme after anonymising: keep the larger
             continue

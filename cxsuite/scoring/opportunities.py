@@ -82,7 +82,7 @@ class StageBusiness(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
 
 
 class StageJudgement(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """The consultant's 1–5 business value for a stage, with the reason a reader is shown."""
+    """The consultant's 1–5 business value for a stage, with the reason (kept with the inputs)."""
 
     value: int
     reason: str

@@ -39,7 +39,7 @@ class StageValue(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Business figures for one stage over the report period (any subset), or a 1–5 judgement.
 
     ``margin`` and ``contact_share`` are shares 0–1; money is in the project's ``currency``.
-    A judgement needs its ``reason`` (the report prints it).
+    A judgement needs its ``reason`` (the value-inputs API shows it as the stage's basis).
     """
 
     stage: str
