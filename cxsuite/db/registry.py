@@ -17,7 +17,13 @@ from cxsuite.identity.tables import AccountToken, ApiToken, Invitation, User
 from cxsuite.jobs.tables import IdempotencyKey, Job, JobAttempt
 from cxsuite.projects.tables import Project
 from cxsuite.reports.tables import ReportFile, ReportRow, TenantBranding
-from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
+from cxsuite.scoring.tables import (
+    JourneyVersion,
+    ProjectInput,
+    QuestionnaireAnswer,
+    ScoreRunRow,
+    ScoringModelRow,
+)
 from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
@@ -26,6 +32,7 @@ _TABLES: list[type[Table]] = [
     WorkspaceMembership, Project, AuditEvent, Job, Connection, OAuthState, SyncCheckpoint, SyncIssue,
     ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow, TenantBranding, ReportRow,
     ReportFile, AccountToken, JobAttempt, IdempotencyKey,
+    ProjectInput,
 ]
 
 

@@ -132,7 +132,7 @@ async def collect(scope: Scope, rules: Sequence[MappingRule]) -> JourneyEvidence
     touch: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     sums: dict[str, Counter[str]] = defaultdict(Counter)
     pain: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    quotes: dict[tuple[str, str, str], str] = {}
+    spellings: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     unattributed: Counter[str] = Counter()
     how_counts: Counter[str] = Counter()
 
@@ -161,24 +161,21 @@ async def collect(scope: Scope, rules: Sequence[MappingRule]) -> JourneyEvidence
         if stage:
             sums[stage].update({k: int(row[k] or 0) for k in _SUMS})
     for row in await scope.query(
-            f"SELECT {_FEEDBACK_KEY}, lower(trim(f.comment)) AS theme, MAX(f.comment) AS quote, "
-            "COUNT(*) AS n "
+            f"SELECT {_FEEDBACK_KEY}, f.comment AS text, COUNT(*) AS n "
             f"{_FEEDBACK_FROM} AND f.comment IS NOT NULL AND trim(f.comment) <> '' AND {_LOW} "
             "GROUP BY 1, 2, 3, 4, 5, 6, 7"):
         stage = attribute(_key("feedback", row), stages, rules)[0]
         if stage:
-            pain[stage][("feedback", row["theme"])] += int(row["n"])
-            quotes.setdefault((stage, "feedback", row["theme"]), row["quote"])
+            _theme(pain[stage], spellings, stage, "feedback", row)
     for row in await scope.query(
             "SELECT lower(t.channel) AS channel, lower(c.lifecycle_stage) AS lifecycle, "
-            "lower(trim(t.subject)) AS theme, MAX(t.subject) AS quote, COUNT(*) AS n "
+            "t.subject AS text, COUNT(*) AS n "
             f"FROM record_ticket t {_CUSTOMER.format(a='t')} WHERE {scoped('t')} "
             f"AND {in_period('t.created_at')} "
             "GROUP BY 1, 2, 3"):
         stage = place("ticket", row)
-        if stage and row["theme"]:
-            pain[stage][("ticket", row["theme"])] += int(row["n"])
-            quotes.setdefault((stage, "ticket", row["theme"]), row["quote"])
+        if stage:
+            _theme(pain[stage], spellings, stage, "ticket", row)
     for row in await scope.query(
             "SELECT i.journey_stage AS stage, lower(i.channel) AS channel, lower(i.type) AS type, "
             "lower(c.lifecycle_stage) AS lifecycle, COUNT(*) AS n "
@@ -188,8 +185,19 @@ async def collect(scope: Scope, rules: Sequence[MappingRule]) -> JourneyEvidence
 
     return JourneyEvidence(
         period_start=scope.period_start, period_end=scope.period_end,
-        stages=[_stage(s, volume[s], touch[s], sums[s], pain[s], quotes) for s in stages],
+        stages=[_stage(s, volume[s], touch[s], sums[s], pain[s], spellings) for s in stages],
         unattributed=dict(sorted(unattributed.items())), attributed_by=dict(sorted(how_counts.items())))
+
+
+def _theme(pain: Counter[tuple[str, str]], spellings: dict[tuple[str, str, str], Counter[str]], stage: str,
+           source: str, row: dict[str, Any]) -> None:
+    """Count a grouped comment or subject under its theme (case and spacing folded in Python, so
+    both databases agree) and remember how it was written, to quote the commonest spelling."""
+    text = row.get("text") or ""
+    theme = " ".join(text.casefold().split())
+    if theme:
+        pain[(source, theme)] += int(row["n"])
+        spellings[(stage, source, theme)][" ".join(text.split())] += int(row["n"])
 
 
 def _key(source: str, row: dict[str, Any]) -> RecordKey:
@@ -200,7 +208,8 @@ def _key(source: str, row: dict[str, Any]) -> RecordKey:
 
 
 def _stage(stage: str, volume: Counter[str], touch: Counter[tuple[str, str]], sums: Counter[str],
-           pain: Counter[tuple[str, str]], quotes: dict[tuple[str, str, str], str]) -> StageEvidence:
+           pain: Counter[tuple[str, str]], spellings: dict[tuple[str, str, str], Counter[str]],
+           ) -> StageEvidence:
     """One stage's figures; touchpoints and pain points by count, then by name (deterministic)."""
     touchpoints = [Touchpoint(name=name, source=source, n=n) for (name, source), n in
                    sorted(touch.items(), key=lambda item: (-item[1], item[0]))[:TOUCHPOINTS_PER_STAGE]]
@@ -209,7 +218,8 @@ def _stage(stage: str, volume: Counter[str], touch: Counter[tuple[str, str]], su
     for (source, theme), n in ranked:
         if n < MIN_RECORDS:
             break
-        quote = anonymise(quotes[(stage, source, theme)])
+        written = spellings[(stage, source, theme)]
+        quote = anonymise(min(written, key=lambda text: (-written[text], text)))
         if quote.casefold() in seen:  # two spellings of one theme after anonymising: keep the larger
             continue
         seen.add(quote.casefold())

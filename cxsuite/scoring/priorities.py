@@ -133,5 +133,5 @@ async def command_lines(settings: Settings, tenant: str, run: str, limit: int | 
 def lines(found: Sequence[Opportunity], dimensions: dict[str, str]) -> list[str]:
     """One plain line per priority, as the command line prints them (rank first)."""
     return [f"{i}. {o.title} ({dimensions.get(o.dimension, o.dimension)}, priority {o.priority:.2f}, "
-            f"value {o.value:.1f}, effort {o.effort}, confidence {o.confidence:.2f})"
+            f"value {o.value:.2f}, effort {o.effort}, confidence {o.confidence:.2f})"
             for i, o in enumerate(found, start=1)]

@@ -25,7 +25,7 @@ async def _records(eng: Engagement) -> None:
     tickets, i = [], 0
     for subject, count in SUBJECTS:
         for _ in range(count):
-            tickets.append(Ticket(external_id=f"t{i}", subject=subject if i % 2 else subject.upper() + "  ",
+            tickets.append(Ticket(external_id=f"t{i}", subject=subject if i % 3 else subject.upper() + "  ",
                                   channel="email", created_at=T0 + timedelta(hours=i),
                                   customer_external_id=f"c{10 + i % 10}"))
             i += 1
