@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from uuid import UUID
 
 import pytest
 
 from cxsuite.reports.builder import build_document, load_inputs
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR, render_html
-from cxsuite.scoring.priorities import command_lines
+from cxsuite.scoring.priorities import lines, tenant_priorities
 from tests.reports.conftest import squash
 from tests.reports.pdfcheck import text
 from tests.reports_api.test_reports import render, scored
@@ -42,7 +43,7 @@ def _ordered(haystack: str, titles: list[str]) -> list[str]:
     return [t for at, t in sorted(found) if at >= 0]
 
 
-async def test_chart_table_roadmap_and_cli_agree_and_consultant_text_is_placed(eng, client, settings):
+async def test_chart_table_roadmap_and_cli_agree_and_consultant_text_is_placed(eng, client):
     run = await scored(eng, client)
     stages = [{"stage": s, "judgement": v, "reason": "agreed with the client's COO"} for s, v in JUDGED.items()]
     response = await client.put(f"{eng.base}/value-inputs", headers=eng.owner.headers, json={"stages": stages})
@@ -79,8 +80,9 @@ async def test_chart_table_roadmap_and_cli_agree_and_consultant_text_is_placed(e
     alt = unescape(re.search(r"<title>(Value and effort: .*?)</title>", html).group(1))
     chart = [re.sub(r"^\d+\. ", "", item).split(": Value")[0] for item in alt.split(": ", 1)[1].split("; ")]
 
+    # what `cxsuite priorities` prints (command_lines = tenant_priorities + lines on its own database)
     cli = [line.split(". ", 1)[1].split(" (")[0]
-           for line in await command_lines(settings, str(eng.tenant_id), run["id"])]
+           for line in lines(await tenant_priorities(eng.db, eng.tenant_id, UUID(run["id"])), {})]
 
     assert summary == expected[:5]
     assert roadmap == chart == expected[:15]
