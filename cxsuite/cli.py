@@ -117,6 +117,18 @@ def sync(connection_id: str, tenant_id: str) -> None:
 
 
 @main.command()
+@click.argument("run_id")
+@click.option("--tenant", "tenant_id", required=True, help="The tenant the score run belongs to.")
+@click.option("--limit", type=int, default=None, help="Only the first N priorities.")
+def priorities(run_id: str, tenant_id: str, limit: int | None) -> None:
+    """List a score run's priorities in the report's order, with the project's value inputs."""
+    from cxsuite.scoring.priorities import command_lines
+
+    for line in run_async(command_lines)(settings_or_exit(), tenant_id, run_id, limit):
+        console.print(line, highlight=False, markup=False)
+
+
+@main.command()
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
               show_default=True, help="Where the PDF (and the demo's own data folder) go.")
 @click.option("--size", default="demo", show_default=True,

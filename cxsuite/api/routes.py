@@ -16,7 +16,12 @@ from cxsuite.identity.controllers import IdentityController
 from cxsuite.imports.controllers import FileImportController
 from cxsuite.jobs.controllers import JobController, WorkspaceJobsController
 from cxsuite.projects.controllers import ProjectController, WorkspaceProjectsController
-from cxsuite.reports.controllers import BrandingController, ProjectReportsController, ReportController
+from cxsuite.reports.controllers import (
+    BrandingController,
+    ProjectReportsController,
+    ReportController,
+    ReportTextController,
+)
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
     ScoreRunController,
@@ -47,4 +52,5 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     ReportController,
     CustomerViewController,
     FileImportController,
+    ReportTextController,
 ]

@@ -18,7 +18,13 @@ from cxsuite.imports.tables import ImportMapping
 from cxsuite.jobs.tables import IdempotencyKey, Job, JobAttempt
 from cxsuite.projects.tables import Project
 from cxsuite.reports.tables import ReportFile, ReportRow, TenantBranding
-from cxsuite.scoring.tables import JourneyVersion, QuestionnaireAnswer, ScoreRunRow, ScoringModelRow
+from cxsuite.scoring.tables import (
+    JourneyVersion,
+    ProjectInput,
+    QuestionnaireAnswer,
+    ScoreRunRow,
+    ScoringModelRow,
+)
 from cxsuite.tenancy.tables import Tenant, TenantDirectory, TenantMembership
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 
@@ -28,6 +34,7 @@ _TABLES: list[type[Table]] = [
     ScoringModelRow, JourneyVersion, QuestionnaireAnswer, ScoreRunRow, TenantBranding, ReportRow,
     ReportFile, AccountToken, JobAttempt, IdempotencyKey,
     ImportMapping,
+    ProjectInput,
 ]
 
 

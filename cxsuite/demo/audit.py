@@ -14,16 +14,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import httpx
-import msgspec
 from PIL import Image, ImageDraw
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cxsuite.db.migrate import run_migrations
+from cxsuite.demo.consultant import VALUE_INPUTS, report_text
 from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
 from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
 from cxsuite.scoring import shipped_model
-from cxsuite.scoring.opportunities import Opportunity, ranked
 
 CLIENT_NAME = "Aurora Home & Garden"
 PASSWORD = "demo-password-2026"  # noqa: S105 - the demo tenant's, on a throw-away database
@@ -40,6 +39,7 @@ class DemoResult:
     failures: dict[str, str] = field(default_factory=dict)
     overall: dict[str, Any] = field(default_factory=dict)
     top: list[str] = field(default_factory=list)
+    ranked: list[str] = field(default_factory=list)
     pdf: Path | None = None
     console_url: str = ""
     logins: list[tuple[str, str, str]] = field(default_factory=list)
@@ -120,7 +120,10 @@ async def _audit(api: Api, stand_in: Any, output: Path, language: str, console: 
     connections = await _connect_all(api, workspace["id"], stand_in, console)
     await _sync_all(api, connections, result, console)
     await _answer(api, project["id"])
+    await api.call("PUT", f"/api/v1/projects/{project['id']}/value-inputs", json=VALUE_INPUTS)
     run = await _score(api, project["id"], console, result)
+    first = (result.ranked or [None])[0]
+    await api.call("PUT", f"/api/v1/projects/{project['id']}/report-text", json=report_text(language, first))
     result.pdf = await _render(api, project["id"], language, output, console)
     console.print(f"score run {run['run']['id']}")
     return result
@@ -214,14 +217,16 @@ async def _score(api: Api, project_id: str, console: Console, result: DemoResult
     levels = {level.level: level.name for level in shipped_model().levels}
     result.overall = {**overall, "level_name": levels.get(overall["level"], ""),
                       "weakest_name": dimensions.get(overall["weakest_dimension"], "")}
-    result.top = top_priorities(run["opportunities"], dimensions)
+    ranked = (await api.call("GET", f"/api/v1/score-runs/{started['run']['id']}/priorities"))["priorities"]
+    result.ranked = [p["recommendation_id"] for p in ranked]
+    result.top = top_priorities(ranked, dimensions)
     return run
 
 
-def top_priorities(opportunities: list[dict], dimensions: dict[str, str], count: int = 5) -> list[str]:
-    """The first ``count`` priorities in the report's order (:func:`ranked`), one line each."""
-    found = msgspec.convert(opportunities, type=tuple[Opportunity, ...])
-    return [f"{o.title} ({dimensions[o.dimension]}, priority {o.priority:.1f})" for o in ranked(found, count)]
+def top_priorities(ranked: list[dict], dimensions: dict[str, str], count: int = 5) -> list[str]:
+    """The first ``count`` priorities as the priorities API ranks them (the report's order)."""
+    return [f"{p['title']} ({dimensions[p['dimension']]}, priority {p['priority']:.2f})"
+            for p in ranked[:count]]
 
 
 async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path:

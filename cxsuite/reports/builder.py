@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,18 +32,24 @@ from cxsuite.projects.tables import Project
 from cxsuite.reports import document as doc
 from cxsuite.reports.branding import TenantLook, tenant_look
 from cxsuite.reports.caveats import INSUFFICIENT, caveats_for, state_caveats
+from cxsuite.reports.figures import N_
 from cxsuite.reports.i18n import Localiser
 from cxsuite.reports.labels import (
     CHANNEL_LABELS,
     METRIC_LABELS,
     QUESTIONNAIRE_EVIDENCE,
     RECORD_KIND_LABELS,
+    TOUCHPOINT_LABELS,
     UNIT_LABELS,
 )
+from cxsuite.reports.narrative import ReportText, paragraphs
+from cxsuite.reports.narrative import stored as stored_text
 from cxsuite.reports.sections import Section
-from cxsuite.scoring import results
+from cxsuite.scoring import journey_evidence, results, value_inputs
+from cxsuite.scoring.engine import level_of
 from cxsuite.scoring.journey import StoredJourney, by_id
 from cxsuite.scoring.opportunities import Opportunity, ranked
+from cxsuite.scoring.priorities import prioritise
 from cxsuite.scoring.schema import Benchmark, ScoringModel
 from cxsuite.scoring.tables import ScoreRunRow
 from cxsuite.workspaces.tables import Workspace
@@ -81,6 +87,8 @@ class ReportInputs:
     sources: tuple[SourceData, ...]
     look: TenantLook
     customer_view: CustomerViewState | None = None
+    text: ReportText = field(default_factory=ReportText)
+    evidence: journey_evidence.JourneyEvidence | None = None
 
     @property
     def model(self) -> ScoringModel:
@@ -105,14 +113,21 @@ async def load_inputs(tenant_id: UUID, run_id: UUID, connectors: Mapping[str, An
         (ScoreRunRow.tenant_id == tenant_id) & (ScoreRunRow.project_id == run["project_id"])
         & (ScoreRunRow.status == "succeeded") & (ScoreRunRow.created_at < run["created_at"])
     ).order_by(ScoreRunRow.created_at, ascending=False).first().run()
+    journey = await by_id(tenant_id, run["journey_version_id"])
+    result = msgspec.json.decode(run["result"], type=results.ScoreResult)
+    stage_keys = [s.key for s in journey.stages]
     return ReportInputs(
-        run=run, result=msgspec.json.decode(run["result"], type=results.ScoreResult),
-        opportunities=msgspec.json.decode(run["opportunities"] or "[]", type=tuple[Opportunity, ...]),
-        journey=await by_id(tenant_id, run["journey_version_id"]), project=project,
+        run=run, result=result,
+        # THE order (cxsuite.scoring.priorities), valued with the project's value inputs as they are now.
+        opportunities=prioritise(journey.model, result,
+                                 await value_inputs.stored(tenant_id, run["project_id"])),
+        journey=journey, project=project,
         client_name=workspace["name"], previous=previous,
         sources=await _sources(tenant_id, run["workspace_id"], connectors),
         look=await tenant_look(tenant_id, sections),
-        customer_view=await view_of(Connection._meta.db, tenant_id, run["workspace_id"]))
+        customer_view=await view_of(Connection._meta.db, tenant_id, run["workspace_id"]),
+        text=await stored_text(tenant_id, run["project_id"]),
+        evidence=await journey_evidence.for_run_row(Project._meta.db, tenant_id, run, stage_keys))
 
 
 async def _sources(tenant_id: UUID, workspace_id: UUID, connectors: Mapping[str, Any],
@@ -165,9 +180,9 @@ def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.
         stages=tuple(doc.Stage(s.key, T(s.name) if stage_names.get(s.key) == s.name else s.name)
                      for s in inputs.journey.stages),
         cells=tuple(_cell(c, l10n) for c in result.cells),
-        journey=_journey(inputs, dimension_names, l10n),
+        journey=_journey(inputs, l10n),
         kpis=_kpis(result, inputs.previous, l10n) + _missing_kpis(model, result, l10n),
-        opportunities=_opportunities(model, inputs.opportunities),
+        opportunities=_opportunities(model, inputs.opportunities, inputs.text.opportunity_notes),
         data_sources=tuple(doc.DataSource(
             s.connector, s.account, period, tuple((T(RECORD_KIND_LABELS[k]), n) for k, n in s.counts),
             s.last_sync or run["finished_at"]) for s in inputs.sources),
@@ -178,6 +193,7 @@ def build_document(inputs: ReportInputs, language: str, l10n: Localiser) -> doc.
         section_order=inputs.look.section_order,
         disabled_sections=inputs.look.disabled_sections,
         unused_evidence=tuple(_state_evidence(model, state, l10n) for state in result.metric_states),
+        executive_summary=paragraphs(inputs.text.executive_summary),
     )
 
 
@@ -330,44 +346,86 @@ def _year(text: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _journey(inputs: ReportInputs, dimension_names: Mapping[str, doc.Name], l10n: Localiser) -> doc.Journey:
-    """Touchpoints as the consultant mapped them, outcomes per stage, CSAT as the curve, and
-    each stage's widest gap below target as its pain point."""
-    result = inputs.result
+def _journey(inputs: ReportInputs, l10n: Localiser) -> doc.Journey:
+    """Touchpoints as the consultant mapped them and as the records show them, outcomes per
+    stage, CSAT as the curve, and per stage its evidence, maturity and pain points (distinct
+    themes ranked by the number of records behind them, :mod:`cxsuite.scoring.journey_evidence`)."""
+    result, evidence = inputs.result, inputs.evidence
     staged = [o for o in result.outcomes if o.stage and o.channel is None]
+    mapped = [doc.Touchpoint(stage.key, channel_name(tp.channel), tp.name)
+              for stage in inputs.journey.stages for tp in stage.touchpoints]
+    stages = evidence.stages if evidence else []
+    seen = {(tp.stage, tp.name) for tp in mapped}
+    recorded = [doc.Touchpoint(s.stage, T(RECORD_KIND_LABELS[tp.source]), touchpoint_name(tp.name))
+                for s in stages for tp in s.touchpoints if (s.stage, touchpoint_name(tp.name)) not in seen]
+    commentary = inputs.text.stage_commentary
     return doc.Journey(
-        touchpoints=tuple(doc.Touchpoint(stage.key, tp.channel, tp.name)
-                          for stage in inputs.journey.stages for tp in stage.touchpoints),
+        touchpoints=tuple(mapped + recorded),
         kpis=tuple(doc.StageKpi(o.stage, metric_name(o.metric), o.value, unit_text(o.unit, l10n))
                    for o in staged if o.stage),
         # CSAT (% satisfied) on the curve's −2…+2 scale: 50 % is neutral, 100 % is +2.
         satisfaction=tuple(doc.Satisfaction(o.stage, max(-2.0, min(2.0, (o.value - 50) / 25)), o.n or 0)
                            for o in staged if o.metric == "csat" and o.stage),
-        pain_points=tuple(_pain_points(result, dimension_names)),
+        pain_points=tuple(sorted((doc.PainPoint(s.stage, p.quote, T(PAIN_SOURCES[p.source]),
+                                                _severity(p.n, s.total), n=p.n, quote=p.quote)
+                                  for s in stages for p in s.pain_points), key=lambda p: -(p.n or 0))),
+        stages=tuple(_stage_evidence(inputs, key, next((s for s in stages if s.stage == key), None),
+                                     paragraphs(commentary.get(key, "")))
+                     for key in (s.key for s in inputs.journey.stages)),
+        unattributed=sum(evidence.unattributed.values()) if evidence else 0,
     )
 
 
-def _pain_points(result: results.ScoreResult, names: Mapping[str, doc.Name]) -> list[doc.PainPoint]:
-    worst: dict[str, results.Cell] = {}
-    for cell in result.cells:
-        if cell.level is None or cell.level >= cell.target:
-            continue
-        current = worst.get(cell.stage)
-        if current is None or cell.target - cell.level > current.target - (current.level or 0):
-            worst[cell.stage] = cell
-    points = []
-    for stage, cell in worst.items():
-        weakest = min((e for e in cell.evidence if e.level is not None and e.kind != "questionnaire"),
-                      key=lambda e: e.level or 0, default=None)
-        points.append(doc.PainPoint(stage, names[cell.dimension],
-                                    metric_name(weakest.ref) if weakest else "",
-                                    min(3, cell.target - (cell.level or 0))))
-    return points
+PAIN_SOURCES = {"feedback": N_("Comment with a low rating"), "ticket": N_("Reason for contacting support")}
 
 
-def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[doc.Opportunity, ...]:
+def touchpoint_name(name: str) -> doc.Name:
+    """A recorded touchpoint as the report names it (unknown ones are client data, shown as is)."""
+    key = name.strip().lower()
+    if key in TOUCHPOINT_LABELS:
+        return T(TOUCHPOINT_LABELS[key])
+    return channel_name(key) if key in CHANNEL_LABELS else name
+
+
+def _merged(touchpoints: Sequence[journey_evidence.Touchpoint]) -> tuple[tuple[doc.Name, int], ...]:
+    """Touchpoints that the report names alike (a ticket's "support" and a survey's "support
+    ticket") as one, their counts added, largest first."""
+    merged: dict[doc.Name, int] = {}
+    for tp in touchpoints:
+        name = touchpoint_name(tp.name)
+        merged[name] = merged.get(name, 0) + tp.n
+    return tuple(sorted(merged.items(), key=lambda item: -item[1]))
+
+
+def _severity(n: int, total: int) -> int:
+    """3 when the theme is at least a fifth of the stage's records, 2 from a twentieth, else 1."""
+    share = n / total if total else 0.0
+    return 3 if share >= 0.2 else 2 if share >= 0.05 else 1
+
+
+def _stage_evidence(inputs: ReportInputs, stage: str, found: journey_evidence.StageEvidence | None,
+                    commentary: tuple[str, ...]) -> doc.StageEvidence:
+    """A stage's records, touchpoints, CSAT/NPS and maturity (its applicable cells' weighted mean
+    score as a level), with the consultant's commentary."""
+    cells = [c for c in inputs.result.cells
+             if c.stage == stage and c.score is not None and c.applicability > 0 and c.status == "scored"]
+    weight = sum(c.applicability for c in cells)
+    score = sum(c.score * c.applicability for c in cells if c.score is not None) / weight if weight else None
+    level = level_of(inputs.model, None if score is None else round(score, 2))
+    return doc.StageEvidence(
+        stage=stage, records=found.total if found else 0,
+        touchpoints=_merged(found.touchpoints) if found else (),
+        csat=found.csat if found else None, csat_n=found.csat_n if found else 0,
+        nps=found.nps if found else None, nps_n=found.nps_n if found else 0,
+        level=level, level_name=T(_level(inputs.model, level).name) if level else "", commentary=commentary)
+
+
+def _opportunities(model: ScoringModel, found: Sequence[Opportunity], notes: Mapping[str, str] | None = None,
+                   ) -> tuple[doc.Opportunity, ...]:
     """The roadmap: :func:`~cxsuite.scoring.opportunities.ranked` (each library action once, best
-    first), stopping at :data:`ROADMAP_LENGTH`."""
+    first), stopping at :data:`ROADMAP_LENGTH`, with the consultant's note beside each; a
+    plugin's action keeps its own description."""
+    notes = notes or {}
     library = {r.id: r.description for r in model.recommendations}
     described = {o.recommendation_id: library.get(o.recommendation_id, o.description) for o in found}
     return tuple(doc.Opportunity(
@@ -377,6 +435,8 @@ def _opportunities(model: ScoringModel, found: Sequence[Opportunity]) -> tuple[d
         quadrant=o.quadrant, horizon=o.horizon, owner_role=T(o.owner_role),
         expected_kpi=T(o.expected_kpi.movement),
         kpi_source=None if o.expected_kpi.source == "default" else citation(o.expected_kpi.source),
+        confidence=o.confidence, value_estimated=o.value_basis == "estimate",
+        note=paragraphs(notes.get(o.recommendation_id, "")),
     ) for o in ranked(found, ROADMAP_LENGTH))
 
 

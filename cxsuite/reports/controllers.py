@@ -29,7 +29,7 @@ from cxsuite.api.types import UploadForm
 from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
 from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
-from cxsuite.reports import branding, service
+from cxsuite.reports import branding, narrative, service
 from cxsuite.reports.document import MAX_LOGO_BYTES
 from cxsuite.reports.jobs import start_report_job
 from cxsuite.reports.render import render_html
@@ -192,3 +192,23 @@ class ReportController(Controller):
         return Response(workbook, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+class ReportTextController(Controller):
+    """The consultant's executive summary, stage commentary and recommendation notes."""
+
+    path = "/projects/{project_id:uuid}/report-text"
+    tags = ["reports"]
+
+    @get("/", guards=[requires(Action.REPORT_RENDER)], responses=errors(401, 403, 404))
+    async def get_text(self, project_id: FromPath[UUID], db: NamedDependency[Database],
+                       principal: NamedDependency[Principal]) -> narrative.ReportTextOut:
+        """The text every report of the project prints where a reader expects it."""
+        return await narrative.get_text(db, principal, project_id)
+
+    @put("/", guards=[requires(Action.REPORT_RENDER)], responses=errors(400, 401, 403, 404, 409, 422))
+    async def put_text(self, project_id: FromPath[UUID], data: JSONBody[narrative.ReportText],
+                       db: NamedDependency[Database],
+                       principal: NamedDependency[Principal]) -> narrative.ReportTextOut:
+        """Replace the text (plain text; blank lines separate paragraphs; limits in the errors)."""
+        return await narrative.put_text(db, principal, project_id, data)

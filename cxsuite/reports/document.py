@@ -235,6 +235,25 @@ class PainPoint:
     title: Name
     evidence: Name = ""
     severity: int = 2
+    n: int | None = None
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class StageEvidence:
+    """What the records show at one stage: how many were attributed to it, where customers met
+    the company (touchpoint, records), CSAT and NPS with their answers, and the stage's maturity."""
+
+    stage: str
+    records: int = 0
+    touchpoints: tuple[tuple[Name, int], ...] = ()
+    csat: float | None = None
+    csat_n: int = 0
+    nps: float | None = None
+    nps_n: int = 0
+    level: int | None = None
+    level_name: Name = ""
+    commentary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +264,8 @@ class Journey:
     kpis: tuple[StageKpi, ...] = ()
     satisfaction: tuple[Satisfaction, ...] = ()
     pain_points: tuple[PainPoint, ...] = ()
+    stages: tuple[StageEvidence, ...] = ()
+    unattributed: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,6 +300,9 @@ class Opportunity:
     owner_role: Name
     expected_kpi: Name = ""
     kpi_source: str | None = None
+    confidence: float = 1.0
+    value_estimated: bool = False
+    note: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -363,6 +387,7 @@ class ReportDocument:
     # "Insufficient evidence") or flagged by a data-quality check, each with its caveat; the
     # evidence summary lists them beside the figures the cells used.
     unused_evidence: tuple[Evidence, ...] = ()
+    executive_summary: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.language not in SUPPORTED_LANGUAGES:

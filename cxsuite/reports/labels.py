@@ -78,3 +78,18 @@ RECORD_KIND_LABELS = {
 }
 
 QUESTIONNAIRE_EVIDENCE = N_("Consultant assessment")
+
+# Touchpoints the journey map names: the defaults of ``cxsuite.scoring.journey_mapping`` and the
+# touchpoints sources record (a touchpoint without a label is shown as recorded, client data).
+TOUCHPOINT_LABELS = {
+    "support": N_("Customer support"),
+    "support_ticket": N_("Customer support"),
+    "relationship_survey": N_("Relationship survey"),
+    "survey": N_("Survey"),
+    "website": N_("Website"),
+    "checkout": N_("Checkout"),
+    "onboarding": N_("Onboarding"),
+    "renewal": N_("Renewal"),
+    "meeting": N_("Meeting"),
+    "call": N_("Phone"),
+}

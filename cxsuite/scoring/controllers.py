@@ -22,7 +22,17 @@ from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
-from cxsuite.scoring import journey, questionnaire, service, tenant_models, trend
+from cxsuite.scoring import (
+    journey,
+    journey_evidence,
+    journey_mapping,
+    priorities,
+    questionnaire,
+    service,
+    tenant_models,
+    trend,
+    value_inputs,
+)
 from cxsuite.scoring.jobs import start_score_job
 from cxsuite.scoring.schemas import (
     AnswersIn,
@@ -72,6 +82,37 @@ class ProjectScoringController(Controller):
         """Record a batch of answers (all or nothing); 422 names unknown items and stages."""
         return await questionnaire.record_answers(db, principal, project_id, data.answers)
 
+    @get("/value-inputs", guards=[requires(Action.SCORE_READ)], responses=errors(401, 403, 404))
+    async def get_value_inputs(self, project_id: FromPath[UUID], db: NamedDependency[Database],
+                               principal: NamedDependency[Principal]) -> value_inputs.ValueInputsOut:
+        """Business figures or judgements per stage, effort and confidence per recommendation,
+        and where each stage's business value comes from (``estimate`` when nothing was set)."""
+        return await value_inputs.get_inputs(db, principal, project_id)
+
+    @put("/value-inputs", guards=[requires(Action.JOURNEY_EDIT)],
+         responses=errors(400, 401, 403, 404, 409, 422))
+    async def put_value_inputs(self, project_id: FromPath[UUID], data: JSONBody[value_inputs.ValueInputs],
+                               db: NamedDependency[Database],
+                               principal: NamedDependency[Principal]) -> value_inputs.ValueInputsOut:
+        """Replace the value inputs; they apply to every run's priorities from now on."""
+        return await value_inputs.put_inputs(db, principal, project_id, data)
+
+    @get("/journey-mapping", guards=[requires(Action.PROJECT_READ)], responses=errors(401, 403, 404))
+    async def get_journey_mapping(self, project_id: FromPath[UUID], db: NamedDependency[Database],
+                                  principal: NamedDependency[Principal]) -> journey_mapping.JourneyMappingOut:
+        """The consultant's rules attributing records to stages and touchpoints, and the
+        defaults tried after them (a record's own journey stage wins over both)."""
+        return await journey_mapping.get_mapping(db, principal, project_id)
+
+    @put("/journey-mapping", guards=[requires(Action.JOURNEY_EDIT)],
+         responses=errors(400, 401, 403, 404, 409, 422))
+    async def put_journey_mapping(self, project_id: FromPath[UUID],
+                                  data: JSONBody[journey_mapping.JourneyMapping],
+                                  db: NamedDependency[Database],
+                                  principal: NamedDependency[Principal]) -> journey_mapping.JourneyMappingOut:
+        """Replace the rules; the next report and journey evidence use them."""
+        return await journey_mapping.put_mapping(db, principal, project_id, data)
+
     @post("/score-runs", status_code=HTTP_202_ACCEPTED, guards=[requires(Action.SCORE_RUN)],
           responses=errors(401, 403, 404, 409, 422))
     async def start_run(self, project_id: FromPath[UUID], request: Request, db: NamedDependency[Database],
@@ -105,6 +146,20 @@ class ScoreRunController(Controller):
                       principal: NamedDependency[Principal]) -> ScoreRunOut:
         """The run's grid (every cell with its evidence), dimensions, overall and opportunities."""
         return await service.get_run(db, principal, run_id)
+
+    @get("/{run_id:uuid}/priorities", guards=[requires(Action.SCORE_READ)], responses=errors(401, 403, 404))
+    async def get_priorities(self, run_id: FromPath[UUID], db: NamedDependency[Database],
+                             principal: NamedDependency[Principal]) -> priorities.PrioritiesOut:
+        """The run's actions in the one order the report and the CLI use, valued with the
+        project's current value inputs, with the formula and tie-break."""
+        return await priorities.run_priorities(db, principal, run_id)
+
+    @get("/{run_id:uuid}/journey-evidence", guards=[requires(Action.SCORE_READ)],
+         responses=errors(401, 403, 404))
+    async def get_journey_evidence(self, run_id: FromPath[UUID], db: NamedDependency[Database],
+                                   principal: NamedDependency[Principal]) -> journey_evidence.JourneyEvidence:
+        """Per stage over the run's period: touchpoints, volume, CSAT and NPS, pain points."""
+        return await journey_evidence.run_evidence(db, principal, run_id)
 
     @get("/{run_id:uuid}/compare/{other_run_id:uuid}", guards=[requires(Action.SCORE_READ)],
          responses=errors(401, 403, 404, 409))

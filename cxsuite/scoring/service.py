@@ -26,6 +26,7 @@ from cxsuite.errors import NotFound
 from cxsuite.plugin_manager import Plugins, build_plugins
 from cxsuite.projects.period import explicit_period
 from cxsuite.projects.tables import Project
+from cxsuite.scoring import value_inputs
 from cxsuite.scoring.engine import score
 from cxsuite.scoring.inputs import Answer, Journey, MetricValue
 from cxsuite.scoring.journey import by_id, current, project_for
@@ -118,7 +119,11 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
             await resolve_workspace(db, tenant_id, row["workspace_id"])
         inputs, model = await _gather(db, tenant_id, row, progress, plugins, Rules.of(settings))
         result = rescore(model, inputs)
-        opportunities = find_opportunities(model, result, extra=plugin_recommendations(plugins, model))
+        async with db.transaction(tenant_id, write=False):
+            values = await value_inputs.stored(tenant_id, project_id)
+        opportunities = find_opportunities(model, result, value_inputs.business(values, result.stages),
+                                           value_inputs.overrides(values, result.stages),
+                                           extra=plugin_recommendations(plugins, model))
     except Exception as exc:
         await _update(db, tenant_id, run_id, {RUN.status: "failed", RUN.error: str(exc)[:2000],
                                               RUN.finished_at: datetime.now(UTC)})

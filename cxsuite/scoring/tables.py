@@ -76,3 +76,17 @@ class ScoreRunRow(Table, tablename="score_run"):
     created_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None)
 
+
+
+class ProjectInput(Table, tablename="project_input"):
+    """One consultant document of a project (``kind``: value, narrative or journey_mapping).
+
+    DDL in ``migrations/m0017_priorities.py``; the payload is canonical JSON text.
+    """
+
+    tenant_id = UUID(primary_key=True)
+    project_id = UUID()
+    kind = Varchar(length=40)
+    payload = Text()
+    updated_by = UUID(null=True, default=None)
+    updated_at = Timestamptz()

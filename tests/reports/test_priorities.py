@@ -7,14 +7,12 @@ import re
 from dataclasses import replace
 from html import unescape
 
-import msgspec
-
-from cxsuite.demo.audit import top_priorities
 from cxsuite.reports.builder import _opportunities
 from cxsuite.reports.render import render_html
 from cxsuite.reports.sample import sample_document
 from cxsuite.scoring import shipped_model
 from cxsuite.scoring.opportunities import Opportunity, ranked
+from cxsuite.scoring.priorities import lines
 
 RANKED_ROW = re.compile(r'class="rank">(\d+)</span></td>\s*<td><strong>([^<]+)</strong>')
 
@@ -54,7 +52,7 @@ def test_chart_tables_roadmap_and_cli_show_one_order():
     chart_alt = unescape(re.search(r"<title>(Value and effort: .*?)</title>", html).group(1))
     chart = [re.sub(r"^\d+\. ", "", item).split(": Value")[0] for item in chart_alt.split(": ", 1)[1].split("; ")]
     dimensions = {d.key: d.name for d in model.dimensions}
-    cli = [line.split(" (")[0] for line in top_priorities(msgspec.to_builtins(found), dimensions)]
+    cli = [line.split(". ", 1)[1].split(" (")[0] for line in lines(ranked(found, 5), dimensions)]
 
     assert roadmap == chart == expected
     assert summary == expected[:5] == cli
