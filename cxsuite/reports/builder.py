@@ -49,7 +49,7 @@ from cxsuite.scoring import journey_evidence, results, value_inputs
 from cxsuite.scoring.engine import level_of
 from cxsuite.scoring.journey import StoredJourney, by_id
 from cxsuite.scoring.opportunities import Opportunity, ranked
-from cxsuite.scoring.priorities import prioritise
+from cxsuite.scoring.priorities import prioritise, stored_opportunities
 from cxsuite.scoring.schema import Benchmark, ScoringModel
 from cxsuite.scoring.tables import ScoreRunRow
 from cxsuite.workspaces.tables import Workspace
@@ -120,7 +120,8 @@ async def load_inputs(tenant_id: UUID, run_id: UUID, connectors: Mapping[str, An
         run=run, result=result,
         # THE order (cxsuite.scoring.priorities), valued with the project's value inputs as they are now.
         opportunities=prioritise(journey.model, result,
-                                 await value_inputs.stored(tenant_id, run["project_id"])),
+                                 await value_inputs.stored(tenant_id, run["project_id"]),
+                                 stored=stored_opportunities(run)),
         journey=journey, project=project,
         client_name=workspace["name"], previous=previous,
         sources=await _sources(tenant_id, run["workspace_id"], connectors),

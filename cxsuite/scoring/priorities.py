@@ -68,12 +68,18 @@ class PrioritiesOut(msgspec.Struct, kw_only=True):
 
 
 def prioritise(model: ScoringModel, result: ScoreResult, inputs: value_inputs.ValueInputs,
-               limit: int | None = None) -> tuple[Opportunity, ...]:
-    """Each action once at its best gap, best first, valued with ``inputs`` (pure)."""
+               limit: int | None = None, stored: Sequence[Opportunity] = ()) -> tuple[Opportunity, ...]:
+    """Each action once at its best gap, best first, valued with ``inputs`` (pure).
+
+    The model's actions are valued again with the inputs as they are now. A plugin's actions
+    (in ``stored``, the run's opportunities, but not in the model's library) keep the value
+    they had when the run was scored: the plugin that described them need not be installed
+    any more, so they cannot be matched again."""
     stages = result.stages
+    library = {r.id for r in model.recommendations}
     found = find_opportunities(model, result, value_inputs.business(inputs, stages),
                                value_inputs.overrides(inputs, stages))
-    return ranked(found, limit)
+    return ranked((*found, *(o for o in stored if o.recommendation_id not in library)), limit)
 
 
 def to_out(run_id: UUID, found: Sequence[Opportunity]) -> PrioritiesOut:
@@ -93,7 +99,13 @@ async def for_run_row(tenant_id: UUID, run: dict[str, Any], limit: int | None = 
         raise NotFound("succeeded score run not found")
     journey = await by_id(tenant_id, run["journey_version_id"])
     inputs = await value_inputs.stored(tenant_id, run["project_id"])
-    return prioritise(journey.model, msgspec.json.decode(run["result"], type=ScoreResult), inputs, limit)
+    return prioritise(journey.model, msgspec.json.decode(run["result"], type=ScoreResult), inputs, limit,
+                      stored_opportunities(run))
+
+
+def stored_opportunities(run: dict[str, Any]) -> tuple[Opportunity, ...]:
+    """The opportunities a run stored when it was scored."""
+    return msgspec.json.decode(run["opportunities"] or "[]", type=tuple[Opportunity, ...])
 
 
 async def run_priorities(db: Database, principal: Principal, run_id: UUID) -> PrioritiesOut:

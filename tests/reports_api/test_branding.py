@@ -10,6 +10,7 @@ from PIL import Image
 
 from cxsuite.reports.contrast import readable
 from cxsuite.reports.render import TINT
+from cxsuite.reports.sections import DEFAULT_SECTIONS
 
 pytestmark = pytest.mark.anyio
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} </style><b>bold</b>"
@@ -55,8 +56,7 @@ async def test_bad_values_are_refused_with_the_field(client, parties):
         response = await client.put("/api/v1/branding", headers=owner.headers, json=body)
         assert response.status_code in (400, 422), (body, response.text)
         assert any(e["field"] == field for e in response.json()["errors"]), (body, response.json())
-    everything = ["cover", "contents", "executive_summary", "maturity_profile", "journey_map", "kpi_table",
-                  "opportunities", "appendix"]
+    everything = [section.key for section in DEFAULT_SECTIONS]
     off = await client.put("/api/v1/branding", headers=owner.headers, json={"disabled_sections": everything})
     assert off.status_code == 422 and off.json()["errors"][0]["field"] == "body.disabled_sections"
 
