@@ -10,7 +10,8 @@ worker is idle meanwhile) and then does the job runner's real work (claim, attem
 heartbeat, finish, hand-over). The workers are started and idle before the messages are sent
 (their start-up is not counted). Everything is measured from the database: throughput is jobs
 per second between the first start and the last finish; a one-job tenant's wait is its job's
-start minus the moment its message was sent (behind all the others).
+start minus the moment its message was sent (behind all the others), or minus the run's first
+start when the workers had not begun yet.
 
 The ceiling in the same run is one worker: the ratio says how much more 2 and 4 workers get
 through. On a 2-core machine the job runner's own database work (not the waiting) is what
@@ -161,7 +162,9 @@ def one_run(args: argparse.Namespace, workers: int) -> dict[str, float]:
     every = [a for rs in rows.values() for a in rs if a["outcome"] == "succeeded"]
     first = min(a["started_at"] for a in every)
     last = max(a["finished_at"] for a in every)
-    waits = sorted(max(0.0, (rows[t][0]["started_at"] - sent[t]).total_seconds())
+    # From its send, or from the run's first start if the workers were not taking jobs yet
+    # (a loaded machine can keep a started worker from polling for seconds).
+    waits = sorted(max(0.0, (rows[t][0]["started_at"] - max(sent[t], first)).total_seconds())
                    for t, ids in made if len(ids) == 1 and rows[t])
     span = (last - first).total_seconds()
     return {"workers": workers, "done": len(every), "span_s": span, "per_s": len(every) / span,
