@@ -25,6 +25,10 @@ from cxsuite.db.sql import execute
 
 POOL_MAX_SIZE = 10
 
+async def _keep_session(_connection: object) -> None:
+    """The pool's reset step: nothing beyond asyncpg's own rollback (see :meth:`Database.start`)."""
+
+
 _current_scope: ContextVar[tuple[UUID | None, UUID | None]] = ContextVar("cxsuite_db_scope")
 
 
@@ -47,9 +51,16 @@ class Database:
         return is_postgres(self.engine)
 
     async def start(self) -> None:
-        """Open the connection pool (PostgreSQL); without it every query opens a connection."""
+        """Open the connection pool (PostgreSQL); without it every query opens a connection.
+
+        A connection going back to the pool is rolled back if it is still in a transaction
+        (asyncpg always does that), but not sent asyncpg's default reset (``pg_advisory_unlock_all();
+        CLOSE ALL; UNLISTEN *; RESET ALL``): cxsuite keeps no session state — the tenant
+        setting and the advisory locks are transaction-local, nothing LISTENs or declares
+        cursors outside a transaction — so that round trip after every request only cost time
+        (18 % of the workspace list's busy samples went to pool acquire and release)."""
         if self.is_postgres:
-            await self.engine.start_connection_pool(max_size=POOL_MAX_SIZE)
+            await self.engine.start_connection_pool(max_size=POOL_MAX_SIZE, reset=_keep_session)
 
     async def close(self) -> None:
         """Close the pool."""
