@@ -7,7 +7,6 @@ from typing import Annotated
 
 import msgspec
 
-from cxsuite.imports.config import Header
 from cxsuite.imports.values import ReadSettings
 
 PREVIEW_ROWS = 20
@@ -30,10 +29,11 @@ class PreviewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class MappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The mapping a person confirms: every field to import with its header, and the settings."""
+    """The mapping a person confirms: every field to import with its header (``""`` or absent:
+    not imported), and the settings."""
 
     columns: Annotated[
-        dict[str, Header],
+        dict[str, Annotated[str, msgspec.Meta(max_length=300)]],
         msgspec.Meta(
             max_length=60,
             examples=[{"external_id": "Customer ID", "email": "E-mail", "created_at": "Created"}],

@@ -411,14 +411,15 @@ async def confirm_mapping(
     plan = await _plan(
         db, settings, principal, connection_id, kind, {}, data.file_settings, 20, Action.CONNECTION_MANAGE
     )
-    problems = _column_problems(kind, plan.table, dict(data.columns), "body.columns")
+    chosen = {name: header for name, header in data.columns.items() if header}
+    problems = _column_problems(kind, plan.table, chosen, "body.columns")
     problems += [
         FieldProblem(f"body.columns.{name}", "required: map a column or give a file_settings default")
-        for name in _missing_required(kind, dict(data.columns), data.file_settings)
+        for name in _missing_required(kind, chosen, data.file_settings)
     ]
     if problems:
         raise ValidationFailed("the mapping cannot be confirmed", problems=problems)
-    ordered = {f: data.columns[f] for f in field_names(kind) if f in data.columns}
+    ordered = {f: chosen[f] for f in field_names(kind) if f in chosen}
     confirmed = replace(
         plan,
         detected=Detected(ordered, dict.fromkeys(ordered, "confirmed")),
