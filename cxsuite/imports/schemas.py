@@ -7,7 +7,6 @@ from typing import Annotated
 
 import msgspec
 
-from cxsuite.imports.config import Header
 from cxsuite.imports.values import ReadSettings
 
 PREVIEW_ROWS = 20
@@ -16,20 +15,31 @@ MAX_PREVIEW_ROWS = 500
 
 class PreviewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What to preview: overrides of the detected mapping (field → header, ``""`` to leave a
-    field unmapped), the settings to read with, and how many rows."""
+    field unmapped), the settings to read with, and how many rows.
 
-    columns: Annotated[dict[str, Annotated[str, msgspec.Meta(max_length=300)]], msgspec.Meta(
-        max_length=60, examples=[{"email": "E-pasts", "segments": ""}])] = {}
-    settings: ReadSettings | None = None
+    The settings field is ``file_settings``, not ``settings``: Litestar reports an invalid body
+    field named like a dependency (``settings`` is one) as a failed dependency, a 500."""
+
+    columns: Annotated[
+        dict[str, Annotated[str, msgspec.Meta(max_length=300)]],
+        msgspec.Meta(max_length=60, examples=[{"email": "E-pasts", "segments": ""}]),
+    ] = {}
+    file_settings: ReadSettings | None = None
     rows: Annotated[int, msgspec.Meta(ge=1, le=MAX_PREVIEW_ROWS)] = PREVIEW_ROWS
 
 
 class MappingIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The mapping a person confirms: every field to import with its header, and the settings."""
+    """The mapping a person confirms: every field to import with its header (``""`` or absent:
+    not imported), and the settings."""
 
-    columns: Annotated[dict[str, Header], msgspec.Meta(max_length=60, examples=[{
-        "external_id": "Customer ID", "email": "E-mail", "created_at": "Created"}])]
-    settings: ReadSettings = msgspec.field(default_factory=ReadSettings)
+    columns: Annotated[
+        dict[str, Annotated[str, msgspec.Meta(max_length=300)]],
+        msgspec.Meta(
+            max_length=60,
+            examples=[{"external_id": "Customer ID", "email": "E-mail", "created_at": "Created"}],
+        ),
+    ]
+    file_settings: ReadSettings = msgspec.field(default_factory=ReadSettings)
 
 
 class ColumnOut(msgspec.Struct):
@@ -67,7 +77,7 @@ class PreviewOut(msgspec.Struct):
     mapping: list[ColumnOut]
     unmapped_headers: list[str]
     missing_required: list[str]
-    settings: ReadSettings
+    file_settings: ReadSettings
     rows: list[PreviewRow]
     problems: list[ProblemOut]
     rows_previewed: int

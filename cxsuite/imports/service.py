@@ -226,7 +226,7 @@ async def _plan(
     async with db.transaction(principal.tenant_id, write=False):
         opened = await _open(settings, principal, connection_id, action, kind)
         saved_columns, saved_settings = await _saved(principal, opened.workspace_id, kind)
-    if read is not None and (wrong := settings_problems(read, "body.settings")):
+    if read is not None and (wrong := settings_problems(read, "body.file_settings")):
         problems = [FieldProblem(field, reason) for field, reason in wrong]
         raise ValidationFailed("these settings cannot be used", problems=problems)
     meta = opened.files.get(kind)
@@ -343,8 +343,11 @@ def _rows_of(plan: _Plan) -> tuple[list[PreviewRow], list[ProblemOut]]:
         values: dict[str, Any] = {}
         if record_ is not None:
             fields = ("external_id", *(f for f in field_names(plan.kind) if hasattr(record_, f)))
-            values = {name: _preview_value(getattr(record_, name)) for name in fields
-                      if getattr(record_, name) not in (None, [])}
+            values = {
+                name: _preview_value(getattr(record_, name))
+                for name in fields
+                if getattr(record_, name) not in (None, [])
+            }
         rows.append(PreviewRow(line, values, listed))
         problems += listed
     return rows, problems
@@ -388,7 +391,7 @@ async def preview(
         connection_id,
         kind,
         dict(data.columns),
-        data.settings,
+        data.file_settings,
         data.rows,
         Action.CONNECTION_MANAGE,
     )
@@ -406,20 +409,21 @@ async def confirm_mapping(
 ) -> PreviewOut:
     """Confirm the mapping of the connection's ``kind`` file and save it for the workspace."""
     plan = await _plan(
-        db, settings, principal, connection_id, kind, {}, data.settings, 20, Action.CONNECTION_MANAGE
+        db, settings, principal, connection_id, kind, {}, data.file_settings, 20, Action.CONNECTION_MANAGE
     )
-    problems = _column_problems(kind, plan.table, dict(data.columns), "body.columns")
+    chosen = {name: header for name, header in data.columns.items() if header}
+    problems = _column_problems(kind, plan.table, chosen, "body.columns")
     problems += [
-        FieldProblem(f"body.columns.{name}", "required: map a column or give a default in settings.defaults")
-        for name in _missing_required(kind, dict(data.columns), data.settings)
+        FieldProblem(f"body.columns.{name}", "required: map a column or give a file_settings default")
+        for name in _missing_required(kind, chosen, data.file_settings)
     ]
     if problems:
         raise ValidationFailed("the mapping cannot be confirmed", problems=problems)
-    ordered = {f: data.columns[f] for f in field_names(kind) if f in data.columns}
+    ordered = {f: chosen[f] for f in field_names(kind) if f in chosen}
     confirmed = replace(
         plan,
         detected=Detected(ordered, dict.fromkeys(ordered, "confirmed")),
-        settings=data.settings,
+        settings=data.file_settings,
         confirmed=True,
     )
     await _save(db, principal, actor, connection_id, confirmed, "import.mapping_confirmed")

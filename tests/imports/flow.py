@@ -53,7 +53,7 @@ async def preview(client: httpx.AsyncClient, headers: dict[str, str], connection
 async def confirm(client: httpx.AsyncClient, headers: dict[str, str], connection_id: str, kind: str,
                   columns: dict[str, str], settings: dict[str, Any] | None = None) -> httpx.Response:
     return await client.put(f"/api/v1/connections/{connection_id}/files/{kind}/mapping", headers=headers,
-                            json={"columns": columns, "settings": settings if settings is not None else {}})
+                            json={"columns": columns, "file_settings": settings if settings is not None else {}})
 
 
 async def import_all(client: httpx.AsyncClient, headers: dict[str, str], connection_id: str) -> dict[str, Any]:
@@ -77,12 +77,12 @@ async def upload_and_confirm_all(client: httpx.AsyncClient, headers: dict[str, s
     for kind in FILES:
         uploaded = await upload(client, headers, connection_id, kind)
         assert uploaded.status_code == 200, uploaded.text
-        seen = await preview(client, headers, connection_id, kind, settings=SETTINGS[kind])
+        seen = await preview(client, headers, connection_id, kind, file_settings=SETTINGS[kind])
         assert seen.status_code == 200, seen.text
         body = seen.json()
         assert body["problems"] == [], (kind, body["problems"][:3])
         columns = {c["field"]: c["header"] for c in body["mapping"]}
-        confirmed = await confirm(client, headers, connection_id, kind, columns, body["settings"])
+        confirmed = await confirm(client, headers, connection_id, kind, columns, body["file_settings"])
         assert confirmed.status_code == 200, confirmed.text
 
 

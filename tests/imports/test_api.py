@@ -34,7 +34,7 @@ async def test_preview_proposes_a_mapping_and_names_each_bad_cell_before_anythin
     assert uploaded.status_code == 200, uploaded.text
     assert uploaded.json()["confirmed"] is False and uploaded.json()["file_name"] == "klientai.csv"
 
-    seen = await preview(client, headers, connection_id, "customers", settings={"timezone": "Europe/Vilnius"})
+    seen = await preview(client, headers, connection_id, "customers", file_settings={"timezone": "Europe/Vilnius"})
     assert seen.status_code == 200, seen.text
     body = seen.json()
     assert {c["field"]: (c["header"], c["source"]) for c in body["mapping"]} == {
@@ -97,7 +97,7 @@ async def test_the_workspace_reuses_a_confirmed_mapping_for_the_next_file_of_the
     await upload(client, headers, second, "tickets")
     seen = (await preview(client, headers, second, "tickets")).json()
     assert {c["source"] for c in seen["mapping"]} == {"saved"}
-    assert seen["settings"]["date_format"] == "DD.MM.YYYY" and seen["settings"]["timezone"] == "Europe/Riga"
+    assert seen["file_settings"]["date_format"] == "DD.MM.YYYY" and seen["file_settings"]["timezone"] == "Europe/Riga"
     job = await import_all(client, headers, second)  # no confirmation needed: the saved mapping fits
     assert job["status"] == "succeeded" and job["counts"]["written"] == 420, job
     files = (await client.get(f"/api/v1/connections/{second}/files", headers=headers)).json()
@@ -117,9 +117,9 @@ async def test_feedback_scales_and_metrics_are_checked_and_a_survey_question_is_
                          ["r1", "9", "2025-03-01 10:00"], ["r2", "11", "2025-03-01 11:00"],
                          ["r3", "7,5", "2025-03-01 12:00"]])
     await upload(client, headers, connection_id, "feedback", content, "typeform.csv")
-    body = (await preview(client, headers, connection_id, "feedback", settings={"decimal_separator": ","})).json()
+    body = (await preview(client, headers, connection_id, "feedback", file_settings={"decimal_separator": ","})).json()
     assert {c["field"]: c["header"] for c in body["mapping"]}["score"].startswith("How likely")
-    assert body["settings"]["defaults"] == {"metric": "nps"} and body["missing_required"] == []
+    assert body["file_settings"]["defaults"] == {"metric": "nps"} and body["missing_required"] == []
     assert body["rows"][0]["values"]["metric"] == "nps" and body["rows"][0]["values"]["scale_max"] == 10
     assert [(p["row"], p["field"], p["reason"]) for p in body["problems"]] == [
         (3, "score", "11 is not a whole point of 0-10"), (4, "score", "7.5 is not a whole point of 0-10")]
@@ -140,8 +140,12 @@ async def test_refusals_are_problem_details_with_field_and_reason(eng, client, p
     single = await client.post(f"/api/v1/connections/{connection_id}/upload", headers=headers,
                                files={"file": ("x.csv", b"id\n1\n", "text/csv")})
     assert single.status_code == 422 and "one file per kind" in single.text
-    bad_zone = await preview(client, headers, connection_id, "tickets", settings={"timezone": "Mars/Base"})
-    assert bad_zone.status_code == 422 and bad_zone.json()["errors"][0]["field"] == "body.settings.timezone"
+    bad_zone = await preview(client, headers, connection_id, "tickets", file_settings={"timezone": "Mars/Base"})
+    assert bad_zone.status_code == 422 and bad_zone.json()["errors"][0]["field"] == "body.file_settings.timezone"
+    for shapeless in (await preview(client, headers, connection_id, "tickets", file_settings=[None, None]),
+                      await confirm(client, headers, connection_id, "tickets", {"external_id": "x"}, [None])):
+        assert shapeless.status_code == 400, shapeless.text  # found by schemathesis: was a 500
+        assert shapeless.json()["errors"][0]["field"] == "body.file_settings"
     survey = await client.post(f"/api/v1/workspaces/{eng.workspace_id}/connections", headers=headers,
                                json={"connector": "survey_import"})
     other_kind = await preview(client, headers, survey.json()["connection"]["id"], "feedback")
@@ -160,9 +164,9 @@ async def test_a_client_admin_imports_and_a_client_viewer_may_not(eng, client, p
     assert (await preview(client, viewer.headers, connection_id, "tickets")).status_code == 403
     assert (await upload(client, admin.headers, connection_id, "tickets")).status_code == 200
     body = (await preview(client, admin.headers, connection_id, "tickets",
-                          settings={"date_format": "DD.MM.YYYY"})).json()
+                          file_settings={"date_format": "DD.MM.YYYY"})).json()
     columns = {c["field"]: c["header"] for c in body["mapping"]}
-    assert (await confirm(client, admin.headers, connection_id, "tickets", columns, body["settings"])).status_code == 200
+    assert (await confirm(client, admin.headers, connection_id, "tickets", columns, body["file_settings"])).status_code == 200
     assert (await client.post(f"/api/v1/connections/{connection_id}/import", headers=viewer.headers)).status_code == 403
     job = await import_all(client, admin.headers, connection_id)
     assert job["status"] == "succeeded" and job["counts"]["written"] == 420
