@@ -98,6 +98,11 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
            "cancellation date", "lost date", "date lost", "nutraukta", "atteikuma data",
            "pametimo data", "aizgāja", "дата ухода", "дата оттока", "ушел", "تاریخ ریزش",
            "تاریخ لغو"),
+        _f("web_user_id", "text", 255, "ga4 user id", "ga user id", "google analytics user id",
+           "analytics user id", "web user id", "client id (ga)", "ga client id",
+           "naudotojo id (ga)", "lietotāja id (ga)", "id пользователя ga", "شناسه کاربر وب",
+           description="the web analytics (GA4) user id the exporting system keeps for the customer; "
+           "joins web behaviour to the customer in the one customer view"),
         _f("updated_at", "datetime", 0, *UPDATED),
     ),
     "deals": (
