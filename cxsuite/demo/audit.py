@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from uuid import UUID
 
 import anyio
 import httpx
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cxsuite.db.migrate import run_migrations
 from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
+from cxsuite.reports.service import evidence_filename
 from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
 from cxsuite.scoring import shipped_model
 from cxsuite.scoring.opportunities import Opportunity, ranked
@@ -193,7 +195,8 @@ def top_priorities(opportunities: list[dict], dimensions: dict[str, str], count:
 
 
 async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path:
-    """Render the report as a job, then download the PDF into ``output``."""
+    """Render the report as a job, then download the PDF and, beside it, the evidence workbook the
+    PDF names into ``output``."""
     started = await api.call("POST", f"/api/v1/projects/{project_id}/reports", 202,
                              json={"language": language})
     job = (await _follow(api, {language: started["job"]["id"]}, "report", console))[language]
@@ -204,4 +207,6 @@ async def _render(api: Api, project_id: str, language: str, output: Path, consol
     path = output / f"cx-strategy-report-{language}.pdf"
     await anyio.Path(output).mkdir(parents=True, exist_ok=True)
     await anyio.Path(path).write_bytes(pdf.content)
+    workbook = await api.call("GET", f"/api/v1/reports/{report_id}/evidence.xlsx")
+    await anyio.Path(output / evidence_filename(language, UUID(report_id))).write_bytes(workbook.content)
     return path

@@ -336,6 +336,10 @@ class ReportDocument:
     trend: Trend | None = None
     section_order: tuple[str, ...] = ()
     disabled_sections: frozenset[str] = field(default_factory=frozenset)
+    evidence_file: str = ""
+    """File name of the evidence workbook delivered beside the PDF (the PDF names it)."""
+    evidence_link: str = ""
+    """Where the workbook downloads from (an absolute URL), linked from the PDF when known."""
 
     def __post_init__(self) -> None:
         if self.language not in SUPPORTED_LANGUAGES:

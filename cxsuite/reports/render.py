@@ -30,7 +30,7 @@ from markupsafe import Markup
 from cxsuite.errors import CxsuiteError
 from cxsuite.reports.contrast import readable
 from cxsuite.reports.document import ReportDocument
-from cxsuite.reports.evidence import confidence_word, endnotes, metric_rows
+from cxsuite.reports.evidence import OWN_ESTIMATE, confidence_word, endnotes, metric_rows
 from cxsuite.reports.figures import EVIDENCE_KINDS, HORIZONS, QUADRANTS, Figures
 from cxsuite.reports.i18n import Localiser, load_translations, localiser
 from cxsuite.reports.pdfworker import PRELOAD, forked
@@ -167,6 +167,7 @@ def _context(document: ReportDocument, sections: list[Section], templates_dir: P
         "language_name": l10n.locale.get_display_name().capitalize(),
         "evidence_rows": metric_rows(document),
         "endnotes": endnotes(document),
+        "own_estimate": OWN_ESTIMATE,
         "confidence_word": confidence_word,
         "confidentiality": _confidentiality(document, l10n),
         "created": document.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

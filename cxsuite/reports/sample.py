@@ -215,4 +215,6 @@ def sample_document(language: str = "en") -> ReportDocument:
         model_version="cx-maturity 1.0.0",
         template_version="strategy-report 1.0",
         trend=Trend("Baseline, 2026 Q2", date(2026, 4, 20), data.PREVIOUS_RUN),
+        evidence_file=f"cx-evidence-{language}-sample.xlsx",
+        evidence_link="https://cx.northlight.example/api/v1/reports/sample/evidence.xlsx",
     )
