@@ -11,7 +11,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
-from uuid import UUID
 
 import anyio
 import httpx
@@ -208,5 +207,6 @@ async def _render(api: Api, project_id: str, language: str, output: Path, consol
     await anyio.Path(output).mkdir(parents=True, exist_ok=True)
     await anyio.Path(path).write_bytes(pdf.content)
     workbook = await api.call("GET", f"/api/v1/reports/{report_id}/evidence.xlsx")
-    await anyio.Path(output / evidence_filename(language, UUID(report_id))).write_bytes(workbook.content)
+    name = evidence_filename(language, started["report"]["score_run_id"])
+    await anyio.Path(output / name).write_bytes(workbook.content)
     return path

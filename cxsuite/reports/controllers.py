@@ -178,7 +178,7 @@ class ReportController(Controller):
         """The full evidence behind the report (one sheet per metric, the records behind it), for
         whoever may download the PDF (audited as ``report.evidence_downloaded``)."""
         row, workbook = await service.evidence(db, state.plugins, principal, actor, report_id)
-        name = service.evidence_filename(row["language"], report_id)
+        name = service.evidence_filename(row["language"], row["score_run_id"])
         return Response(workbook, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

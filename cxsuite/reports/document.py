@@ -339,7 +339,8 @@ class ReportDocument:
     evidence_file: str = ""
     """File name of the evidence workbook delivered beside the PDF (the PDF names it)."""
     evidence_link: str = ""
-    """Where the workbook downloads from (an absolute URL), linked from the PDF when known."""
+    """A stable address the workbook downloads from, linked from the PDF when given (the report
+    job leaves it empty: a per-report address would make two renders of one run differ)."""
 
     def __post_init__(self) -> None:
         if self.language not in SUPPORTED_LANGUAGES:

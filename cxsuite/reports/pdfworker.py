@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import sys
-import traceback
 from pathlib import Path
 
 # What the fork server imports ahead of the first render; this module itself stays light so the
@@ -61,16 +60,18 @@ def forked(templates_dir: str, out: str, memory: int, cpu: int, identifier: str,
     same bytes. Any exception is written to ``error.txt`` and ends the child with code 1.
     """
     folder = Path(out)
+    reason = ""
     try:
         limit(memory, cpu)
         os.environ["SOURCE_DATE_EPOCH"] = str(source_epoch)
         print_html((folder / "report.html").read_text(), Path(templates_dir), folder, identifier)
     except BaseException as exc:  # the parent reads the reason from error.txt
-        lines = traceback.format_exception_only(type(exc), exc)
-        try:
-            (folder / "error.txt").write_text(lines[-1].strip() if lines else type(exc).__name__)
-        finally:
-            os._exit(1)
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+    if reason:
+        # Written once the except block has dropped the traceback, and with it the half-built
+        # layout: a MemoryError leaves no room to write anything before that.
+        (folder / "error.txt").write_text(reason)
+        os._exit(1)
 
 
 def main(argv: list[str]) -> int:

@@ -103,16 +103,15 @@ async def _succeeded_run(tenant_id: UUID, project_id: UUID, run_id: UUID | None)
     return run
 
 
-def evidence_filename(language: str, report_id: UUID) -> str:
-    """The evidence workbook's file name: the download's and the one the PDF names."""
-    return f"cx-evidence-{language}-{str(report_id)[:8]}.xlsx"
+def evidence_filename(language: str, score_run_id: UUID | str) -> str:
+    """The evidence workbook's file name: the download's and the one the PDF names. It follows the
+    score run, not the report, so two renders of one run stay byte-identical."""
+    return f"cx-evidence-{language}-{str(score_run_id)[:8]}.xlsx"
 
 
 async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_id: UUID,
-                        progress: Progress | None = None, base_url: str = "") -> dict[str, Any]:
-    """Render and store one queued report (the body of the ``report`` job); idempotent.
-
-    ``base_url`` (the API's public address) lets the PDF link its evidence workbook."""
+                        progress: Progress | None = None) -> dict[str, Any]:
+    """Render and store one queued report (the body of the ``report`` job); idempotent."""
     async with db.transaction(tenant_id, write=False):
         report = await ReportRow.select().where(
             (R.tenant_id == tenant_id) & (R.id == report_id)).first().run()
@@ -128,8 +127,7 @@ async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_
             inputs = await load_inputs(tenant_id, report["score_run_id"], plugins.connectors(), sections)
         document = replace(
             build_document(inputs, report["language"], localiser(TEMPLATES_DIR, report["language"])),
-            evidence_file=evidence_filename(report["language"], report_id),
-            evidence_link=f"{base_url}/api/v1/reports/{report_id}/evidence.xlsx" if base_url else "")
+            evidence_file=evidence_filename(report["language"], report["score_run_id"]))
         if progress:
             await progress(0.2)
         pdf = await anyio.to_thread.run_sync(lambda: render_pdf(document, extra_sections=sections))
