@@ -60,18 +60,19 @@ def forked(templates_dir: str, out: str, memory: int, cpu: int, identifier: str,
     same bytes. Any exception is written to ``error.txt`` and ends the child with code 1.
     """
     folder = Path(out)
-    reason = ""
+    # Opened before the limits: after a MemoryError there may be no room left to open a file.
+    error = os.open(folder / "error.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         limit(memory, cpu)
         os.environ["SOURCE_DATE_EPOCH"] = str(source_epoch)
         print_html((folder / "report.html").read_text(), Path(templates_dir), folder, identifier)
-    except BaseException as exc:  # the parent reads the reason from error.txt
-        reason = f"{type(exc).__name__}: {exc}"[:500]
-    if reason:
-        # Written once the except block has dropped the traceback, and with it the half-built
-        # layout: a MemoryError leaves no room to write anything before that.
-        (folder / "error.txt").write_text(reason)
+    except MemoryError:
+        os.write(error, b"MemoryError")
         os._exit(1)
+    except BaseException as exc:  # the parent reads the reason from error.txt
+        os.write(error, f"{type(exc).__name__}: {exc}"[:500].encode())
+        os._exit(1)
+    os.close(error)
 
 
 def main(argv: list[str]) -> int:
