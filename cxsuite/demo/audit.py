@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from cxsuite.db.migrate import run_migrations
 from cxsuite.demo.consultant import VALUE_INPUTS, report_text
 from cxsuite.demo.services import api_server, demo_settings, free_port, sandbox
+from cxsuite.reports.service import evidence_filename
 from cxsuite.sandbox.connections import SANDBOX_CONFIG, sandbox_config
 from cxsuite.scoring import shipped_model
 
@@ -230,7 +231,8 @@ def top_priorities(ranked: list[dict], dimensions: dict[str, str], count: int = 
 
 
 async def _render(api: Api, project_id: str, language: str, output: Path, console: Console) -> Path:
-    """Render the report as a job, then download the PDF into ``output``."""
+    """Render the report as a job, then download the PDF and, beside it, the evidence workbook the
+    PDF names into ``output``."""
     started = await api.call("POST", f"/api/v1/projects/{project_id}/reports", 202,
                              json={"language": language})
     job = (await _follow(api, {language: started["job"]["id"]}, "report", console))[language]
@@ -241,4 +243,7 @@ async def _render(api: Api, project_id: str, language: str, output: Path, consol
     path = output / f"cx-strategy-report-{language}.pdf"
     await anyio.Path(output).mkdir(parents=True, exist_ok=True)
     await anyio.Path(path).write_bytes(pdf.content)
+    workbook = await api.call("GET", f"/api/v1/reports/{report_id}/evidence.xlsx")
+    name = evidence_filename(language, started["report"]["score_run_id"])
+    await anyio.Path(output / name).write_bytes(workbook.content)
     return path

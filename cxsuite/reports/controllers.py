@@ -188,7 +188,7 @@ class ReportController(Controller):
         """The full evidence behind the report (one sheet per metric, the records behind it), for
         whoever may download the PDF (audited as ``report.evidence_downloaded``)."""
         row, workbook = await service.evidence(db, state.plugins, principal, actor, report_id)
-        name = f"cx-evidence-{row['language']}-{str(report_id)[:8]}.xlsx"
+        name = service.evidence_filename(row["language"], row["score_run_id"])
         return Response(workbook, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

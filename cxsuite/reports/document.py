@@ -388,6 +388,11 @@ class ReportDocument:
     # evidence summary lists them beside the figures the cells used.
     unused_evidence: tuple[Evidence, ...] = ()
     executive_summary: tuple[str, ...] = ()
+    evidence_file: str = ""
+    """File name of the evidence workbook delivered beside the PDF (the PDF names it)."""
+    evidence_link: str = ""
+    """A stable address the workbook downloads from, linked from the PDF when given (the report
+    job leaves it empty: a per-report address would make two renders of one run differ)."""
 
     def __post_init__(self) -> None:
         if self.language not in SUPPORTED_LANGUAGES:

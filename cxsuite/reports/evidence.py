@@ -14,6 +14,10 @@ from cxsuite.reports.document import Benchmark, EvidenceKind, Name, ReportDocume
 from cxsuite.reports.figures import N_
 
 CONFIDENCE_WORDS = ((0.8, N_("High")), (0.5, N_("Medium")), (0.0, N_("Low")))
+# The source of a figure compared with no published benchmark: cited once as an endnote instead
+# of "our estimate" printed on every such row (it was, two hundred times).
+OWN_ESTIMATE = N_("Our estimate: where no published benchmark exists, the threshold is our judgement of "
+                  "good practice, as set out under Method.")
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,15 @@ def _key(metric: Name) -> str:
     return metric.msgid if isinstance(metric, Term) else metric
 
 
+KIND_ORDER = ("o_data", "x_data", "questionnaire")
+
+
 def metric_rows(document: ReportDocument) -> list[MetricRow]:
-    """Each distinct figure once (same metric, value and unit), in the order cells first use it,
-    then the metrics no cell could use (insufficient or flagged), with their caveats, unless the
-    same metric already has a row from the cells."""
+    """Each distinct figure once (same metric, value and unit), grouped by kind of evidence
+    (:data:`KIND_ORDER`: the report prints a heading per kind) and within a kind in the order
+    cells first use it, then the metrics no cell could use (insufficient or flagged) with their
+    caveats, unless the same metric already has a row from the cells. The workbook's summary
+    sheet lists the same rows in the same order."""
     rows: dict[tuple[str, str, str], MetricRow] = {}
     used = [(e, 1) for cell in document.cells for e in cell.evidence]
     shown = {_key(e.metric) for e, _ in used}
@@ -59,16 +68,19 @@ def metric_rows(document: ReportDocument) -> list[MetricRow]:
                                   e.confidence, e.caveats, cells)
         else:
             rows[key] = MetricRow(**{**found.__dict__, "cells": found.cells + cells})
-    return list(rows.values())
+    return sorted(rows.values(), key=lambda row: KIND_ORDER.index(row.kind))
 
 
 def endnotes(document: ReportDocument) -> dict[str, int]:
-    """Every named source the report cites, numbered in order of first citation."""
+    """Every named source the report cites, numbered in order of first citation (our own estimate
+    is one of them, as :data:`OWN_ESTIMATE`)."""
     cited: list[str] = []
     for k in document.kpis:
         if k.benchmark:
             cited.append(k.benchmark.source)
     for row in metric_rows(document):
         cited += [s for s in (row.source, row.benchmark.source if row.benchmark else None) if s]
+        if not (row.source or row.benchmark):
+            cited.append(OWN_ESTIMATE)
     cited += [o.kpi_source for o in document.opportunities if o.kpi_source]
     return {source: i for i, source in enumerate(dict.fromkeys(cited), start=1)}

@@ -30,6 +30,9 @@ NATIVE_DIGITS = {"fa": str.maketrans("0123456789%", "۰۱۲۳۴۵۶۷۸۹٪")}
 # First strong isolate … pop directional isolate: keeps a Latin name or code from reordering the
 # Persian sentence around it (WeasyPrint ignores CSS ``unicode-bidi``; Pango honours the marks).
 FSI, PDI = "\u2068", "\u2069"
+# Left-to-right isolate: "2 / 5" is a fraction read left to right in Persian too; without it the
+# bidi algorithm sets the two numbers in right-to-left order ("5 / 2").
+LRI = "\u2066"
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -110,7 +113,10 @@ class Localiser:
         if unit.strip() == "%":
             return self.percent(value, shown)
         text = self.number(value, shown)
-        return f"{text}\u00a0{unit.translate(self._digits)}" if unit else text
+        if not unit:
+            return text
+        shown_unit = f"{text}\u00a0{unit.translate(self._digits)}"
+        return f"{LRI}{shown_unit}{PDI}" if self.rtl and unit.startswith("/") else shown_unit
 
     def date(self, value: date | datetime, style: str = "long") -> str:
         """A date in the locale's words (``15 October 2026``, ``2026 m. spalio 15 d.``)."""

@@ -13,13 +13,12 @@ import base64
 import hashlib
 import json
 import logging
-import os
+import multiprocessing
+import multiprocessing.context
 import re
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -31,9 +30,10 @@ from markupsafe import Markup
 from cxsuite.errors import CxsuiteError
 from cxsuite.reports.contrast import readable
 from cxsuite.reports.document import ReportDocument
-from cxsuite.reports.evidence import confidence_word, endnotes, metric_rows
+from cxsuite.reports.evidence import OWN_ESTIMATE, confidence_word, endnotes, metric_rows
 from cxsuite.reports.figures import EVIDENCE_KINDS, HORIZONS, QUADRANTS, Figures
 from cxsuite.reports.i18n import Localiser, load_translations, localiser
+from cxsuite.reports.pdfworker import PRELOAD, forked
 from cxsuite.reports.sections import Section, resolve_sections
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "report_templates"
@@ -63,10 +63,12 @@ class RenderLimits:
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A PDF and what the fetcher refused while making it (kept for the audit trail)."""
+    """A PDF, what the fetcher refused while making it (kept for the audit trail) and what the
+    render cost its process (``peak_mb``, ``cpu_s``)."""
 
     pdf: bytes
     refused: tuple[str, ...]
+    usage: dict[str, float] = field(default_factory=dict)
 
 
 def css_string(value: str) -> Markup:
@@ -165,6 +167,7 @@ def _context(document: ReportDocument, sections: list[Section], templates_dir: P
         "language_name": l10n.locale.get_display_name().capitalize(),
         "evidence_rows": metric_rows(document),
         "endnotes": endnotes(document),
+        "own_estimate": OWN_ESTIMATE,
         "confidence_word": confidence_word,
         "confidentiality": _confidentiality(document, l10n),
         "created": document.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -200,6 +203,25 @@ def render_pdf(
     return result.pdf
 
 
+def _printer() -> multiprocessing.context.ForkServerContext:
+    """The fork server every render forks from (started on first use, once per process).
+
+    It preloads WeasyPrint (:data:`cxsuite.reports.pdfworker.PRELOAD`), so a render no longer
+    pays WeasyPrint's import (0.75 s of CPU) while each render still runs in a process of its own.
+    """
+    context = multiprocessing.get_context("forkserver")
+    # "__main__" too: a caller started as a script (the ``cxsuite`` command) is imported once in
+    # the server rather than re-run in every render child (multiprocessing re-imports it there).
+    context.set_forkserver_preload(["__main__", *PRELOAD])
+    return context
+
+
+def warm_up() -> None:
+    """Start the fork server and let it finish its preload, so the first report is as fast as the
+    rest (the worker calls this at start-up; the benchmark before it measures)."""
+    html_to_pdf("<!doctype html><html lang=en><head><title>warm-up</title></head><body>.</body></html>")
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -214,40 +236,32 @@ def html_to_pdf(
     """
     with tempfile.TemporaryDirectory(prefix="cxsuite-render-") as work:
         out = Path(work)
-        command = [
-            sys.executable,
-            "-m",
-            "cxsuite.reports.pdfworker",
-            str(templates_dir),
-            str(out),
-            str(limits.memory_bytes),
-            str(limits.cpu_s),
-            hashlib.sha256(html.encode()).hexdigest()[:32],
-        ]
-        try:
-            child = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-                command,
-                input=html.encode(),
-                capture_output=True,
-                timeout=limits.timeout_s,
-                cwd=work,
-                check=False,
-                env={**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date.timestamp()))},
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise RenderFailed(f"the render took longer than {limits.timeout_s:g} s and was stopped") from exc
-        if child.returncode != 0 or not (out / "report.pdf").exists():
-            raise RenderFailed(_failure(child.returncode, child.stderr))
+        (out / "report.html").write_text(html)
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32]
+        child = _printer().Process(
+            target=forked,
+            args=(str(templates_dir), work, limits.memory_bytes, limits.cpu_s, identifier,
+                  int(source_date.timestamp())),
+            name="cxsuite-render",
+        )
+        child.start()
+        child.join(limits.timeout_s)
+        if child.exitcode is None:
+            child.kill()
+            child.join()
+            raise RenderFailed(f"the render took longer than {limits.timeout_s:g} s and was stopped")
+        if child.exitcode != 0 or not (out / "report.pdf").exists():
+            error = out / "error.txt"
+            raise RenderFailed(_failure(child.exitcode, error.read_text() if error.exists() else ""))
         refused = json.loads((out / "refused.json").read_text())
-        return RenderedPdf((out / "report.pdf").read_bytes(), tuple(refused))
+        usage = json.loads((out / "usage.json").read_text())
+        return RenderedPdf((out / "report.pdf").read_bytes(), tuple(refused), usage)
 
 
-def _failure(code: int, stderr: bytes) -> str:
+def _failure(code: int, error: str) -> str:
     """A short reason: memory and CPU exhaustion are named, anything else shows the error's last line."""
-    text = stderr.decode(errors="replace")
-    tail = text.strip().splitlines()[-1:] or [""]
-    if "MemoryError" in text or "Cannot allocate memory" in text or code in (-6, -11):
+    if "MemoryError" in error or "Cannot allocate memory" in error or code in (-6, -11):
         return "the render ran out of its memory allowance"
     if code in (-9, -24):
         return "the render used up its CPU allowance"
-    return f"the renderer exited with code {code}: {tail[0][:300]}"
+    return f"the renderer exited with code {code}: {error[:300]}"

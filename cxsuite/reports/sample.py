@@ -222,4 +222,6 @@ def sample_document(language: str = "en") -> ReportDocument:
             records_by_source=(("HubSpot", 11_250), ("Zoho CRM", 7_170)),
             source_pairs=(("HubSpot", "Zoho CRM", 3_870),),
             resolved_at=datetime(2026, 6, 30, 18, 0, tzinfo=UTC)),
+        evidence_file=f"cx-evidence-{language}-sample.xlsx",
+        evidence_link="https://cx.northlight.example/api/v1/reports/sample/evidence.xlsx",
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -102,6 +103,12 @@ async def _succeeded_run(tenant_id: UUID, project_id: UUID, run_id: UUID | None)
     return run
 
 
+def evidence_filename(language: str, score_run_id: UUID | str) -> str:
+    """The evidence workbook's file name: the download's and the one the PDF names. It follows the
+    score run, not the report, so two renders of one run stay byte-identical."""
+    return f"cx-evidence-{language}-{str(score_run_id)[:8]}.xlsx"
+
+
 async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_id: UUID,
                         progress: Progress | None = None) -> dict[str, Any]:
     """Render and store one queued report (the body of the ``report`` job); idempotent."""
@@ -118,7 +125,9 @@ async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_
         sections = plugin_sections(plugins)
         async with db.transaction(tenant_id, write=False):
             inputs = await load_inputs(tenant_id, report["score_run_id"], plugins.connectors(), sections)
-        document = build_document(inputs, report["language"], localiser(TEMPLATES_DIR, report["language"]))
+        document = replace(
+            build_document(inputs, report["language"], localiser(TEMPLATES_DIR, report["language"])),
+            evidence_file=evidence_filename(report["language"], report["score_run_id"]))
         if progress:
             await progress(0.2)
         pdf = await anyio.to_thread.run_sync(lambda: render_pdf(document, extra_sections=sections))

@@ -147,6 +147,13 @@ async def test_evidence_workbook_beside_the_pdf(eng, other, client):
     text = squash("".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages))
     measures = [row[0] for row in rows[1:]]
     assert all(squash(measure) in text for measure in measures), measures
+    l10n = localiser(TEMPLATES_DIR, "en")
+    figures = [l10n.measure(row[1], row[2] or "") for row in rows[1:] if isinstance(row[1], int | float)]
+    assert figures and [f for f in figures if squash(f) not in text] == [], "workbook figures not in the PDF"
+
+    # The PDF names the workbook by its download name.
+    filename = response.headers["content-disposition"].split("filename=")[1].strip('"')
+    assert squash(filename) in text
 
     # Same rules as the PDF: a client viewer only once it is published; another tenant never.
     viewer = await eng.client_viewer()

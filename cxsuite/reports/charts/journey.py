@@ -26,6 +26,16 @@ class JourneyStage:
     pain_points: int = 0
 
 
+BOLD_EM = 0.62  # average advance of a bold Noto Sans letter, in ems (a little over, to be safe)
+
+
+def _fitting(lines: Sequence[str], room: float, size: float) -> float:
+    """``size``, or smaller so the longest line fits ``room``: a word that cannot wrap (the
+    Lithuanian "Rekomendavimas") ran past its chevron and the page margin."""
+    longest = max((len(line) for line in lines), default=0)
+    return round(min(size, room / (longest * BOLD_EM)), 1) if longest else size
+
+
 def _header(stages: Sequence[JourneyStage], col: float, frame: Frame, style: ChartStyle) -> str:
     """Chevrons pointing in reading direction, drawn from the start edge and mirrored by ``frame``."""
     parts = []
@@ -49,7 +59,7 @@ def _header(stages: Sequence[JourneyStage], col: float, frame: Frame, style: Cha
                 HEAD_H / 2 + (-2 if len(lines) > 1 else 4),
                 "",
                 lines=lines,
-                size=9,
+                size=_fitting(lines, col - notch - 6, 9),
                 fill="#ffffff",
                 font_weight="bold",
                 text_anchor="middle",
