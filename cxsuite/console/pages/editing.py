@@ -54,7 +54,8 @@ def _number(text: str) -> float | int | str | None:
 
 def _levels(text: str) -> dict[str, Any]:
     """``dimension=level, …`` as the API's map of dimension to level."""
-    return {k.strip(): _number(v.strip()) for k, _, v in (p.partition("=") for p in text.split(",")) if k.strip()}
+    pairs = (part.partition("=") for part in text.split(","))
+    return {k.strip(): _number(v.strip()) for k, _, v in pairs if k.strip()}
 
 
 def _rows(values: dict[str, str], prefix: str) -> dict[int, dict[str, str]]:
