@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import Pages
 from tests.browser.test_languages import _seed
 from tests.support.parties import PASSWORD
 
@@ -15,8 +16,6 @@ EDITING = ("value-inputs", "report-text", "journey-mapping", "journey")
 @pytest.mark.parametrize(("language", "width"), [("en", 1280), ("fa", 360)])
 def test_editing_pages(language, width, new_context, server, settings) -> None:
     from cxsuite.mail.transport import outbox_dir
-
-    from tests.browser.conftest import Pages
     seeded = _seed(server, outbox_dir(settings))
     pages = Pages(f"edit-{language}")
     page = new_context(width=width, language=language).new_page()
