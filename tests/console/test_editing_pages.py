@@ -58,6 +58,15 @@ async def test_value_inputs_form_saves_and_refuses_next_to_the_field(editing) ->
     assert stored["currency"] == "EUR"
     assert stored["stages"] == [{**stored["stages"][0], "stage": stage, "revenue": 1200000, "judgement": 4,
                                  "reason": "Board says so"}]
+    kept = {"recommendation_id": "d1_link_records", "stage": None, "effort": 2, "reason": "set through the API"}
+    put = await http.put(f"/api/v1/projects/{project}/value-inputs", headers=api,
+                         json={**stored, "opportunities": [kept]})
+    assert put.status_code == 200, put.text
+    token, _ = await _form(http, f"/p/{project}/value-inputs")  # not scored: no opportunity rows shown
+    await http.post(f"/p/{project}/value-inputs", data={"_csrf_token": token, "stages[0].stage": stage,
+                                                        "stages[0].revenue": "1200000"})
+    after = (await http.get(f"/api/v1/projects/{project}/value-inputs", headers=api)).json()["inputs"]
+    assert after["opportunities"] == [{**kept, "confidence": None}], "an override the form did not show survives"
     again = await _form(http, f"/p/{project}/value-inputs")
     assert 'value="1200000"' in again[1]
     refused = await http.post(f"/p/{project}/value-inputs", data={

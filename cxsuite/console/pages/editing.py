@@ -118,6 +118,14 @@ class EditingPages(Controller):
                                                   "stage": row.get("stage") or None, **given,
                                                   "reason": row.get("reason", "")})
                     sent["opportunities"].append(i)
+            # Overrides of opportunities this form did not show (not in the latest run) are kept.
+            shown = {(r.get("recommendation_id"), r.get("stage") or None)
+                     for r in _rows(values, "opportunities").values()}
+            stored = (await c.api.get(f"/projects/{project_id}/value-inputs"))["inputs"]
+            body["opportunities"] += [
+                o for o in stored.get("opportunities") or []
+                if (o["recommendation_id"], o.get("stage")) not in shown
+                and not (o.get("stage") is None and o["recommendation_id"] in {rec for rec, _ in shown})]
             return await _save(c, project_id, "value-inputs", body, values, sent, _value_page)
 
     @get("/p/{project_id:uuid}/report-text")
