@@ -86,6 +86,12 @@ async def test_report_text_form_saves(editing) -> None:
     text = (await http.get(f"/api/v1/projects/{project}/report-text", headers=api)).json()["text"]
     assert text["executive_summary"] == "Service is strong.\n\nSales is weak."
     assert text["stage_commentary"] == {stage: "Start here."}
+    put = await http.put(f"/api/v1/projects/{project}/report-text", headers=api,
+                         json={**text, "opportunity_notes": {"d1_link_records": "Kept."}})
+    assert put.status_code == 200, put.text
+    await http.post(f"/p/{project}/report-text", data={"_csrf_token": token, "executive_summary": "Short."})
+    text = (await http.get(f"/api/v1/projects/{project}/report-text", headers=api)).json()["text"]
+    assert text["opportunity_notes"] == {"d1_link_records": "Kept."}, "a note the form did not show survives"
     refused = await http.post(f"/p/{project}/report-text", data={
         "_csrf_token": token, "executive_summary": "x" * 4001})
     assert refused.status_code == 422 and 'id="f-executive_summary-error"' in refused.text

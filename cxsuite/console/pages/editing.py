@@ -145,6 +145,12 @@ class EditingPages(Controller):
                 part, _, key = name.partition(".")
                 if part in ("stage_commentary", "opportunity_notes") and key and value:
                     body[part][key] = value
+            # Notes on opportunities the form did not show (not in the latest run) are kept.
+            shown = {name.partition(".")[2] for name in values if name.startswith("opportunity_notes.")}
+            stored = (await c.api.get(f"/projects/{project_id}/report-text"))["text"]
+            for key, text in (stored.get("opportunity_notes") or {}).items():
+                if key not in shown:
+                    body["opportunity_notes"][key] = text
             return await _save(c, project_id, "report-text", body, values, {}, _text_page)
 
     @get("/p/{project_id:uuid}/journey-mapping")
