@@ -33,6 +33,7 @@ NOTICES = {
     "published": N_("The report is published. The client can now download it."),
     "unpublished": N_("The report is withdrawn. The client no longer sees it."),
     "answers-saved": N_("Your answers are saved."),
+    "edits-saved": N_("Your changes are saved."),
     "language": N_("The language is changed."),
 }
 
