@@ -13,6 +13,7 @@ from cxsuite.console.i18n import CONSOLE_DIR
 from cxsuite.console.pages.account import AccountPages
 from cxsuite.console.pages.auth import AuthPages
 from cxsuite.console.pages.connections import ConnectionPages
+from cxsuite.console.pages.fileimport import FileImportPages
 from cxsuite.console.pages.home import HomePages
 from cxsuite.console.pages.jobs import JobPages
 from cxsuite.console.pages.projects import ProjectPages
@@ -36,7 +37,7 @@ def console_routers(settings: Settings) -> list[Router]:
     """The pages at ``/`` and their assets at ``/static``."""
     pages = Router(
         path="/", route_handlers=[AuthPages, HomePages, ProjectPages, ConnectionPages, JobPages, ReportPages,
-                                  AccountPages],
+                                  AccountPages, FileImportPages],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         response_headers=PAGE_HEADERS, opt=PUBLIC, include_in_schema=False)
