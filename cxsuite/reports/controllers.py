@@ -31,6 +31,7 @@ from cxsuite.db.session import Database
 from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
 from cxsuite.reports import branding, narrative, service
 from cxsuite.reports.document import MAX_LOGO_BYTES
+from cxsuite.reports.grid import ReportGridOut, report_grid
 from cxsuite.reports.jobs import start_report_job
 from cxsuite.reports.preview import report_preview
 from cxsuite.reports.render import render_html
@@ -166,6 +167,13 @@ class ReportController(Controller):
         """Take a published report back: the client's admins and viewers no longer see or
         download it (idempotent; audited as ``report.unpublished``)."""
         return await service.unpublish(db, principal, actor, report_id)
+
+    @get("/grid", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(401, 403, 404))
+    async def grid(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                   principal: NamedDependency[Principal]) -> ReportGridOut:
+        """The maturity grid of the run this report shows: for clients, only of a published
+        report (they cannot read score runs themselves)."""
+        return await report_grid(db, principal, report_id)
 
     @get("/download", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type="application/pdf",
          responses={**errors(401, 403, 404, 409),
