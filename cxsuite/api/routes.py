@@ -21,6 +21,7 @@ from cxsuite.reports.controllers import (
     ProjectReportsController,
     ReportController,
     ReportTextController,
+    ScoreRunReportPreviewController,
 )
 from cxsuite.scoring.controllers import (
     ProjectScoringController,
@@ -50,6 +51,7 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     BrandingController,
     ProjectReportsController,
     ReportController,
+    ScoreRunReportPreviewController,
     CustomerViewController,
     FileImportController,
     ReportTextController,

@@ -35,6 +35,7 @@ NOTICES = {
     "answers-saved": N_("Your answers are saved."),
     "edits-saved": N_("Your changes are saved."),
     "language": N_("The language is changed."),
+    "mapping-confirmed": N_("The mapping is confirmed."),
 }
 
 # What each audience can do when something goes wrong (by HTTP status).
@@ -63,4 +64,6 @@ WORDS = {
     "session": N_("browser session"), "personal": N_("personal token"), "rendered": N_("ready"),
     "insufficient_evidence": N_("not enough evidence to score"), "not_applicable": N_("does not apply"),
     "questionnaire": N_("questionnaire"), "o_data": N_("operational data"), "x_data": N_("experience data"),
+    "customers": N_("customers"), "deals": N_("deals (orders)"), "tickets": N_("tickets"),
+    "interactions": N_("interactions"), "feedback": N_("feedback"),
 }

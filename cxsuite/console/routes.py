@@ -14,8 +14,10 @@ from cxsuite.console.pages.account import AccountPages
 from cxsuite.console.pages.auth import AuthPages
 from cxsuite.console.pages.connections import ConnectionPages
 from cxsuite.console.pages.editing import EditingPages
+from cxsuite.console.pages.fileimport import FileImportPages
 from cxsuite.console.pages.home import HomePages
 from cxsuite.console.pages.jobs import JobPages
+from cxsuite.console.pages.preview import ReportPreviewPages
 from cxsuite.console.pages.projects import ProjectPages
 from cxsuite.console.pages.reports import ReportPages
 from cxsuite.console.session import csrf_config
@@ -37,7 +39,7 @@ def console_routers(settings: Settings) -> list[Router]:
     """The pages at ``/`` and their assets at ``/static``."""
     pages = Router(
         path="/", route_handlers=[AuthPages, HomePages, ProjectPages, ConnectionPages, JobPages, ReportPages,
-                                  AccountPages, EditingPages],
+                                  AccountPages, EditingPages, FileImportPages, ReportPreviewPages],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         response_headers=PAGE_HEADERS, opt=PUBLIC, include_in_schema=False)

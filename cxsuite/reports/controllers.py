@@ -31,7 +31,9 @@ from cxsuite.db.session import Database
 from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
 from cxsuite.reports import branding, narrative, service
 from cxsuite.reports.document import MAX_LOGO_BYTES
+from cxsuite.reports.grid import ReportGridOut, report_grid
 from cxsuite.reports.jobs import start_report_job
+from cxsuite.reports.preview import report_preview
 from cxsuite.reports.render import render_html
 from cxsuite.reports.sample import sample_document
 from cxsuite.reports.schemas import BrandingIn, BrandingOut, Language, ReportAccepted, ReportIn, ReportOut
@@ -166,6 +168,13 @@ class ReportController(Controller):
         download it (idempotent; audited as ``report.unpublished``)."""
         return await service.unpublish(db, principal, actor, report_id)
 
+    @get("/grid", guards=[requires(Action.REPORT_READ_PUBLISHED)], responses=errors(401, 403, 404))
+    async def grid(self, report_id: FromPath[UUID], db: NamedDependency[Database],
+                   principal: NamedDependency[Principal]) -> ReportGridOut:
+        """The maturity grid of the run this report shows: for clients, only of a published
+        report (they cannot read score runs themselves)."""
+        return await report_grid(db, principal, report_id)
+
     @get("/download", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type="application/pdf",
          responses={**errors(401, 403, 404, 409),
                     200: ResponseSpec(bytes, media_type="application/pdf", description="The PDF")})
@@ -212,3 +221,23 @@ class ReportTextController(Controller):
                        principal: NamedDependency[Principal]) -> narrative.ReportTextOut:
         """Replace the text (plain text; blank lines separate paragraphs; limits in the errors)."""
         return await narrative.put_text(db, principal, project_id, data)
+
+
+class ScoreRunReportPreviewController(Controller):
+    """A score run's report as HTML, to read before generating the PDF."""
+
+    path = "/score-runs/{run_id:uuid}/report-preview"
+    tags = ["reports"]
+
+    @get("/", guards=[requires(Action.REPORT_RENDER)], media_type="text/html",
+         responses={**errors(400, 401, 403, 404),
+                    200: ResponseSpec(str, media_type="text/html", description="The report as HTML")})
+    async def run_preview(self, run_id: FromPath[UUID], state: State, db: NamedDependency[Database],
+                          principal: NamedDependency[Principal],
+                          language: Annotated[Language | None, QueryParameter(
+                              description="Report language (default: the tenant's)")] = None,
+                          ) -> Response[str]:
+        """The report of a succeeded score run, exactly as the PDF would print it, as HTML with
+        inline styles only (its CSP allows no script and no outside load). Nothing is stored."""
+        html = await report_preview(db, state.plugins, principal, run_id, language)
+        return Response(html, media_type="text/html", headers=PREVIEW_HEADERS)

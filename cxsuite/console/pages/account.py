@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
@@ -48,11 +49,21 @@ class AccountPages(Controller):
             return redirect("/account", "token-revoked")
 
     @get("/audit")
-    async def audit(self, request: Request, action: FromQuery[str | None] = None) -> Response[str]:
-        """The tenant's audit log, newest first, filtered by action."""
+    async def audit(self, request: Request) -> Response[str]:
+        """The tenant's audit log, newest first, filtered by who, what, when and which object
+        (the API checks every filter; a refused one is shown next to its field). The filters
+        are read from the query as text: ``actor`` as a handler parameter would collide with
+        the app's ``actor`` dependency."""
+        values = {k: str(request.query_params.get(k) or "").strip() for k in AUDIT_FILTERS}
         async with await Console.open(request) as c:
-            events = await items(c, "/audit-events", action=action or None)
-            return c.page("audit.html", events=events, action=action or "")
+            try:
+                events = await items(c, "/audit-events", **audit_query(values))
+            except ApiError as error:
+                if not refusable(error):
+                    raise
+                return c.page("audit.html", status_code=error.status, events=[],
+                              form=FormState.refused(values, error, known=tuple(values)))
+            return c.page("audit.html", events=events, form=FormState(values=values))
 
     @get("/operator")
     async def operator(self, request: Request) -> Response[str]:
@@ -61,6 +72,24 @@ class AccountPages(Controller):
             await c.api.get("/audit-events", limit=1)  # owner-only, as the API decides
             return c.page("operator.html", jobs=await job_overview(c),
                           plugins=plugin_overview(request.app.state.plugins))
+
+
+AUDIT_FILTERS = ("action", "actor", "object_type", "object_id", "since", "until")
+
+
+def audit_query(values: dict[str, str]) -> dict[str, str]:
+    """The API's query from the filter form: days (the date inputs) become times, ``until``
+    taking in the whole day it names; anything else the API reads and checks itself."""
+    query = {k: v for k, v in values.items() if v and k not in ("since", "until")}
+    if values.get("since"):
+        query["since"] = values["since"] if "T" in values["since"] else values["since"] + "T00:00:00"
+    if values.get("until"):
+        until = values["until"]
+        try:
+            query["until"] = (date.fromisoformat(until) + timedelta(days=1)).isoformat() + "T00:00:00"
+        except ValueError:
+            query["until"] = until  # not a day: the API refuses it, naming the field
+    return query
 
 
 async def _account(c: Console, status: int = 200, form: FormState | None = None) -> Response[str]:

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
+from cxsuite.console.grid import grid_of
 
 PASSED_HEADERS = ("content-type", "content-disposition")
 
@@ -29,6 +30,14 @@ class ReportPages(Controller):
         """The PDF, as the API serves it (downloads are audited there)."""
         async with await Console.open(request) as c:
             return await _file(c, f"/reports/{report_id}/download")
+
+    @get("/r/{report_id:uuid}/grid")
+    async def grid(self, request: Request, report_id: FromPath[UUID]) -> Response[str]:
+        """The maturity grid behind a report: clients see it once the report is published."""
+        async with await Console.open(request) as c:
+            report = await c.api.get(f"/reports/{report_id}")
+            shown = await c.api.get(f"/reports/{report_id}/grid")
+            return c.page("report_grid.html", report=report, grid=grid_of(shown["result"]))
 
     @get("/r/{report_id:uuid}/evidence.xlsx")
     async def evidence(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:

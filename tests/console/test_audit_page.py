@@ -1,0 +1,34 @@
+"""The audit page filters by who, what, which object and when through the API's filters, and a
+refused filter is shown next to its field."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.support.parties import PASSWORD
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_audit_page_filters_and_shows_refusals_next_to_the_field(server, parties) -> None:
+    owner = await parties.owner()
+    workspace = await parties.workspace(owner)
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+        page = await http.get("/signin")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+        await http.post("/signin", data={"_csrf_token": token, "email": owner.email, "password": PASSWORD})
+        full = await http.get("/audit")
+        for name in ("action", "actor", "object_type", "object_id", "since", "until"):
+            assert f'<label for="f-{name}">' in full.text, name
+        narrowed = await http.get("/audit", params={"object_type": "workspace", "object_id": workspace,
+                                                    "actor": owner.user_id, "since": "2000-01-01",
+                                                    "until": "2999-12-31"})
+        assert narrowed.status_code == 200 and workspace in narrowed.text
+        assert "tenant.signup" in full.text and "tenant.signup" not in narrowed.text
+        assert "Nothing matches." in (await http.get("/audit", params={"until": "2000-01-01"})).text
+        refused = await http.get("/audit", params={"actor": "somebody"})
+        assert refused.status_code == 400
+        assert 'id="f-actor-error"' in refused.text and 'value="somebody"' in refused.text
