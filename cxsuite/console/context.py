@@ -15,7 +15,7 @@ from litestar.utils.scope.state import ScopeState
 
 from cxsuite.console.api import ApiError, ConsoleApi
 from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, translator
-from cxsuite.console.messages import NOTICES, WORDS
+from cxsuite.console.messages import FIELD_LABELS, NOTICES, WORDS
 from cxsuite.console.session import session_token
 
 
@@ -96,7 +96,8 @@ class Console:
         notice = NOTICES.get(self.request.query_params.get("done", ""))
         html = environment().get_template(template).render(
             _=translator(self.language), lang=self.language, dir="rtl" if self.language in RTL else "ltr",
-            languages=LANGUAGES, me=self.me, c=self, word=self.word, csrf_token=self.csrf_token(),
+            languages=LANGUAGES, me=self.me, c=self, word=self.word, field_label=self.field_label,
+            csrf_token=self.csrf_token(),
             path=self.request.url.path, notice=notice, **context)
         return Response(html, status_code=status_code, media_type="text/html")
 
@@ -104,6 +105,11 @@ class Console:
         """An API value (status, kind, role) in words of the page's language."""
         text = WORDS.get(str(value))
         return self.translate(text) if text else str(value)
+
+    def field_label(self, name: str) -> str:
+        """An import field (``created_at``) in words of the page's language."""
+        text = FIELD_LABELS.get(name)
+        return self.translate(text) if text else name
 
     def translate(self, message: str, **values: Any) -> str:
         """``message`` in the page's language."""
