@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,6 +21,8 @@ from cxsuite.api.problems import errors
 from cxsuite.audit.service import LIST, EventFilter, list_events
 from cxsuite.db.session import Database
 from cxsuite.errors import BadRequest, FieldProblem
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 class AuditEventOut(msgspec.Struct):
@@ -56,9 +59,13 @@ class AuditController(Controller):
             max_length=80, description="Only events on this kind of object, e.g. `report`")] = None,
         object_id: Annotated[str | None, QueryParameter(
             max_length=200, description="Only events on this object (its id)")] = None,
-        since: Annotated[datetime | None, QueryParameter(
+        # Read as text and parsed here: Litestar would also take a bare number ("0.5") as a Unix
+        # time, which the schema's date-time does not allow.
+        since: Annotated[str | None, QueryParameter(
+            max_length=40, format="date-time",
             description="Only events at or after this time (ISO 8601; UTC without an offset)")] = None,
-        until: Annotated[datetime | None, QueryParameter(
+        until: Annotated[str | None, QueryParameter(
+            max_length=40, format="date-time",
             description="Only events before this time (ISO 8601; UTC without an offset)")] = None,
     ) -> OffsetPagination[AuditEventOut]:
         """Newest first; every filter given narrows the log (who, what, when, which object)."""
@@ -68,15 +75,31 @@ class AuditController(Controller):
                 principal.tenant_id, action=action, limit=page.limit, offset=page.offset,
                 listing=page.listing,
                 where_=EventFilter(actor=_user_id(actor_user), object_type=object_type, object_id=object_id,
-                                   since=since, until=until))
+                                   since=_moment(since, "since"), until=_moment(until, "until")))
         items = [AuditEventOut(**{k: r[k] for k in AuditEventOut.__struct_fields__}) for r in rows]
         return OffsetPagination(items, page.limit, page.offset, total)
+
+
+def _moment(text: str | None, name: str) -> datetime | None:
+    """An ISO 8601 date or date-time, read as UTC when it carries no offset; a 400 naming the
+    parameter otherwise (an empty value too: leave the parameter out for no bound)."""
+    if text is None:
+        return None
+    try:
+        if not ISO_DATE.match(text):
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"the {name} filter is not a date or time",
+                         problems=[FieldProblem(f"query.{name}", "must be an ISO 8601 date or date-time, "
+                                                "e.g. 2026-12-01 or 2026-12-01T09:30:00Z")]) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _user_id(text: str | None) -> UUID | None:
     """The ``actor`` filter as a user id; parsed here so a refusal names ``query.actor`` (the
     parameter's Python name differs: ``actor`` is also the caller's dependency)."""
-    if not text:
+    if text is None:
         return None
     try:
         return UUID(text)
