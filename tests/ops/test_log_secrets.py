@@ -21,6 +21,7 @@ from cxsuite.identity.tokens import hash_token
 from cxsuite.sandbox import CLIENTS
 from tests.ops.served import Deployment, deployed, deployment_env
 from tests.support.db import run_in_thread
+from tests.support.workers import RedisServer
 
 pytestmark = pytest.mark.slow
 
@@ -38,11 +39,13 @@ class Scenario:
 
 @pytest.fixture(scope="module")
 def scenario(settings, cxsuite_sandbox, tmp_path_factory) -> Scenario:
-    env = deployment_env(settings, cxsuite_sandbox, CXSUITE_LOG_LEVEL="DEBUG", CXSUITE_LOG_JSON="1",
-                         CXSUITE_REDIS_URL="redis://127.0.0.1:6379/0")
-    with deployed(env, tmp_path_factory.mktemp("logs"), worker=True) as deployment:
-        found = run_in_thread(lambda: _drive(deployment, settings, cxsuite_sandbox))
-        lines = deployment.lines()
+    # A Redis of its own: the shared one keeps other runs' login counters for 127.0.0.1.
+    with RedisServer() as redis_server:
+        env = deployment_env(settings, cxsuite_sandbox, CXSUITE_LOG_LEVEL="DEBUG", CXSUITE_LOG_JSON="1",
+                             CXSUITE_REDIS_URL=redis_server.url)
+        with deployed(env, tmp_path_factory.mktemp("logs"), worker=True) as deployment:
+            found = run_in_thread(lambda: _drive(deployment, settings, cxsuite_sandbox))
+            lines = deployment.lines()
     oauth = cxsuite_sandbox.sandbox.oauth
     issued = {f"vendor token {n}": t for n, t in enumerate([*oauth._access, *oauth._refresh])}
     assert issued, "the sandbox should have issued tokens"
