@@ -15,8 +15,10 @@ from cxsuite.console.grid import grid_of
 PASSED_HEADERS = ("content-type", "content-disposition")
 
 
-async def _file(c: Console, path: str) -> Response[bytes]:
-    upstream = await c.api.raw("GET", path)
+async def _file(request: Request, path: str) -> Response[bytes]:
+    """A file as the API serves it to the signed-in person (type and name passed on)."""
+    async with await Console.open(request) as c:
+        upstream = await c.api.raw("GET", path)
     headers = {k: v for k, v in upstream.headers.items() if k.lower() in PASSED_HEADERS}
     media_type = headers.pop("content-type", "application/octet-stream")
     return Response(upstream.content, media_type=media_type, headers=headers)
@@ -28,8 +30,7 @@ class ReportPages(Controller):
     @get("/r/{report_id:uuid}/download")
     async def download(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
         """The PDF, as the API serves it (downloads are audited there)."""
-        async with await Console.open(request) as c:
-            return await _file(c, f"/reports/{report_id}/download")
+        return await _file(request, f"/reports/{report_id}/download")
 
     @get("/r/{report_id:uuid}/grid")
     async def grid(self, request: Request, report_id: FromPath[UUID]) -> Response[str]:
@@ -37,13 +38,13 @@ class ReportPages(Controller):
         async with await Console.open(request) as c:
             report = await c.api.get(f"/reports/{report_id}")
             shown = await c.api.get(f"/reports/{report_id}/grid")
-            return c.page("report_grid.html", report=report, grid=grid_of(shown["result"]))
+            return c.page("report_grid.html", report=report,
+                          grid=grid_of(shown["result"], shown.get("stages"), c.language))
 
     @get("/r/{report_id:uuid}/evidence.xlsx")
     async def evidence(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
         """The evidence workbook behind the report."""
-        async with await Console.open(request) as c:
-            return await _file(c, f"/reports/{report_id}/evidence.xlsx")
+        return await _file(request, f"/reports/{report_id}/evidence.xlsx")
 
     @post("/r/{report_id:uuid}/publish")
     async def publish(self, request: Request, report_id: FromPath[UUID]) -> Response[Any]:
