@@ -131,6 +131,16 @@ async def shown(request: Request, page: Callable[..., Awaitable[Response[Any]]],
         return await page(c, *args)
 
 
+async def deleted(request: Request, path: str, done: str, back: str | None = None) -> Redirect:
+    """The whole of a handler that removes something: ``DELETE`` ``path`` through the API, then
+    to ``back`` (by default the workspace the object belonged to, read before it goes) with the
+    notice ``done``."""
+    async with await Console.open(request) as c:
+        target = back or f"/w/{(await c.api.get(path))['workspace_id']}"
+        await c.api.call("DELETE", path)
+        return redirect(target, done)
+
+
 def redirect(path: str, done: str | None = None) -> Redirect:
     """303 to ``path`` (a form's result page), with a notice key for the next page."""
     if done:

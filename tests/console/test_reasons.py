@@ -30,6 +30,8 @@ NOT_TEXT = {
     ("cxsuite/connections/service_account.py", "exc.detail"),
     # The text of a CellError: every CellError's text is collected where it is raised.
     ("cxsuite/imports/rows.py", "str(exc)"),
+    # The (field, reason) pairs of settings_problems, collected there.
+    ("cxsuite/imports/service.py", "reason"),
     # A scoring model file's own problems (a consultant uploads it through the API, not the console).
     ("cxsuite/scoring/tenant_models.py", "str(exc)"), ("cxsuite/scoring/validation.py", "r"),
 }

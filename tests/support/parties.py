@@ -87,14 +87,14 @@ class Parties:
 
     async def in_two_tenants(self, first_name: str, second_name: str) -> tuple[str, Party, Party]:
         """Someone invited (as a client viewer) by the owners of two consultancies, who
-        accepted both: their email and the two owners."""
+        accepted both invitations: their email and the two owners."""
         first, second = await self.owner(first_name), await self.owner(second_name)
         email = f"twice{next(_counter)}@example.test"
-        for count, owner in enumerate((first, second), start=1):
-            workspace = await self.workspace(owner)
-            invited = await self.client.post(f"/api/v1/workspaces/{workspace}/members", headers=owner.headers,
-                                             json={"email": email, "role": "client_viewer"})
+        for owner in (first, second):
+            invited = await self.client.post(f"/api/v1/workspaces/{await self.workspace(owner)}/members",
+                                             headers=owner.headers, json={"email": email, "role": "client_viewer"})
             assert invited.status_code == 201, invited.text
+        for count in (1, 2):
             accepted = await self.client.post("/api/v1/auth/accept-invite", json={
                 "invite_token": self.invitation_token(email, count), "password": PASSWORD})
             assert accepted.status_code == 200, accepted.text

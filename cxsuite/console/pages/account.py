@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect, shown
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.operator import job_overview, plugin_overview
 from cxsuite.console.pages.home import items
@@ -43,9 +43,7 @@ class AccountPages(Controller):
     @post("/account/tokens/{token_id:uuid}/revoke")
     async def revoke(self, request: Request, token_id: FromPath[UUID]) -> Response[Any]:
         """Revoke one of my tokens (revoking this browser's own session signs me out)."""
-        async with await Console.open(request) as c:
-            await c.api.call("DELETE", f"/tokens/{token_id}")
-            return redirect("/account", "token-revoked")
+        return await deleted(request, f"/tokens/{token_id}", "token-revoked", back="/account")
 
     @get("/audit")
     async def audit(self, request: Request) -> Response[str]:

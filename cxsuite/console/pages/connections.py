@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect, shown
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable, send_file
 from cxsuite.console.pages.home import _workspace_page, items
 
@@ -65,10 +65,7 @@ class ConnectionPages(Controller):
     @post("/c/{connection_id:uuid}/disconnect")
     async def disconnect(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:
         """Remove the connection; its stored credentials are revoked and deleted."""
-        async with await Console.open(request) as c:
-            connection = await c.api.get(f"/connections/{connection_id}")
-            await c.api.call("DELETE", f"/connections/{connection_id}")
-            return redirect(f"/w/{connection['workspace_id']}", "disconnected")
+        return await deleted(request, f"/connections/{connection_id}", "disconnected")
 
     @post("/c/{connection_id:uuid}/upload", opt={"max_body_setting": "upload_max_bytes"})
     async def upload(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect, shown
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.grid import grid_of
 from cxsuite.console.pages.home import items
@@ -46,10 +46,7 @@ class ProjectPages(Controller):
     @post("/p/{project_id:uuid}/archive")
     async def archive(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Archive (the API's delete) the project."""
-        async with await Console.open(request) as c:
-            project = await c.api.get(f"/projects/{project_id}")
-            await c.api.call("DELETE", f"/projects/{project_id}")
-            return redirect(f"/w/{project['workspace_id']}", "project-archived")
+        return await deleted(request, f"/projects/{project_id}", "project-archived")
 
     @post("/p/{project_id:uuid}/score")
     async def score(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:

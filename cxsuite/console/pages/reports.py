@@ -27,10 +27,11 @@ async def _file(request: Request, path: str) -> Response[bytes]:
 class ReportPages(Controller):
     """Report files and publication."""
 
-    @get("/r/{report_id:uuid}/download")
+    @get(["/r/{report_id:uuid}/download", "/r/{report_id:uuid}/evidence.xlsx"])
     async def download(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
-        """The PDF, as the API serves it (downloads are audited there)."""
-        return await _file(request, f"/reports/{report_id}/download")
+        """The PDF (``download``) or the evidence workbook behind it, as the API serves them at
+        the same name (downloads are audited there)."""
+        return await _file(request, f"/reports/{report_id}/{request.url.path.rsplit('/', 1)[1]}")
 
     @get("/r/{report_id:uuid}/grid")
     async def grid(self, request: Request, report_id: FromPath[UUID]) -> Response[str]:
@@ -41,26 +42,25 @@ class ReportPages(Controller):
             return c.page("report_grid.html", report=report,
                           grid=grid_of(shown["result"], shown.get("stages"), c.language))
 
-    @get("/r/{report_id:uuid}/evidence.xlsx")
-    async def evidence(self, request: Request, report_id: FromPath[UUID]) -> Response[bytes]:
-        """The evidence workbook behind the report."""
-        return await _file(request, f"/reports/{report_id}/evidence.xlsx")
-
     @post("/r/{report_id:uuid}/publish")
     async def publish(self, request: Request, report_id: FromPath[UUID]) -> Response[Any]:
         """Show the report to the client."""
-        async with await Console.open(request) as c:
-            report = await c.api.post(f"/reports/{report_id}/publish")
-            return redirect(f"/p/{report['project_id']}", "published")
+        return await _shown_to_client(request, report_id, "publish", "published")
 
     @post("/r/{report_id:uuid}/unpublish")
     async def unpublish(self, request: Request, report_id: FromPath[UUID]) -> Response[Any]:
-        """Withdraw the report from the client (the API's unpublish, where installed)."""
-        async with await Console.open(request) as c:
-            try:
-                report = await c.api.post(f"/reports/{report_id}/unpublish")
-            except ApiError as error:
-                if error.status not in (404, 405):
-                    raise
-                raise ApiError(404, "") from error
-            return redirect(f"/p/{report['project_id']}", "unpublished")
+        """Withdraw the report from the client."""
+        return await _shown_to_client(request, report_id, "unpublish", "unpublished")
+
+
+async def _shown_to_client(request: Request, report_id: UUID, action: str, done: str) -> Response[Any]:
+    """Publish or unpublish through the API, then back to the project with the notice ``done``
+    (an API without the action, a 405, is a page that does not exist)."""
+    async with await Console.open(request) as c:
+        try:
+            report = await c.api.post(f"/reports/{report_id}/{action}")
+        except ApiError as error:
+            if error.status != 405:
+                raise
+            raise ApiError(404, "") from error
+        return redirect(f"/p/{report['project_id']}", done)
