@@ -68,6 +68,21 @@ WORDS = {
     "interactions": N_("interactions"), "feedback": N_("feedback"),
 }
 
+# Where a stage's business value comes from (the API's ``basis`` of each stage).
+VALUE_BASES = {
+    "estimate": N_("No figures or judgement for this stage yet: its business value is the neutral midpoint, "
+                   "3 of 5."),
+    "figures": N_("Valued from the figures: this stage's money at stake, ranked among the stages with "
+                  "figures."),
+    "judgement": N_("Valued from the judgement below and its reason."),
+}
+# Where an opportunity's effort and confidence come from (``effort_basis``, ``confidence_basis``).
+PRIORITY_BASES = {"library": N_("library estimate"), "evidence": N_("from the evidence"),
+                  "consultant": N_("your input")}
+# The API's priority formula, in the page's language (any other text is shown as the API wrote it).
+PRIORITY_FORMULA = N_("priority = value × (6 − effort) / 5 × (1 − evidence gap / 2); evidence gap = 1 − "
+                      "confidence")
+
 
 # The import's field names (``created_at``) in words: what a column of the file fills.
 FIELD_LABELS = {

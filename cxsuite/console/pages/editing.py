@@ -20,6 +20,7 @@ from litestar.params import FromPath
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
+from cxsuite.console.messages import PRIORITY_BASES, PRIORITY_FORMULA, VALUE_BASES
 from cxsuite.console.pages.home import items
 
 FIGURES = ("customers", "revenue", "average_order_value", "margin", "lost_deal_value", "churned_revenue",
@@ -253,10 +254,13 @@ async def _value_page(c: Console, project_id: UUID, status: int = 200,
             o = overrides.get((rec, p["stage"])) or overrides.get((rec, None))
             for k in ("effort", "confidence", "reason"):
                 form.values[f"opportunities[{i}].{k}"] = _shown(o.get(k)) if o else ""
-    bases = {b["stage"]: b for b in current.get("stages") or []}
+    bases = {b["stage"]: VALUE_BASES.get(b["basis"]) for b in current.get("stages") or []}
+    formula = (priorities or {}).get("formula", "")
     return c.page("edit_values.html", status_code=status, project=project, stages=journey["stages"],
                   stage_names={s["key"]: s["name"] for s in journey["stages"]}, bases=bases,
-                  priorities=priorities, figures=FIGURES, form=form)
+                  priorities=priorities, figures=FIGURES, form=form,
+                  basis_words={k: c.translate(v) for k, v in PRIORITY_BASES.items()},
+                  formula=c.translate(PRIORITY_FORMULA) if formula == PRIORITY_FORMULA else formula)
 
 
 async def _text_page(c: Console, project_id: UUID, status: int = 200,

@@ -38,8 +38,9 @@ class ReportPages(Controller):
         """The maturity grid behind a report: clients see it once the report is published."""
         async with await Console.open(request) as c:
             report = await c.api.get(f"/reports/{report_id}")
+            project = await c.api.get(f"/projects/{report['project_id']}")
             shown = await c.api.get(f"/reports/{report_id}/grid")
-            return c.page("report_grid.html", report=report,
+            return c.page("report_grid.html", report=report, project=project,
                           grid=grid_of(shown["result"], shown.get("stages"), c.language))
 
     @post("/r/{report_id:uuid}/publish")
