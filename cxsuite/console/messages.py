@@ -51,6 +51,8 @@ FAILED = {
     "client": N_("Something went wrong on our side. Try again; if it keeps happening, "
                  "tell your consultant."),
 }
+CHOOSE_CONSULTANCY = N_("Your account belongs to several consultancies: choose one, then enter your "
+                        "password again.")
 EXPIRED_FORM = N_("This form had expired. We reloaded it: please send it again.")
 
 # Words the API returns as values (statuses, job kinds, roles), shown in the page's language.

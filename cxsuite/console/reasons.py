@@ -5,9 +5,10 @@ The API speaks English to every client; the console translates what it shows. Ea
 API's code can produce is a msgid here, its variable parts as placeholders (``must be on or after
 period_start (%(day)s)``): a reason is matched against every msgid (a placeholder matches any
 text; the msgid with the most fixed text wins) and shown through the console's catalogue with
-the values put back. A placeholder named ``reason`` holds a reason of its own and is translated
-too. A reason no msgid matches is shown as it came. ``tests/console/test_reasons.py`` reads the
-API's source and fails while any reason it can produce has no msgid here or no translation.
+the values put back. A placeholder named ``reason`` or ``problem`` holds a reason of its own
+and is translated too. A reason no msgid matches is shown as it came.
+``tests/console/test_reasons.py`` reads the API's source and fails while any reason it can
+produce has no msgid here or no translation.
 """
 
 from __future__ import annotations
@@ -118,6 +119,12 @@ REASONS = (
     N_("'%(value)s' is not a number (%(reason)s)"),
     N_("'%(value)s' is not yes or no"),
     N_("expected ISO 8601 or day, month and year; set date_format if the order is not found"),
+    # Python's words for an impossible date, inside the reasons above.
+    N_("day is out of range for month"),
+    N_("month must be in 1..12"),
+    N_("hour must be in 0..23"),
+    N_("minute must be in 0..59"),
+    N_("second must be in 0..59"),
     N_("expected %(format)s"),
     N_("decimal separator '%(decimal)s'"),
     N_("decimal separator '%(decimal)s', thousands '%(thousands)s'"),
@@ -175,7 +182,7 @@ REASONS = (
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-_NESTED = "reason"
+_NESTED = ("reason", "problem")
 _ROW_PROBLEMS = re.compile(r"; (?=row \d)")
 
 
@@ -206,7 +213,7 @@ def reason_in(language: str, reason: str) -> str:
     if found is None:
         return reason
     msgid, values = found
-    values = {k: reason_in(language, v) if k == _NESTED else v for k, v in values.items()}
+    values = {k: reason_in(language, v) if k in _NESTED else v for k, v in values.items()}
     return translations(language).gettext(msgid) % values
 
 

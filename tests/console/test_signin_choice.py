@@ -23,6 +23,7 @@ async def test_signing_in_offers_the_consultancies_by_name(server, parties) -> N
         options = re.findall(r'<option value="([^"]+)">([^<]+)</option>',
                              asked.text.split('id="f-tenant_id"', 1)[1].split("</select>", 1)[0])
         assert options == [(second.tenant_id, "Baltic Insight"), (first.tenant_id, "Northwind Advisory")]
+        assert 'role="alert"' in asked.text and "enter your password again" in asked.text
         token = CSRF.search(asked.text).group(1)
         signed_in = await http.post("/signin", data={"_csrf_token": token, "email": email, "password": PASSWORD,
                                                      "tenant_id": second.tenant_id}, follow_redirects=True)

@@ -13,6 +13,7 @@ from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.i18n import LANGUAGE_COOKIE, LANGUAGES
+from cxsuite.console.messages import CHOOSE_CONSULTANCY
 from cxsuite.console.session import clear_session, secure_cookies, session_token, set_session
 
 
@@ -65,7 +66,8 @@ class AuthPages(Controller):
                 # switch); the API names the choices beside its reason.
                 choices = sorted(error.choices.get("tenant_id", []), key=lambda c: c[1].casefold())
                 if choices:
-                    form = FormState({**form.values, "tenant_choices": choices}, {})
+                    form = FormState({**form.values, "tenant_choices": choices}, {},
+                                     c.translate(CHOOSE_CONSULTANCY))
                 return c.page("signin.html", status_code=error.status, form=form)
             return await _start_session(c, issued, values.get("next", "/"))
 
