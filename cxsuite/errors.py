@@ -31,13 +31,24 @@ class FailureClass(StrEnum):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One value a refused field may take, with the words a person recognises it by (a
+    consultancy's id and its name), so a client can offer a choice without parsing the reason."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
 class FieldProblem:
     """One invalid input: where it is (``body.name``, ``query.limit``), why it is refused and,
-    when a configured bound was crossed, that bound (so a client can adapt without parsing text)."""
+    when a configured bound was crossed, that bound (so a client can adapt without parsing text);
+    ``choices`` when the field must be one of a few values the caller could not know."""
 
     field: str
     reason: str
     limit: int | None = None
+    choices: tuple[Choice, ...] = ()
 
 
 class CxsuiteError(Exception):

@@ -25,12 +25,21 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://cxsuite.dev/problems/"
 
 
+class ChoiceOut(msgspec.Struct):
+    """A value the field may take and its name (``{"value": "<tenant id>", "label": "Acme"}``)."""
+
+    value: str
+    label: str
+
+
 class FieldError(msgspec.Struct, omit_defaults=True):
-    """One invalid input; ``limit`` is the configured bound it crossed, when there is one."""
+    """One invalid input; ``limit`` is the configured bound it crossed, when there is one;
+    ``choices`` the values it may take, each with its name, when the caller must pick one."""
 
     field: str
     reason: str
     limit: int | None = None
+    choices: list[ChoiceOut] | None = None
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -51,7 +60,9 @@ def problem_response(request: Request, status: int, title: str, detail: str,
     slug = title.lower().replace(" ", "-")
     body = Problem(type=TYPE_BASE + slug, title=title, status=status, detail=detail,
                    instance=request.url.path,
-                   errors=[FieldError(e.field, e.reason, e.limit) for e in errors or []])
+                   errors=[FieldError(e.field, e.reason, e.limit,
+                                      [ChoiceOut(c.value, c.label) for c in e.choices] or None)
+                           for e in errors or []])
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

@@ -15,17 +15,21 @@ from typing import Any
 import httpx
 from litestar import Request
 
+from cxsuite.console.reasons import reason_in
+
 API_ROOT = "/api/v1"
 
 
 @dataclass
 class ApiError(Exception):
-    """A problem-details answer: the status, its detail, and the per-field reasons."""
+    """A problem-details answer: the status, its detail, the per-field reasons and, where the
+    API names them, the values a field may take (``(value, label)``)."""
 
     status: int
     detail: str
     title: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.status} {self.title}: {self.detail}"
@@ -35,6 +39,7 @@ class ConsoleApi:
     """One request's view of the API, authenticated with ``token`` when there is one."""
 
     def __init__(self, request: Request, token: str | None, language: str) -> None:
+        self._language = language
         client = (request.client.host, request.client.port) if request.client else ("127.0.0.1", 0)
         headers = {"Accept-Language": language, "Accept": "application/json"}
         if token:
@@ -52,7 +57,7 @@ class ConsoleApi:
         """The decoded JSON body (``None`` for 204); :class:`ApiError` for any problem."""
         response = await self._http.request(method, path, **kwargs)
         if response.status_code >= 400:
-            raise _problem(response)
+            raise _problem(response, self._language)
         if response.status_code == 204 or not response.content:
             return None
         if response.headers.get("content-type", "").startswith("application/json"):
@@ -71,19 +76,23 @@ class ConsoleApi:
         """The response as it is (file downloads, HTML previews), or :class:`ApiError`."""
         response = await self._http.request(method, path, **kwargs)
         if response.status_code >= 400:
-            raise _problem(response)
+            raise _problem(response, self._language)
         return response
 
 
-def _problem(response: httpx.Response) -> ApiError:
+def _problem(response: httpx.Response, language: str) -> ApiError:
+    """The problem's parts; each field's reason in ``language`` (the API writes English)."""
     try:
         body = response.json()
     except ValueError:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    fields = {}
+    fields, choices = {}, {}
     for item in body.get("errors") or []:
         name = str(item.get("field", "")).removeprefix("body.").removeprefix("query.")
-        fields[name] = str(item.get("reason", ""))
-    return ApiError(response.status_code, str(body.get("detail") or ""), str(body.get("title") or ""), fields)
+        fields[name] = reason_in(language, str(item.get("reason", "")))
+        if item.get("choices"):
+            choices[name] = [(str(c.get("value", "")), str(c.get("label", ""))) for c in item["choices"]]
+    return ApiError(response.status_code, str(body.get("detail") or ""), str(body.get("title") or ""), fields,
+                    choices)

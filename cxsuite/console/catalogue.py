@@ -3,6 +3,7 @@ Python (marked with ``N_``), so a test can prove each language's catalogue cover
 
 from __future__ import annotations
 
+import ast
 import re
 
 from cxsuite.console.i18n import CONSOLE_DIR
@@ -19,5 +20,5 @@ def msgids() -> list[str]:
         found.update(m.group(2) for m in TEMPLATE_CALL.finditer(template.read_text(encoding="utf-8")))
     for module in CONSOLE_DIR.rglob("*.py"):
         for mark in PYTHON_MARK.finditer(module.read_text(encoding="utf-8")):
-            found.add("".join(PIECE.findall(mark.group(1))))
+            found.add("".join(ast.literal_eval(f'"{piece}"') for piece in PIECE.findall(mark.group(1))))
     return sorted(found)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import quote
 
@@ -14,8 +15,9 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.utils.scope.state import ScopeState
 
 from cxsuite.console.api import ApiError, ConsoleApi
-from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, translator
+from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, model_term, translator
 from cxsuite.console.messages import FIELD_LABELS, NOTICES, WORDS
+from cxsuite.console.reasons import reason_in, row_problems_in
 from cxsuite.console.session import session_token
 
 
@@ -97,6 +99,8 @@ class Console:
         html = environment().get_template(template).render(
             _=translator(self.language), lang=self.language, dir="rtl" if self.language in RTL else "ltr",
             languages=LANGUAGES, me=self.me, c=self, word=self.word, field_label=self.field_label,
+            reason=partial(reason_in, self.language), row_problems=partial(row_problems_in, self.language),
+            term=model_term(self.language),
             csrf_token=self.csrf_token(),
             path=self.request.url.path, notice=notice, **context)
         return Response(html, status_code=status_code, media_type="text/html")
@@ -118,6 +122,23 @@ class Console:
     def csrf_token(self) -> str:
         """The token every form carries as ``_csrf_token``."""
         return ScopeState.from_scope(self.request.scope).csrf_token or ""
+
+
+async def shown(request: Request, page: Callable[..., Awaitable[Response[Any]]], *args: Any) -> Response[Any]:
+    """The whole of a handler that only shows a page: the request's console (signed in), and
+    ``page(c, *args)`` rendered with it."""
+    async with await Console.open(request) as c:
+        return await page(c, *args)
+
+
+async def deleted(request: Request, path: str, done: str, back: str | None = None) -> Redirect:
+    """The whole of a handler that removes something: ``DELETE`` ``path`` through the API, then
+    to ``back`` (by default the workspace the object belonged to, read before it goes) with the
+    notice ``done``."""
+    async with await Console.open(request) as c:
+        target = back or f"/w/{(await c.api.get(path))['workspace_id']}"
+        await c.api.call("DELETE", path)
+        return redirect(target, done)
 
 
 def redirect(path: str, done: str | None = None) -> Redirect:

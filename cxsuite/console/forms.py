@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 
 from cxsuite.console.api import ApiError
+
+if TYPE_CHECKING:
+    from cxsuite.console.context import Console
 
 
 async def form_of(request: Request) -> dict[str, str]:
@@ -42,3 +45,29 @@ class FormState:
 def refusable(error: ApiError) -> bool:
     """Errors the person can fix in the form itself (the rest get an error page)."""
     return error.status in (400, 401, 409, 422, 429)
+
+
+@dataclass
+class Refused:
+    """Why a form was not taken: the status to answer with, and the form to show again."""
+
+    status: int
+    form: FormState
+
+
+async def send_file(c: Console, method: str, path: str) -> Refused | None:
+    """Send the form's ``file`` to the API as it was uploaded; ``None`` once the API took it,
+    else the refusal (no file chosen, or the API's reasons, a size limit included) for the
+    file field."""
+    upload = (await c.request.form()).get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return Refused(400, FormState(errors={"file": c.translate("Choose a file to upload.")}))
+    content = await upload.read()
+    try:
+        await c.api.call(method, path, files={"file": (upload.filename, content, upload.content_type)})
+    except ApiError as error:
+        if not refusable(error) and error.status != 413:
+            raise
+        reasons = "; ".join([error.detail, *error.fields.values()]).strip("; ")
+        return Refused(error.status, FormState(errors={"file": reasons}))
+    return None

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from cxsuite.mail.messages import negotiate_language
 from cxsuite.reports.i18n import load_translations
+from cxsuite.reports.render import TEMPLATES_DIR as REPORT_TEMPLATES
 
 CONSOLE_DIR = Path(__file__).parent
 DOMAIN = "console"
@@ -50,3 +51,10 @@ def translator(language: str) -> Callable[..., Markup]:
         return text % {k: escape(v) for k, v in values.items()} if values else text
 
     return gettext
+
+
+def model_term(language: str) -> Callable[[str], str]:
+    """The scoring model's own words (stage, dimension and level names, recommendation titles)
+    in ``language`` through the report's catalogue, as the report shows them; any other text (a
+    stage the consultant named themselves) comes back as it is."""
+    return load_translations(REPORT_TEMPLATES, language).gettext

@@ -51,6 +51,8 @@ FAILED = {
     "client": N_("Something went wrong on our side. Try again; if it keeps happening, "
                  "tell your consultant."),
 }
+CHOOSE_CONSULTANCY = N_("Your account belongs to several consultancies: choose one, then enter your "
+                        "password again.")
 EXPIRED_FORM = N_("This form had expired. We reloaded it: please send it again.")
 
 # Words the API returns as values (statuses, job kinds, roles), shown in the page's language.
@@ -67,6 +69,21 @@ WORDS = {
     "customers": N_("customers"), "deals": N_("deals (orders)"), "tickets": N_("tickets"),
     "interactions": N_("interactions"), "feedback": N_("feedback"),
 }
+
+# Where a stage's business value comes from (the API's ``basis`` of each stage).
+VALUE_BASES = {
+    "estimate": N_("No figures or judgement for this stage yet: its business value is the neutral midpoint, "
+                   "3 of 5."),
+    "figures": N_("Valued from the figures: this stage's money at stake, ranked among the stages with "
+                  "figures."),
+    "judgement": N_("Valued from the judgement below and its reason."),
+}
+# Where an opportunity's effort and confidence come from (``effort_basis``, ``confidence_basis``).
+PRIORITY_BASES = {"library": N_("library estimate"), "evidence": N_("from the evidence"),
+                  "consultant": N_("your input")}
+# The API's priority formula, in the page's language (any other text is shown as the API wrote it).
+PRIORITY_FORMULA = N_("priority = value × (6 − effort) / 5 × (1 − evidence gap / 2); evidence gap = 1 − "
+                      "confidence")
 
 
 # The import's field names (``created_at``) in words: what a column of the file fills.

@@ -15,7 +15,7 @@ from cxsuite.audit.service import Actor, record
 from cxsuite.audit.tables import AuditEvent
 from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
-from cxsuite.errors import Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
+from cxsuite.errors import Choice, Conflict, FieldProblem, NotFound, Unauthenticated, ValidationFailed
 from cxsuite.identity import mailed, principal_cache
 from cxsuite.identity.notices import RESET_PAGE, VERIFY_PAGE, Notifier
 from cxsuite.identity.passwords import hash_password, verify_password
@@ -155,6 +155,8 @@ async def login(db: Database, throttle: Throttle, notifier: Notifier, email: str
     """Exchange email and password for a session token in one of the user's tenants; a sign-in
     from an address the account never used in that tenant is announced by mail."""
     user, tenants = await check_password(db, throttle, email, password, ip)
+    if tenant_id is None and len(tenants) > 1:
+        raise await _which_tenant(db, user["id"], tenants)
     chosen = _choose_tenant(tenants, tenant_id)
     now = datetime.now(UTC)
     async with db.transaction(chosen, user["id"]):
@@ -194,11 +196,21 @@ def _choose_tenant(tenants: list[UUID], wanted: UUID | None) -> UUID:
         return wanted
     if not tenants:
         raise Unauthenticated("this account has no tenant access")
-    if len(tenants) > 1:
-        raise ValidationFailed("this account belongs to several tenants; say which one",
-                               problems=[FieldProblem("body.tenant_id", "required: one of " +
-                                                      ", ".join(str(t) for t in tenants))])
     return tenants[0]
+
+
+async def _which_tenant(db: Database, user_id: UUID, tenants: list[UUID]) -> ValidationFailed:
+    """The refusal that asks a person in several consultancies to choose one: the reason lists
+    the ids (as it always has), ``choices`` gives each id with the consultancy's name, so a
+    sign-in form can offer them by name. Only after the password was right; each name is read
+    in its own tenant's scope (row-level security)."""
+    choices = []
+    for tenant in tenants:
+        async with db.transaction(tenant, user_id, write=False):
+            row = await Tenant.select(Tenant.name).where(Tenant.id == tenant).first().run()
+        choices.append(Choice(str(tenant), row["name"] if row else str(tenant)))
+    return ValidationFailed("this account belongs to several tenants; say which one", problems=[FieldProblem(
+        "body.tenant_id", "required: one of " + ", ".join(str(t) for t in tenants), choices=tuple(choices))])
 
 
 async def _audit_failed_login(db: Database, user_id: UUID | None, tenants: list[UUID],

@@ -25,7 +25,8 @@ def _seed(server: object, outbox: object) -> dict[str, str]:
             workspace = await parties.workspace(owner, "Acme Retail")
             project = await parties.project(owner, workspace, "CX audit 2026")
             await parties.client_user(owner, workspace, "client_admin")
-            return {"email": owner.email, "workspace": workspace, "project": project}
+            twice, _, _ = await parties.in_two_tenants("Baltic Insight", "Riga CX Partners")
+            return {"email": owner.email, "workspace": workspace, "project": project, "twice": twice}
     # Playwright's sync API owns this thread's event loop; seed from another thread.
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, made()).result()
@@ -42,6 +43,14 @@ def test_every_page_in_each_language(language, new_context, server, settings) ->
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
     pages.check(page, "signin")
+    # Someone in two consultancies is asked which one, by name.
+    page.locator("#f-email").fill(seeded["twice"])
+    page.locator("#f-password").fill(PASSWORD)
+    page.locator("form[action='/signin'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#f-tenant_id option").all_inner_texts() == ["Baltic Insight", "Riga CX Partners"]
+    pages.check(page, "signin-choose-consultancy")
+    page.goto("/signin")
     page.locator("#f-email").fill(seeded["email"])
     page.locator("#f-password").fill(PASSWORD)
     page.locator("form[action='/signin'] button[type=submit]").click()

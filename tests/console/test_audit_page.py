@@ -1,5 +1,5 @@
-"""The audit page filters by who, what, which object and when through the API's filters, and a
-refused filter is shown next to its field."""
+"""The audit page filters by who (picked from the tenant's people by email), what, which object
+and when through the API's filters, and a refused filter is shown next to its field."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.anyio
 async def test_audit_page_filters_and_shows_refusals_next_to_the_field(server, parties) -> None:
     owner = await parties.owner()
     workspace = await parties.workspace(owner)
+    client_admin = await parties.client_user(owner, workspace, "client_admin")
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
         page = await http.get("/signin")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
@@ -23,11 +24,16 @@ async def test_audit_page_filters_and_shows_refusals_next_to_the_field(server, p
         full = await http.get("/audit")
         for name in ("action", "actor", "object_type", "object_id", "since", "until"):
             assert f'<label for="f-{name}">' in full.text, name
+        # Who is picked by email from the tenant's people (the API still gets the user id).
+        for person in (owner, client_admin):
+            assert f'<option value="{person.user_id}">{person.email}</option>' in full.text
         narrowed = await http.get("/audit", params={"object_type": "workspace", "object_id": workspace,
                                                     "actor": owner.user_id, "since": "2000-01-01",
                                                     "until": "2999-12-31"})
         assert narrowed.status_code == 200 and workspace in narrowed.text
         assert "tenant.signup" in full.text and "tenant.signup" not in narrowed.text
+        assert f"<td>{owner.email}</td>" in narrowed.text and f"<td>{owner.user_id}</td>" not in narrowed.text
+        assert f'<option value="{owner.user_id}" selected>' in narrowed.text
         assert "Nothing matches." in (await http.get("/audit", params={"until": "2000-01-01"})).text
         refused = await http.get("/audit", params={"actor": "somebody"})
         assert refused.status_code == 400

@@ -30,6 +30,16 @@ def test_every_msgid_is_translated(language: str) -> None:
     assert not broken, f"{language}: placeholders differ in {broken}"
 
 
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_no_catalogue_keeps_a_msgid_nothing_uses(language: str) -> None:
+    """A sentence dropped from the templates and code leaves the catalogues too (a stale one
+    would be translated, reviewed and shipped for nothing)."""
+    path = CONSOLE_DIR / "locale" / language / "LC_MESSAGES" / "console.po"
+    with path.open("rb") as po:
+        stale = {message.id for message in read_po(po, locale=language) if message.id} - set(msgids())
+    assert not stale, f"{language}: msgids no template or code uses: {sorted(stale)}"
+
+
 def test_translated_values_are_escaped() -> None:
     _ = translator("ru")
     assert "<b>" not in _("Revoke %(name)s", name="<b>x</b>")

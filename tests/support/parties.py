@@ -85,6 +85,21 @@ class Parties:
         party.member_id = invited.json()["id"]
         return party
 
+    async def in_two_tenants(self, first_name: str, second_name: str) -> tuple[str, Party, Party]:
+        """Someone invited (as a client viewer) by the owners of two consultancies, who
+        accepted both invitations: their email and the two owners."""
+        first, second = await self.owner(first_name), await self.owner(second_name)
+        email = f"twice{next(_counter)}@example.test"
+        for owner in (first, second):
+            invited = await self.client.post(f"/api/v1/workspaces/{await self.workspace(owner)}/members",
+                                             headers=owner.headers, json={"email": email, "role": "client_viewer"})
+            assert invited.status_code == 201, invited.text
+        for count in (1, 2):
+            accepted = await self.client.post("/api/v1/auth/accept-invite", json={
+                "invite_token": self.invitation_token(email, count), "password": PASSWORD})
+            assert accepted.status_code == 200, accepted.text
+        return email, first, second
+
     def invitation_token(self, email: str, count: int = 1) -> str:
         """The token of the ``count``-th invitation mailed to ``email``."""
         return token_in(wait_for_mail(self.outbox, email, "invitation", count))

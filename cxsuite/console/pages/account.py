@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.operator import job_overview, plugin_overview
 from cxsuite.console.pages.home import items
@@ -20,10 +20,9 @@ class AccountPages(Controller):
     """Account, audit log, operator view."""
 
     @get("/account")
-    async def account(self, request: Request) -> Response[str]:
+    async def account(self, request: Request) -> Response[Any]:
         """Who I am, my tokens, and the password form."""
-        async with await Console.open(request) as c:
-            return await _account(c)
+        return await shown(request, _account)
 
     @post("/account/password")
     async def change_password(self, request: Request) -> Response[Any]:
@@ -44,9 +43,7 @@ class AccountPages(Controller):
     @post("/account/tokens/{token_id:uuid}/revoke")
     async def revoke(self, request: Request, token_id: FromPath[UUID]) -> Response[Any]:
         """Revoke one of my tokens (revoking this browser's own session signs me out)."""
-        async with await Console.open(request) as c:
-            await c.api.call("DELETE", f"/tokens/{token_id}")
-            return redirect("/account", "token-revoked")
+        return await deleted(request, f"/tokens/{token_id}", "token-revoked", back="/account")
 
     @get("/audit")
     async def audit(self, request: Request) -> Response[str]:
@@ -56,14 +53,14 @@ class AccountPages(Controller):
         the app's ``actor`` dependency."""
         values = {k: str(request.query_params.get(k) or "").strip() for k in AUDIT_FILTERS}
         async with await Console.open(request) as c:
+            status, form = 200, FormState(values=values)
             try:
                 events = await items(c, "/audit-events", **audit_query(values))
             except ApiError as error:
                 if not refusable(error):
                     raise
-                return c.page("audit.html", status_code=error.status, events=[],
-                              form=FormState.refused(values, error, known=tuple(values)))
-            return c.page("audit.html", events=events, form=FormState(values=values))
+                status, events, form = error.status, [], FormState.refused(values, error, known=tuple(values))
+            return c.page("audit.html", status_code=status, events=events, form=form, people=await people(c))
 
     @get("/operator")
     async def operator(self, request: Request) -> Response[str]:
@@ -75,6 +72,16 @@ class AccountPages(Controller):
 
 
 AUDIT_FILTERS = ("action", "actor", "object_type", "object_id", "since", "until")
+
+
+async def people(c: Console) -> dict[str, str]:
+    """Who can appear in the tenant's audit log, by user id: its owners and consultants and the
+    people of every workspace, each shown by email (the picker of the filter *who*)."""
+    found = {m["user_id"]: m["email"] for m in await items(c, "/tenant/members")}
+    for workspace in await items(c, "/workspaces"):
+        for member in await items(c, f"/workspaces/{workspace['id']}/members"):
+            found.setdefault(member["user_id"], member["email"])
+    return found
 
 
 def audit_query(values: dict[str, str]) -> dict[str, str]:

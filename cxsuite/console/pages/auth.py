@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -14,9 +13,8 @@ from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.i18n import LANGUAGE_COOKIE, LANGUAGES
+from cxsuite.console.messages import CHOOSE_CONSULTANCY
 from cxsuite.console.session import clear_session, secure_cookies, session_token, set_session
-
-UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _safe_next(target: str | None) -> str:
@@ -64,10 +62,12 @@ class AuthPages(Controller):
                 if not refusable(error):
                     raise
                 form = FormState.refused(values, error, known=("email", "password", "tenant_id"))
-                # Someone in several consultancies chooses one (this is also how they switch).
-                choices = UUID_PATTERN.findall(error.fields.get("tenant_id", ""))
+                # Someone in several consultancies chooses one by name (this is also how they
+                # switch); the API names the choices beside its reason.
+                choices = sorted(error.choices.get("tenant_id", []), key=lambda c: c[1].casefold())
                 if choices:
-                    form = FormState({**form.values, "tenant_choices": choices}, {})
+                    form = FormState({**form.values, "tenant_choices": choices}, {},
+                                     c.translate(CHOOSE_CONSULTANCY))
                 return c.page("signin.html", status_code=error.status, form=form)
             return await _start_session(c, issued, values.get("next", "/"))
 

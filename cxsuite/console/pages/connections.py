@@ -10,8 +10,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
-from cxsuite.console.forms import FormState, form_of, refusable
+from cxsuite.console.context import Console, deleted, redirect, shown
+from cxsuite.console.forms import FormState, form_of, refusable, send_file
 from cxsuite.console.pages.home import _workspace_page, items
 
 
@@ -43,10 +43,9 @@ class ConnectionPages(Controller):
             return redirect(f"/c/{made['connection']['id']}", "connection-created")
 
     @get("/c/{connection_id:uuid}")
-    async def show(self, request: Request, connection_id: FromPath[UUID]) -> Response[str]:
+    async def show(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:
         """Health, last import, records that could not be imported, recent jobs."""
-        async with await Console.open(request) as c:
-            return await _page(c, connection_id)
+        return await shown(request, _page, connection_id)
 
     @post("/c/{connection_id:uuid}/authorize")
     async def authorize(self, request: Request, connection_id: FromPath[UUID]) -> Response[str]:
@@ -66,29 +65,15 @@ class ConnectionPages(Controller):
     @post("/c/{connection_id:uuid}/disconnect")
     async def disconnect(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:
         """Remove the connection; its stored credentials are revoked and deleted."""
-        async with await Console.open(request) as c:
-            connection = await c.api.get(f"/connections/{connection_id}")
-            await c.api.call("DELETE", f"/connections/{connection_id}")
-            return redirect(f"/w/{connection['workspace_id']}", "disconnected")
+        return await deleted(request, f"/connections/{connection_id}", "disconnected")
 
     @post("/c/{connection_id:uuid}/upload", opt={"max_body_setting": "upload_max_bytes"})
     async def upload(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:
         """Upload the export a file connection imports, then start its import."""
-        form = await request.form()
-        upload = form.get("file")
         async with await Console.open(request) as c:
-            if upload is None or isinstance(upload, str) or not upload.filename:
-                return await _page(c, connection_id, status=400, upload_form=FormState(
-                    errors={"file": c.translate("Choose a file to upload.")}))
-            content = await upload.read()
-            try:
-                await c.api.call("POST", f"/connections/{connection_id}/upload",
-                                 files={"file": (upload.filename, content, upload.content_type)})
-            except ApiError as error:
-                if not refusable(error) and error.status != 413:
-                    raise
-                return await _page(c, connection_id, status=error.status, upload_form=FormState(
-                    errors={"file": "; ".join([error.detail, *error.fields.values()]).strip("; ")}))
+            refused = await send_file(c, "POST", f"/connections/{connection_id}/upload")
+            if refused:
+                return await _page(c, connection_id, status=refused.status, upload_form=refused.form)
             job = await c.api.post(f"/connections/{connection_id}/sync")
             return redirect(f"/jobs/{job['id']}?back=/c/{connection_id}")
 

@@ -10,6 +10,7 @@ API names are mapped back to the rows of the form (:func:`_rows_back`).
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -17,8 +18,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
+from cxsuite.console.context import Console, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
+from cxsuite.console.messages import PRIORITY_BASES, PRIORITY_FORMULA, VALUE_BASES
 from cxsuite.console.pages.home import items
 
 FIGURES = ("customers", "revenue", "average_order_value", "margin", "lost_deal_value", "churned_revenue",
@@ -73,136 +75,145 @@ async def _latest_run(c: Console, project_id: UUID) -> dict[str, Any] | None:
     return next((r for r in runs if r.get("status") == "succeeded"), None)
 
 
-async def _save(c: Console, project_id: UUID, resource: str, body: dict[str, Any], values: dict[str, str],
-                sent: dict[str, list[int]], page: Any) -> Response[Any]:
-    """PUT ``body``; on a refusal the page again with the values and errors by field."""
-    try:
-        await c.api.call("PUT", f"/projects/{project_id}/{resource}", json=body)
-    except ApiError as error:
-        if not refusable(error):
-            raise
-        return await page(c, project_id, error.status, FormState.refused(values, _rows_back(error, sent)))
-    return redirect(f"/p/{project_id}/{resource}", "edits-saved")
+Body = tuple[dict[str, Any], dict[str, list[int]]]
+"""What a form sends: the API's body, and per list the form rows its entries came from."""
+
+
+async def _submitted(request: Request, project_id: UUID, resource: str,
+                     body_of: Callable[[Console, UUID, dict[str, str]], Awaitable[Body]],
+                     page: Callable[..., Awaitable[Response[str]]]) -> Response[Any]:
+    """The whole of a save: the form read, ``body_of`` it PUT to ``/projects/{id}/{resource}``;
+    a refusal shows ``page`` again with the values sent and each error at its field."""
+    values = await form_of(request)
+    async with await Console.open(request) as c:
+        body, sent = await body_of(c, project_id, values)
+        try:
+            await c.api.call("PUT", f"/projects/{project_id}/{resource}", json=body)
+        except ApiError as error:
+            if not refusable(error):
+                raise
+            return await page(c, project_id, error.status, FormState.refused(values, _rows_back(error, sent)))
+        return redirect(f"/p/{project_id}/{resource}", "edits-saved")
 
 
 class EditingPages(Controller):
     """Value inputs, report text, stage mapping and journey model of one project."""
 
     @get("/p/{project_id:uuid}/value-inputs")
-    async def value_inputs(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
+    async def value_inputs(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Figures or a judgement per stage, effort and confidence per opportunity, and the
         ranked priorities they produce."""
-        async with await Console.open(request) as c:
-            return await _value_page(c, project_id)
+        return await shown(request, _value_page, project_id)
 
     @post("/p/{project_id:uuid}/value-inputs")
     async def save_value_inputs(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Replace the value inputs with what the form holds."""
-        values = await form_of(request)
-        async with await Console.open(request) as c:
-            body: dict[str, Any] = {"currency": values.get("currency", "").upper(), "stages": [],
-                                    "opportunities": []}
-            sent: dict[str, list[int]] = {"stages": [], "opportunities": []}
-            for i, row in _rows(values, "stages").items():
-                given = {k: _number(row.get(k, "")) for k in (*FIGURES, "judgement")}
-                given = {k: v for k, v in given.items() if v is not None}
-                if given or row.get("reason"):
-                    body["stages"].append({"stage": row.get("stage", ""), **given,
-                                           "reason": row.get("reason", "")})
-                    sent["stages"].append(i)
-            for i, row in _rows(values, "opportunities").items():
-                given = {k: _number(row.get(k, "")) for k in ("effort", "confidence")}
-                given = {k: v for k, v in given.items() if v is not None}
-                if given or row.get("reason"):
-                    body["opportunities"].append({"recommendation_id": row.get("recommendation_id", ""),
-                                                  "stage": row.get("stage") or None, **given,
-                                                  "reason": row.get("reason", "")})
-                    sent["opportunities"].append(i)
-            # Overrides of opportunities this form did not show (not in the latest run) are kept.
-            shown = {(r.get("recommendation_id"), r.get("stage") or None)
-                     for r in _rows(values, "opportunities").values()}
-            stored = (await c.api.get(f"/projects/{project_id}/value-inputs"))["inputs"]
-            body["opportunities"] += [
-                o for o in stored.get("opportunities") or []
-                if (o["recommendation_id"], o.get("stage")) not in shown
-                and not (o.get("stage") is None and o["recommendation_id"] in {rec for rec, _ in shown})]
-            return await _save(c, project_id, "value-inputs", body, values, sent, _value_page)
+        return await _submitted(request, project_id, "value-inputs", _value_body, _value_page)
 
     @get("/p/{project_id:uuid}/report-text")
-    async def report_text(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
+    async def report_text(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Executive summary, commentary per stage and a note per opportunity."""
-        async with await Console.open(request) as c:
-            return await _text_page(c, project_id)
+        return await shown(request, _text_page, project_id)
 
     @post("/p/{project_id:uuid}/report-text")
     async def save_report_text(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Replace the report text (empty boxes are left out)."""
-        values = await form_of(request)
-        async with await Console.open(request) as c:
-            body: dict[str, Any] = {"executive_summary": values.get("executive_summary", ""),
-                                    "stage_commentary": {}, "opportunity_notes": {}}
-            for name, value in values.items():
-                part, _, key = name.partition(".")
-                if part in ("stage_commentary", "opportunity_notes") and key and value:
-                    body[part][key] = value
-            # Notes on opportunities the form did not show (not in the latest run) are kept.
-            shown = {name.partition(".")[2] for name in values if name.startswith("opportunity_notes.")}
-            stored = (await c.api.get(f"/projects/{project_id}/report-text"))["text"]
-            for key, text in (stored.get("opportunity_notes") or {}).items():
-                if key not in shown:
-                    body["opportunity_notes"][key] = text
-            return await _save(c, project_id, "report-text", body, values, {}, _text_page)
+        return await _submitted(request, project_id, "report-text", _text_body, _text_page)
 
     @get("/p/{project_id:uuid}/journey-mapping")
-    async def journey_mapping(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
+    async def journey_mapping(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """The rules that attribute records to stages, and the defaults tried after them."""
-        async with await Console.open(request) as c:
-            return await _mapping_page(c, project_id)
+        return await shown(request, _mapping_page, project_id)
 
     @post("/p/{project_id:uuid}/journey-mapping")
     async def save_journey_mapping(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Replace the rules; a row without a stage is dropped."""
-        values = await form_of(request)
-        async with await Console.open(request) as c:
-            rules, sent = [], []
-            for i, row in _rows(values, "rules").items():
-                if not row.get("stage"):
-                    continue
-                rule: dict[str, Any] = {k: row[k] for k in RULE_FIELDS if row.get(k)}
-                if row.get("linked_ticket") in ("yes", "no"):
-                    rule["linked_ticket"] = row["linked_ticket"] == "yes"
-                rules.append(rule)
-                sent.append(i)
-            return await _save(c, project_id, "journey-mapping", {"rules": rules}, values, {"rules": sent},
-                               _mapping_page)
+        return await _submitted(request, project_id, "journey-mapping", _mapping_body, _mapping_page)
 
     @get("/p/{project_id:uuid}/journey")
-    async def journey(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
+    async def journey(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """The journey's stages, their touchpoints and target levels."""
-        async with await Console.open(request) as c:
-            return await _journey_page(c, project_id)
+        return await shown(request, _journey_page, project_id)
 
     @post("/p/{project_id:uuid}/journey")
     async def save_journey(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Store a new journey version over the one the form was read at (409 if stale)."""
-        values = await form_of(request)
-        async with await Console.open(request) as c:
-            stages, sent = [], []
-            for i, row in _rows(values, "stages").items():
-                if not row.get("key") and not row.get("name"):
-                    continue
-                stage: dict[str, Any] = {"key": row.get("key", ""), "name": row.get("name", "")}
-                stage["touchpoints"] = [
-                    {"name": name.strip(), "channel": channel.strip()}
-                    for name, _, channel in (t.rpartition(":") for t in row.get("touchpoints", "").split(";"))
-                    if name.strip() or channel.strip()]
-                stage["targets"] = _levels(row.get("targets", ""))
-                if row.get("applicability"):
-                    stage["applicability"] = _levels(row["applicability"])
-                stages.append(stage)
-                sent.append(i)
-            body = {"version": _number(values.get("version", "0")) or 0, "stages": stages}
-            return await _save(c, project_id, "journey", body, values, {"stages": sent}, _journey_page)
+        return await _submitted(request, project_id, "journey", _journey_body, _journey_page)
+
+
+async def _value_body(c: Console, project_id: UUID, values: dict[str, str]) -> Body:
+    body: dict[str, Any] = {"currency": values.get("currency", "").upper(), "stages": [], "opportunities": []}
+    sent: dict[str, list[int]] = {"stages": [], "opportunities": []}
+    for i, row in _rows(values, "stages").items():
+        given = {k: _number(row.get(k, "")) for k in (*FIGURES, "judgement")}
+        given = {k: v for k, v in given.items() if v is not None}
+        if given or row.get("reason"):
+            body["stages"].append({"stage": row.get("stage", ""), **given, "reason": row.get("reason", "")})
+            sent["stages"].append(i)
+    for i, row in _rows(values, "opportunities").items():
+        given = {k: _number(row.get(k, "")) for k in ("effort", "confidence")}
+        given = {k: v for k, v in given.items() if v is not None}
+        if given or row.get("reason"):
+            body["opportunities"].append({"recommendation_id": row.get("recommendation_id", ""),
+                                          "stage": row.get("stage") or None, **given,
+                                          "reason": row.get("reason", "")})
+            sent["opportunities"].append(i)
+    # Overrides of opportunities this form did not show (not in the latest run) are kept.
+    shown_here = {(r.get("recommendation_id"), r.get("stage") or None)
+                  for r in _rows(values, "opportunities").values()}
+    stored = (await c.api.get(f"/projects/{project_id}/value-inputs"))["inputs"]
+    body["opportunities"] += [
+        o for o in stored.get("opportunities") or []
+        if (o["recommendation_id"], o.get("stage")) not in shown_here
+        and not (o.get("stage") is None and o["recommendation_id"] in {rec for rec, _ in shown_here})]
+    return body, sent
+
+
+async def _text_body(c: Console, project_id: UUID, values: dict[str, str]) -> Body:
+    body: dict[str, Any] = {"executive_summary": values.get("executive_summary", ""),
+                            "stage_commentary": {}, "opportunity_notes": {}}
+    for name, value in values.items():
+        part, _, key = name.partition(".")
+        if part in ("stage_commentary", "opportunity_notes") and key and value:
+            body[part][key] = value
+    # Notes on opportunities the form did not show (not in the latest run) are kept.
+    shown_here = {name.partition(".")[2] for name in values if name.startswith("opportunity_notes.")}
+    stored = (await c.api.get(f"/projects/{project_id}/report-text"))["text"]
+    for key, text in (stored.get("opportunity_notes") or {}).items():
+        if key not in shown_here:
+            body["opportunity_notes"][key] = text
+    return body, {}
+
+
+async def _mapping_body(c: Console, project_id: UUID, values: dict[str, str]) -> Body:
+    rules, sent = [], []
+    for i, row in _rows(values, "rules").items():
+        if not row.get("stage"):
+            continue
+        rule: dict[str, Any] = {k: row[k] for k in RULE_FIELDS if row.get(k)}
+        if row.get("linked_ticket") in ("yes", "no"):
+            rule["linked_ticket"] = row["linked_ticket"] == "yes"
+        rules.append(rule)
+        sent.append(i)
+    return {"rules": rules}, {"rules": sent}
+
+
+async def _journey_body(c: Console, project_id: UUID, values: dict[str, str]) -> Body:
+    stages, sent = [], []
+    for i, row in _rows(values, "stages").items():
+        if not row.get("key") and not row.get("name"):
+            continue
+        stage: dict[str, Any] = {"key": row.get("key", ""), "name": row.get("name", "")}
+        stage["touchpoints"] = [
+            {"name": name.strip(), "channel": channel.strip()}
+            for name, _, channel in (t.rpartition(":") for t in row.get("touchpoints", "").split(";"))
+            if name.strip() or channel.strip()]
+        stage["targets"] = _levels(row.get("targets", ""))
+        if row.get("applicability"):
+            stage["applicability"] = _levels(row["applicability"])
+        stages.append(stage)
+        sent.append(i)
+    return {"version": _number(values.get("version", "0")) or 0, "stages": stages}, {"stages": sent}
 
 
 def _row_count(form: FormState, prefix: str) -> int:
@@ -243,9 +254,13 @@ async def _value_page(c: Console, project_id: UUID, status: int = 200,
             o = overrides.get((rec, p["stage"])) or overrides.get((rec, None))
             for k in ("effort", "confidence", "reason"):
                 form.values[f"opportunities[{i}].{k}"] = _shown(o.get(k)) if o else ""
-    bases = {b["stage"]: b for b in current.get("stages") or []}
+    bases = {b["stage"]: VALUE_BASES.get(b["basis"]) for b in current.get("stages") or []}
+    formula = (priorities or {}).get("formula", "")
     return c.page("edit_values.html", status_code=status, project=project, stages=journey["stages"],
-                  bases=bases, priorities=priorities, figures=FIGURES, form=form)
+                  stage_names={s["key"]: s["name"] for s in journey["stages"]}, bases=bases,
+                  priorities=priorities, figures=FIGURES, form=form,
+                  basis_words={k: c.translate(v) for k, v in PRIORITY_BASES.items()},
+                  formula=c.translate(PRIORITY_FORMULA) if formula == PRIORITY_FORMULA else formula)
 
 
 async def _text_page(c: Console, project_id: UUID, status: int = 200,

@@ -12,8 +12,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
-from cxsuite.console.forms import FormState, form_of, refusable
+from cxsuite.console.context import Console, redirect, shown
+from cxsuite.console.forms import FormState, form_of, refusable, send_file
 from cxsuite.imports.fields import FIELDS, field_names
 
 KINDS = tuple(FIELDS)
@@ -23,38 +23,25 @@ class FileImportPages(Controller):
     """The files of one file-import connection and their import."""
 
     @get("/c/{connection_id:uuid}/files")
-    async def files(self, request: Request, connection_id: FromPath[UUID]) -> Response[str]:
+    async def files(self, request: Request, connection_id: FromPath[UUID]) -> Response[Any]:
         """One row per kind: the uploaded file, whether its mapping is confirmed, an upload form."""
-        async with await Console.open(request) as c:
-            return await _files_page(c, connection_id)
+        return await shown(request, _files_page, connection_id)
 
     @post("/c/{connection_id:uuid}/files/{kind:str}", opt={"max_body_setting": "upload_max_bytes"})
     async def upload(self, request: Request, connection_id: FromPath[UUID],
                      kind: FromPath[str]) -> Response[Any]:
         """Upload (or replace) one kind's file, then show its preview."""
-        form = await request.form()
-        upload = form.get("file")
         async with await Console.open(request) as c:
-            if upload is None or isinstance(upload, str) or not upload.filename:
-                return await _files_page(c, connection_id, status=400, kind=kind, form=FormState(
-                    errors={"file": c.translate("Choose a file to upload.")}))
-            content = await upload.read()
-            try:
-                await c.api.call("PUT", f"/connections/{connection_id}/files/{kind}",
-                                 files={"file": (upload.filename, content, upload.content_type)})
-            except ApiError as error:
-                if not refusable(error) and error.status != 413:
-                    raise
-                return await _files_page(c, connection_id, status=error.status, kind=kind, form=FormState(
-                    errors={"file": "; ".join([error.detail, *error.fields.values()]).strip("; ")}))
+            refused = await send_file(c, "PUT", f"/connections/{connection_id}/files/{kind}")
+            if refused:
+                return await _files_page(c, connection_id, refused.status, kind, refused.form)
             return redirect(f"/c/{connection_id}/files/{kind}")
 
     @get("/c/{connection_id:uuid}/files/{kind:str}")
     async def preview(self, request: Request, connection_id: FromPath[UUID],
-                      kind: FromPath[str]) -> Response[str]:
+                      kind: FromPath[str]) -> Response[Any]:
         """The detected (or saved, or confirmed) mapping and the first rows read with it."""
-        async with await Console.open(request) as c:
-            return await _preview_page(c, connection_id, kind)
+        return await shown(request, _preview_page, connection_id, kind)
 
     @post("/c/{connection_id:uuid}/files/{kind:str}/mapping")
     async def confirm(self, request: Request, connection_id: FromPath[UUID],

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
 
 CLIENT_ROLES = ("client_admin", "client_viewer")
@@ -46,17 +46,14 @@ class HomePages(Controller):
             return redirect(f"/w/{made['id']}", "workspace-created")
 
     @get("/w/{workspace_id:uuid}")
-    async def workspace(self, request: Request, workspace_id: FromPath[UUID]) -> Response[str]:
+    async def workspace(self, request: Request, workspace_id: FromPath[UUID]) -> Response[Any]:
         """Projects, connections, people and recent jobs of one workspace."""
-        async with await Console.open(request) as c:
-            return await _workspace_page(c, workspace_id)
+        return await shown(request, _workspace_page, workspace_id)
 
     @post("/w/{workspace_id:uuid}/archive")
     async def archive_workspace(self, request: Request, workspace_id: FromPath[UUID]) -> Response[Any]:
         """Archive (the API's delete) a workspace."""
-        async with await Console.open(request) as c:
-            await c.api.call("DELETE", f"/workspaces/{workspace_id}")
-            return redirect("/", "workspace-archived")
+        return await deleted(request, f"/workspaces/{workspace_id}", "workspace-archived", back="/")
 
     @post("/w/{workspace_id:uuid}/projects")
     async def create_project(self, request: Request, workspace_id: FromPath[UUID]) -> Response[Any]:

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from cxsuite.console.api import ApiError
-from cxsuite.console.context import Console, redirect
+from cxsuite.console.context import Console, deleted, redirect, shown
 from cxsuite.console.forms import FormState, form_of, refusable
 from cxsuite.console.grid import grid_of
 from cxsuite.console.pages.home import items
@@ -22,10 +22,9 @@ class ProjectPages(Controller):
     """Project pages."""
 
     @get("/p/{project_id:uuid}")
-    async def show(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
+    async def show(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """The project at a glance: period, latest grid, runs and reports."""
-        async with await Console.open(request) as c:
-            return await _page(c, project_id)
+        return await shown(request, _page, project_id)
 
     @post("/p/{project_id:uuid}")
     async def save(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
@@ -47,10 +46,7 @@ class ProjectPages(Controller):
     @post("/p/{project_id:uuid}/archive")
     async def archive(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
         """Archive (the API's delete) the project."""
-        async with await Console.open(request) as c:
-            project = await c.api.get(f"/projects/{project_id}")
-            await c.api.call("DELETE", f"/projects/{project_id}")
-            return redirect(f"/w/{project['workspace_id']}", "project-archived")
+        return await deleted(request, f"/projects/{project_id}", "project-archived")
 
     @post("/p/{project_id:uuid}/score")
     async def score(self, request: Request, project_id: FromPath[UUID]) -> Response[Any]:
@@ -86,7 +82,8 @@ class ProjectPages(Controller):
             project = await c.api.get(f"/projects/{project_id}")
             run = await c.api.get(f"/score-runs/{run_id}")
             journey = await c.api.get(f"/projects/{project_id}/journey")
-            return c.page("run.html", project=project, run=run, grid=grid_of(run.get("result"), journey))
+            return c.page("run.html", project=project, run=run,
+                          grid=grid_of(run.get("result"), journey["stages"], c.language))
 
     @get("/p/{project_id:uuid}/questionnaire")
     async def questionnaire(self, request: Request, project_id: FromPath[UUID]) -> Response[str]:
@@ -127,7 +124,8 @@ async def _page(c: Console, project_id: UUID, status: int = 200, **forms: FormSt
     grid = None
     if latest is not None:
         journey = await c.api.get(f"/projects/{project_id}/journey")
-        grid = grid_of((await c.api.get(f"/score-runs/{latest['id']}")).get("result"), journey)
+        grid = grid_of((await c.api.get(f"/score-runs/{latest['id']}")).get("result"), journey["stages"],
+                       c.language)
     reports = await items(c, f"/projects/{project_id}/reports", limit=20)
     return c.page("project.html", status_code=status, project=project, role=role, staff=staff, runs=runs,
                   latest=latest, grid=grid, reports=reports, report_languages=REPORT_LANGUAGES,
