@@ -110,10 +110,10 @@ class Database:
         executions of one prepared statement (:func:`scoped_statement`) before a single
         ``Sync``, which PostgreSQL runs as one implicit transaction. The first sets the scope
         with ``set_config(..., true)``, the second reads under it; the setting ends with that
-        transaction, at the ``Sync``, exactly as a ``COMMIT`` would end it. On SQLite it is a
-        deferred transaction around the statement.
+        transaction, at the ``Sync``, exactly as a ``COMMIT`` would end it. On SQLite, and
+        without a connection pool (one-off commands), it is a transaction around the statement.
         """
-        if self.engine.current_transaction.get() is not None or not self.is_postgres:
+        if not self.is_postgres or self.engine.pool is None or self.engine.current_transaction.get():
             async with self.transaction(tenant_id, user_id, write=False):
                 return await execute(self.engine, query.template, *query.args)
         sql, args = query.compile_string(engine_type="postgres")
