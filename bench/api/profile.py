@@ -21,7 +21,7 @@ from pathlib import Path
 STAGES = (
     ("bearer-token middleware (whole authentication)", "authenticate_request (cxsuite/api/auth.py"),
     ("token lookup and roles (service.authenticate)", "authenticate (cxsuite/identity/service.py"),
-    ("tenant-scoped transaction: open, set_config, commit", "cxsuite/db/session.py"),
+    ("tenant scope: transaction (open with set_config, commit) or one-statement read", "cxsuite/db/session.py"),
     ("Piccolo query building and result handling", "piccolo/"),
     ("asyncpg (protocol, pool acquire/release, reset)", "asyncpg/"),
     ("  of which pool acquire/release", "asyncpg/pool.py"),

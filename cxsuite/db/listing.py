@@ -15,6 +15,7 @@ from uuid import UUID
 
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from cxsuite.db.sql import execute
@@ -85,15 +86,30 @@ def search_condition(table: type[Table], columns: Sequence[Column], text: str) -
     return WhereRaw(f"({sql})", *([pattern] * len(columns)))
 
 
+Read = Callable[[QueryString, int], Awaitable[list[dict[str, Any]]]]
+"""Runs one read statement (of so many columns) and gives its rows: :meth:`Database.read`
+bound to a tenant, or by default :func:`in_transaction`."""
+
+
+async def in_transaction(query: QueryString, _width: int) -> list[dict[str, Any]]:
+    """Run ``query`` inside the transaction the caller has open."""
+    return await execute(query.table._meta.db, query.template, *query.args)
+
+
 async def page_listed(table: type[Table], where: Any, columns: tuple[Column, ...], spec: ListSpec,
                       listing: Listing | None, *, limit: int, offset: int, after: UUID | None = None,
-                      total: Callable[[], Awaitable[int]] | None = None,
+                      total: QueryString | None = None, read: Read = in_transaction,
                       ) -> tuple[list[dict[str, Any]], int]:
     """One page of ``table`` rows matching ``where``, searched and sorted as ``listing`` asks,
-    with the total, by offset or (``after``) by key; inside an open transaction.
+    with the total, by offset or (``after``) by key; inside the caller's open transaction, or
+    each statement through ``read``.
 
-    ``total``, when given, answers the unsearched count more cheaply than ``count(*)`` (a
-    maintained counter); a search always counts its matches.
+    The page is one statement: the keyset anchor is a subquery and ``total``, when given (a
+    scalar SQL expression cheaper than ``count(*)``, such as a maintained counter), rides along
+    as a column, so a page is one statement where it took up to three. The SQL is composed
+    here rather than through Piccolo's ``select()``, whose query building and result handling
+    cost more than the database's own work for a page (bench/RESULTS.md). A search always
+    counts its matches; so does a full page of a list without a counter.
     """
     listing = listing or DEFAULT
     field, descending = listing.order(spec)
@@ -101,27 +117,52 @@ async def page_listed(table: type[Table], where: Any, columns: tuple[Column, ...
     if listing.q:
         where = where & search_condition(
             table, [table._meta.get_column_by_name(f) for f in spec.search], listing.q)
-    key = table._meta.primary_key
-    query = table.select(*columns).where(where)
+    key, source = table._meta.primary_key, f'"{table._meta.tablename}"'
+    counted = total is not None and not listing.q
+    wanted = columns or tuple(table._meta.columns)
+    sql = ", ".join(f"{_name(c)} AS \"{c._meta.name}\"" for c in wanted)
+    args: list[Any] = []
+    if counted:
+        sql += ", {} AS _total"
+        args.append(total)
+    sql += f" FROM {source} WHERE {{}}"
+    args.append(where.querystring)
     if after is not None:
-        anchor = await table.select(order).where(where & (key == after)).first().run()
-        if anchor is None:
-            raise ValidationFailed("'after' is not an item of this list", problems=[
-                FieldProblem("query.after", "no item with this id in this list")])
         # A row comparison, not "a > x OR (a = x AND id > y)": PostgreSQL turns only this form
-        # into an index range (SQLite >= 3.15 has row values too).
-        beyond = "<" if descending else ">"
-        query = query.where(WhereRaw(
-            f"({order._meta.db_column_name}, {key._meta.db_column_name}) {beyond} ({{}}, {{}})",
-            anchor[order._meta.name], after))
+        # into an index range (SQLite >= 3.15 has row values too). The anchor must pass the
+        # same filter, so an id the caller cannot see anchors nothing.
+        sql += (f" AND ({_name(order)}, {_name(key)}) {'<' if descending else '>'} ((SELECT "
+                f"{_name(order)} FROM {source} WHERE {{}} AND {_name(key)} = {{}}), {{}})")
+        args += [where.querystring, after, after]
         offset = 0
-    rows = await query.order_by(order, ascending=not descending).order_by(
-        key, ascending=not descending).limit(limit).offset(offset).run()
+    direction = "DESC" if descending else "ASC"
+    sql += f" ORDER BY {_name(order)} {direction}, {_name(key)} {direction} LIMIT {{}} OFFSET {{}}"
+    rows = await read(QueryString("SELECT " + sql, *args, limit, offset, table=table),
+                      len(wanted) + counted)
+    kept = [row.pop("_total") for row in rows][:1] if counted else []
+    if after is not None and not rows:
+        await _check_anchor(table, where, after, read)
     if after is None and len(rows) < limit and (rows or not offset):
         return rows, offset + len(rows)  # the last page says the total: no count
-    if total is not None and not listing.q:
-        return rows, await total()
-    return rows, await table.count().where(where).run()
+    if kept:
+        return rows, int(kept[0] or 0)
+    count = total if counted else QueryString(f"(SELECT count(*) FROM {source} WHERE {{}})",
+                                              where.querystring)
+    return rows, int((await read(QueryString("SELECT {} AS n", count, table=table), 1))[0]["n"] or 0)
+
+
+def _name(column: Column) -> str:
+    return column._meta.get_full_name(with_alias=False)
+
+
+async def _check_anchor(table: type[Table], where: Any, after: UUID, read: Read) -> None:
+    """An empty page after ``after``: the anchor was the last item, or not an item of the list."""
+    key = _name(table._meta.primary_key)
+    found = await read(QueryString(f'SELECT count(*) AS n FROM "{table._meta.tablename}" WHERE {{}} '
+                                   f"AND {key} = {{}}", where.querystring, after, table=table), 1)
+    if not found[0]["n"]:
+        raise ValidationFailed("'after' is not an item of this list", problems=[
+            FieldProblem("query.after", "no item with this id in this list")])
 
 
 def _value(row: Any, field: str) -> Any:
@@ -142,10 +183,10 @@ def listed_in_memory(rows: list[Any], spec: ListSpec, listing: Listing | None, *
 
 
 
-async def counted(table: type[Table], tenant_id: UUID) -> int:
+def counter(table: type[Table], tenant_id: UUID) -> QueryString:
     """The tenant's count of ``table``'s rows kept by the database's triggers (``list_count``,
-    m0020; workspaces only so far), inside an open transaction: one key lookup instead of
-    counting every row of the tenant."""
-    rows = await execute(table._meta.db, "SELECT n FROM list_count WHERE tenant_id = {} AND list = {}",
-                         tenant_id, table._meta.tablename)
-    return int(rows[0]["n"]) if rows else 0
+    m0020; workspaces only so far), as a scalar SQL expression for :func:`page_listed`'s
+    ``total``: one key lookup inside the page's own statement instead of counting every row of
+    the tenant."""
+    return QueryString("(SELECT n FROM list_count WHERE tenant_id = {} AND list = {})",
+                       tenant_id, table._meta.tablename)

@@ -5,6 +5,9 @@ Every query of tenant data runs inside :meth:`Database.transaction`, which on Po
 ``BEGIN``: local to the transaction, so a pooled connection never carries one tenant's setting
 into another request.
 Row-level security reads that setting; a query outside such a transaction sees no tenant rows.
+A single read-only statement can instead go through :meth:`Database.read`, which sets the same
+transaction-local scope and runs the statement in one round trip (a pipeline in one implicit
+transaction) where ``BEGIN``, the statement and ``COMMIT`` take three.
 SQLite has no RLS, which is why repositories also filter on ``tenant_id`` explicitly.
 """
 
@@ -13,11 +16,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
 from uuid import UUID
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import TransactionType
+from piccolo.querystring import QueryString
 
 from cxsuite.db.engine import build_engine, is_postgres
 from cxsuite.db.registry import bind_tables
@@ -93,6 +99,32 @@ class Database:
         kind = TransactionType.immediate if write else TransactionType.deferred
         return self.engine.transaction(transaction_type=kind)
 
+    async def read(self, tenant_id: UUID | None, query: QueryString, width: int, *,
+                   user_id: UUID | None = None) -> list[dict[str, Any]]:
+        """Rows of one read-only statement (``width`` columns) under the tenant scope, as
+        :meth:`transaction` would give them, in one round trip on PostgreSQL where a transaction
+        takes three (``BEGIN`` with the scope, the statement, ``COMMIT``).
+
+        Inside an open transaction the statement simply joins it (same tenant only).
+        Otherwise, on PostgreSQL, the scope and the statement travel as one pipeline: two
+        executions of one prepared statement (:func:`scoped_statement`) before a single
+        ``Sync``, which PostgreSQL runs as one implicit transaction. The first sets the scope
+        with ``set_config(..., true)``, the second reads under it; the setting ends with that
+        transaction, at the ``Sync``, exactly as a ``COMMIT`` would end it. On SQLite, and
+        without a connection pool (one-off commands), it is a transaction around the statement.
+        """
+        if not self.is_postgres or self.engine.pool is None or self.engine.current_transaction.get():
+            async with self.transaction(tenant_id, user_id, write=False):
+                return await execute(self.engine, query.template, *query.args)
+        sql, args = query.compile_string(engine_type="postgres")
+        statement = scoped_statement(sql, len(args), width)
+        scope = (str(tenant_id or ""), str(user_id or ""))
+        async with self.engine.pool.acquire() as connection:
+            if connection.is_in_transaction():  # never: the pool rolls back what it takes back
+                raise RuntimeError("a pooled connection is inside a transaction")
+            rows = await connection.fetchmany(statement, [(*args, True, *scope), (*args, False, *scope)])
+        return [dict(row) for row in rows[1:]]
+
     async def ping(self) -> None:
         """Raise if the database does not answer."""
         await execute(self.engine, "SELECT 1")
@@ -107,6 +139,21 @@ def scope_sql(tenant_id: UUID | None, user_id: UUID | None) -> str:
     user = str(UUID(str(user_id))) if user_id else ""
     return (f"BEGIN; SELECT set_config('app.tenant_id', '{tenant}', true), "
             f"set_config('app.user_id', '{user}', true)")
+
+
+@lru_cache(maxsize=256)
+def scoped_statement(sql: str, arity: int, width: int) -> str:
+    """``sql`` (``arity`` parameters, ``width`` columns) behind a branch that sets the tenant
+    scope, for :meth:`Database.read`: the parameter after ``sql``'s own chooses the branch, the
+    next two are the tenant and user ids. ``sql`` comes first, unchanged, behind a one-time
+    filter (its column names are the result's); the scope branch gives one row of NULLs,
+    dropped by the caller. Prepared once, its plan reused like any other statement's."""
+    branch, tenant, user = (f"${arity + n}" for n in (1, 2, 3))
+    nulls = ", ".join(["NULL"] * width)
+    return (f"SELECT * FROM ({sql}) AS page WHERE NOT {branch}::boolean UNION ALL "
+            f"SELECT {nulls} FROM (SELECT set_config('app.tenant_id', {tenant}::text, true) AS t, "
+            f"set_config('app.user_id', {user}::text, true) AS u) AS scope "
+            f"WHERE {branch}::boolean AND scope.t IS NOT NULL AND scope.u IS NOT NULL")
 
 
 class ScopedPostgresTransaction(PostgresTransaction):

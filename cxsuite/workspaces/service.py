@@ -8,13 +8,14 @@ known, so another tenant's or another workspace's object answers 404.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 from cxsuite.access.permissions import Action, require_in_workspace, require_tenant_wide
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
-from cxsuite.db.listing import Listing, ListSpec, counted, listed_in_memory, page_listed
+from cxsuite.db.listing import Listing, ListSpec, counter, listed_in_memory, page_listed
 from cxsuite.db.lookup import one_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.errors import Conflict, NotFound
@@ -65,11 +66,9 @@ async def list_visible(db: Database, principal: Principal, limit: int, offset: i
     if principal.tenant_role is None:
         where = where & Workspace.id.is_in(list(principal.workspace_roles) or [uuid4()])
     else:
-        async def total() -> int:
-            return await counted(Workspace, principal.tenant_id)
-    async with db.transaction(principal.tenant_id, write=False):
-        return await page_listed(Workspace, where, COLUMNS, LIST, listing, limit=limit, offset=offset,
-                                 after=after, total=total)
+        total = counter(Workspace, principal.tenant_id)
+    return await page_listed(Workspace, where, COLUMNS, LIST, listing, limit=limit, offset=offset,
+                             after=after, total=total, read=partial(db.read, principal.tenant_id))
 
 
 async def get(db: Database, principal: Principal, workspace_id: UUID) -> dict[str, Any]:
