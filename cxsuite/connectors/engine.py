@@ -5,29 +5,35 @@ issues they reported and the checkpoint of the last of them. A sync killed at an
 therefore resumes after the last committed batch, with no duplicate and no gap; re-reading a
 page is harmless because upserts are idempotent. Consecutive batches are grouped until
 ``commit_rows`` records or ``commit_seconds`` have gone by, because a transaction per vendor
-page (often 100 records) spends more time committing than writing. Cancellation is checked at
-each commit, so what was committed stays; a connector that stops with an error (a file over
-an import limit) keeps the whole batches it yielded before. Rejected records are stored as
-issues and summarised in one log line per stream (:mod:`~cxsuite.connectors.rejects`).
+page (often 100 records) spends more time committing than writing. While a group is written,
+the connector already reads the next one (:mod:`~cxsuite.connectors.readahead`, at most
+``read_ahead`` groups ahead): the vendor and the database work at the same time, and since a
+group read ahead is only memory until its own commit, the checkpoint still moves only with
+committed rows. Cancellation is checked at each commit, so what was committed stays; a
+connector that stops with an error (a file over an import limit) keeps the whole batches it
+yielded before, and any error reaches the engine only after the groups read before it are
+committed. Rejected records are stored as issues and summarised in one log line per stream
+(:mod:`~cxsuite.connectors.rejects`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 from cxsuite.connectors.contract import BaseConnector, Batch, RecordError
+from cxsuite.connectors.readahead import ReadAhead
 from cxsuite.connectors.records import Record
 from cxsuite.connectors.rejects import RejectSummary
 from cxsuite.connectors.tables import SyncCheckpoint, SyncIssue
-from cxsuite.connectors.upsert import RecordScope, upsert_records
+from cxsuite.connectors.upsert import PreparedRows, RecordScope, prepare_records, write_prepared
 from cxsuite.db.session import Database
 from cxsuite.errors import CxsuiteError
 
@@ -100,6 +106,31 @@ class SyncResult:
         return total
 
 
+@dataclass(frozen=True)
+class PreparedGroup:
+    """Consecutive batches made ready to commit: their rows per kind, the records they
+    rejected, the checkpoint of the last of them and the vendor's total for progress."""
+
+    rows: list[PreparedRows]
+    errors: list[RecordError]
+    checkpoint: dict[str, Any]
+    total: int | None
+    read: int
+
+
+def prepare_group(kind: str, batches: list[Batch]) -> PreparedGroup:
+    """Everything a commit needs from ``batches`` that Python alone can do; ``kind`` is the
+    stream's, for records that do not name their own."""
+    by_kind: dict[str, list[Record]] = defaultdict(list)
+    for batch in batches:
+        for record in batch.records:
+            by_kind[record.kind or kind].append(record)
+    errors = [error for batch in batches for error in batch.errors]
+    read = sum(len(records) for records in by_kind.values()) + len(errors)
+    return PreparedGroup([prepare_records(k, records) for k, records in by_kind.items()], errors,
+                         batches[-1].checkpoint, batches[-1].total, read)
+
+
 ProgressCallback = Callable[[SyncProgress], Awaitable[None]]
 CancelCheck = Callable[[], Awaitable[bool]]
 
@@ -124,6 +155,9 @@ class SyncEngine:
     job_id: UUID | None = None
     commit_rows: int = 2000
     commit_seconds: float = 2.0
+    read_ahead: int = 1
+    """Commit groups the connector may read while the previous one is written; 0 reads the
+    next page only once the previous group is committed and the cancellation checked."""
 
     async def run(self, streams: Sequence[str] | None = None) -> SyncResult:
         """Sync ``streams`` (default: all the connector declares), resuming each one."""
@@ -138,55 +172,48 @@ class SyncEngine:
         counts, rejected = SyncCounts(), RejectSummary()
         checkpoint = await self.load_checkpoint(stream)
         kind = next(s.kind for s in self.connector.streams if s.name == stream)
-        pending: list[Batch] = []
-        started = time.monotonic()
+        where = (index, count, result)
+        groups = ReadAhead(self.connector.read(stream, checkpoint), partial(prepare_group, kind),
+                           rows=self.commit_rows, seconds=self.commit_seconds, depth=self.read_ahead)
         try:
-            async for batch in self.connector.read(stream, checkpoint):
-                pending.append(batch)
-                rejected.add(batch.errors)
-                if sum(len(b.records) for b in pending) < self.commit_rows and \
-                        time.monotonic() - started < self.commit_seconds:
-                    continue
-                ready, pending, started = pending, [], time.monotonic()
-                await self._flush(stream, kind, ready, counts, (index, count, result))
-        except CxsuiteError:
-            if pending:  # the batches read before the connector stopped are whole: keep them
-                await self._flush(stream, kind, pending, counts, (index, count, result))
-            raise
+            async with groups:
+                try:
+                    async for group in groups:
+                        rejected.add(group.errors)
+                        await self._flush(stream, group, counts, where)
+                except CxsuiteError:
+                    if groups.unfinished:  # read before the connector stopped, and whole: keep them
+                        group = prepare_group(kind, groups.unfinished)
+                        rejected.add(group.errors)
+                        await self._flush(stream, group, counts, where)
+                    raise
         finally:
             if rejected.total:
                 log.warning("stream %s: %s", stream, rejected.describe())
-        if pending:
-            await self._flush(stream, kind, pending, counts, (index, count, result))
         await self._mark_complete(stream)
         log.info("stream %s done: %s", stream, counts.as_dict())
         return counts
 
-    async def _flush(self, stream: str, kind: str, pending: list[Batch], counts: SyncCounts,
+    async def _flush(self, stream: str, group: PreparedGroup, counts: SyncCounts,
                      where: tuple[int, int, SyncResult]) -> None:
-        """Commit the pending batches, report progress, honour a cancellation."""
+        """Commit a group, report progress, honour a cancellation."""
         index, count, result = where
-        counts.add(await self._commit(stream, kind, pending))
+        counts.add(await self._commit(stream, group))
         await self.on_progress(SyncProgress(stream, index, count, _sum(result, counts), counts.read,
-                                            pending[-1].total))
+                                            group.total))
         if await self.cancelled():
             raise SyncCancelled(f"cancelled during {stream}; {counts.written} records kept")
 
-    async def _commit(self, stream: str, kind: str, pending: list[Batch]) -> SyncCounts:
+    async def _commit(self, stream: str, group: PreparedGroup) -> SyncCounts:
         now = datetime.now(UTC)
-        by_kind: dict[str, list[Record]] = defaultdict(list)
-        errors = [error for batch in pending for error in batch.errors]
-        records = [record for batch in pending for record in batch.records]
-        for record in records:
-            by_kind[record.kind or kind].append(record)
-        counts = SyncCounts(read=len(records) + len(errors), failed=len(errors))
+        counts = SyncCounts(read=group.read, failed=len(group.errors))
         async with self.db.transaction(self.scope.tenant_id):
-            for record_kind, records in by_kind.items():
-                upserted = await upsert_records(self.db.engine, self.scope, record_kind, records, now)
+            for prepared in group.rows:
+                upserted = await write_prepared(self.db.engine, self.scope, prepared, now)
                 counts.written += upserted.written
                 counts.skipped += upserted.skipped
-            await self._report(stream, errors, now)
-            await self._save_checkpoint(stream, pending[-1].checkpoint, now, complete=False)
+            await self._report(stream, group.errors, now)
+            await self._save_checkpoint(stream, group.checkpoint, now, complete=False)
         return counts
 
     async def _report(self, stream: str, errors: list[RecordError], now: datetime) -> None:

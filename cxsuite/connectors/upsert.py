@@ -4,13 +4,22 @@ Rows are keyed by (tenant, workspace, connection, external id). A row is rewritt
 its content changed and the incoming version is not older than the stored one, so re-reading
 a page (after a crash, or an overlapping incremental window) writes nothing new.
 
-PostgreSQL takes the batch by COPY into a temporary table and merges it with one
-``INSERT … SELECT … ON CONFLICT``: the fastest path asyncpg offers and one statement per batch.
-SQLite takes ``executemany`` of the same upsert.
+An upsert has two steps, so the sync engine can do the first while the database does the
+second for the previous batch (:mod:`~cxsuite.connectors.readahead`):
 
-On PostgreSQL, Piccolo's transaction hands us its asyncpg connection; the tenant setting made
-by :meth:`~cxsuite.db.session.Database.transaction` therefore applies and row-level security
-checks every merged row.
+- :func:`prepare_records` (Python only): one record per external id, each turned into the
+  values that differ from row to row (its content hash, its JSON columns encoded);
+- :func:`write_prepared`: the rows into the table, with the values every row of a batch
+  shares (tenant, workspace, connection, source, sync time) given once.
+
+PostgreSQL refuses COPY into a table with row-level security, and COPY cannot merge, so the
+batch is copied into a temporary table private to the session, emptied at every commit, then
+merged with one ``INSERT … SELECT … ON CONFLICT DO UPDATE``: one statement per batch, and the
+fastest way asyncpg offers to move rows. That INSERT runs in the caller's transaction, where
+:meth:`~cxsuite.db.session.Database.transaction` set the tenant, so row-level security checks
+every merged row (``WITH CHECK`` on the insert, ``USING`` on a conflicting row): the temporary
+table holds nothing another session or tenant can see, and a row for another tenant is
+refused. SQLite takes ``executemany`` of the same upsert.
 """
 
 from __future__ import annotations
@@ -31,6 +40,11 @@ KEY_COLUMNS = ("tenant_id", "workspace_id", "connection_id", "external_id")
 # msgspec is several times faster than json for the raw payloads that make up most of a row.
 _ENCODER = msgspec.json.Encoder(enc_hook=str)
 BOOK_COLUMNS = ("source", "updated_at", "archived", "content_hash", "synced_at", "raw")
+SHARED_COLUMNS = {"tenant_id": "uuid", "workspace_id": "uuid", "connection_id": "uuid", "source": "text",
+                  "synced_at": "timestamptz"}
+"""Columns with one value for a whole batch, and their PostgreSQL types as parameters."""
+RECORD_FIELDS = Record.__struct_fields__  # external_id, updated_at, archived, raw
+RAW_AT = RECORD_FIELDS.index("raw")
 JSON_COLUMNS = frozenset({"raw", "stage_history", "segments", "quality_flags"})
 
 
@@ -71,16 +85,35 @@ def column_names(kind: str) -> list[str]:
     return [*KEY_COLUMNS, *BOOK_COLUMNS, *columns_of(RECORD_TYPES[kind])]
 
 
-def _row(scope: RecordScope, record: Record, synced_at: datetime, typed: list[str],
-         ) -> tuple[Any, ...]:
-    def value(name: str) -> Any:
-        v = getattr(record, name)
-        return _ENCODER.encode(v).decode() if name in JSON_COLUMNS else v
+def varying_columns(kind: str) -> list[str]:
+    """The columns whose values come from each record, in the order of a prepared row."""
+    return [*RECORD_FIELDS, "content_hash", *columns_of(RECORD_TYPES[kind])]
 
-    key = (scope.tenant_id, scope.workspace_id, scope.connection_id, record.external_id)
-    book = (scope.source, record.updated_at, record.archived, content_hash(record), synced_at,
-            value("raw"))
-    return (*key, *book, *(value(name) for name in typed))
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """One kind's records, one per external id, as rows of :func:`varying_columns`."""
+
+    kind: str
+    rows: list[tuple[Any, ...]]
+    received: int
+    """Records before duplicates were dropped: the ones not written count as skipped."""
+
+
+def prepare_records(kind: str, records: Sequence[Record]) -> PreparedRows:
+    """Deduplicate and encode ``records`` of one kind; no database involved."""
+    common = len(RECORD_FIELDS)
+    json_at = [common + 1 + i for i, name in enumerate(columns_of(RECORD_TYPES[kind]))
+               if name in JSON_COLUMNS]
+    rows = []
+    for record in latest_per_id(records):
+        values = msgspec.structs.astuple(record)  # Record's fields first, then the kind's
+        row = [*values[:common], content_hash(record), *values[common:]]
+        row[RAW_AT] = _ENCODER.encode(row[RAW_AT]).decode()
+        for at in json_at:
+            row[at] = _ENCODER.encode(row[at]).decode()
+        rows.append(tuple(row))
+    return PreparedRows(kind, rows, len(records))
 
 
 def _merge_sql(table: str, columns: list[str], source: str) -> str:
@@ -96,34 +129,45 @@ def _merge_sql(table: str, columns: list[str], source: str) -> str:
 async def upsert_records(engine: Engine, scope: RecordScope, kind: str, records: Sequence[Record],
                          synced_at: datetime) -> UpsertCounts:
     """Upsert ``records`` of one kind; must run inside :meth:`Database.transaction`."""
-    unique = latest_per_id(records)
-    if not unique:
-        return UpsertCounts(0, 0)
+    return await write_prepared(engine, scope, prepare_records(kind, records), synced_at)
+
+
+async def write_prepared(engine: Engine, scope: RecordScope, prepared: PreparedRows,
+                         synced_at: datetime) -> UpsertCounts:
+    """Write prepared rows; must run inside :meth:`Database.transaction`."""
+    if not prepared.rows:
+        return UpsertCounts(0, prepared.received)
     transaction = engine.current_transaction.get()
     assert transaction is not None, "upserts run inside a tenant-scoped transaction"
-    typed = columns_of(RECORD_TYPES[kind])
-    columns = column_names(kind)
-    rows = [_row(scope, r, synced_at, typed) for r in unique]
+    shared = (scope.tenant_id, scope.workspace_id, scope.connection_id, scope.source, synced_at)
     merge = _copy_merge if engine.engine_type == "postgres" else _executemany_merge
-    written = await merge(transaction.connection, table_for(kind), columns, rows)
-    return UpsertCounts(written=written, skipped=len(records) - written)
+    written = await merge(transaction.connection, table_for(prepared.kind),
+                          varying_columns(prepared.kind), shared, prepared.rows)
+    return UpsertCounts(written=written, skipped=prepared.received - written)
 
 
-async def _copy_merge(conn: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> int:
-    staging = f"staging_{table}"
-    await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
-                       f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-    await conn.copy_records_to_table(staging, records=rows, columns=columns)
-    merged = await conn.fetch(
-        _merge_sql(table, columns, f"SELECT {', '.join(columns)} FROM {staging}") + " RETURNING 1")
-    await conn.execute(f"DELETE FROM {staging}")
-    return len(merged)
+async def _copy_merge(conn: Any, table: str, varying: list[str], shared: tuple[Any, ...],
+                      rows: list[tuple[Any, ...]]) -> int:
+    staging = f"merge_{table}"
+    names = ", ".join(varying)
+    # Created once per session, with the varying columns only and no constraints: what every
+    # row shares is a parameter of the merge, not copied once per row. Emptied at each commit
+    # (and by a rollback); the DELETE covers a second upsert of the same kind in one transaction.
+    await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+                       f"SELECT {names} FROM {table} WITH NO DATA; DELETE FROM {staging}")
+    await conn.copy_records_to_table(staging, records=rows, columns=varying)
+    params = ", ".join(f"${i}::{cast}" for i, cast in enumerate(SHARED_COLUMNS.values(), start=1))
+    status = await conn.execute(
+        _merge_sql(table, [*SHARED_COLUMNS, *varying], f"SELECT {params}, {names} FROM {staging}"),
+        *shared)
+    return int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows inserted or changed>"
 
 
-async def _executemany_merge(conn: Any, table: str, columns: list[str],
+async def _executemany_merge(conn: Any, table: str, varying: list[str], shared: tuple[Any, ...],
                              rows: list[tuple[Any, ...]]) -> int:
+    columns = [*SHARED_COLUMNS, *varying]
     values = f"VALUES ({', '.join('?' for _ in columns)})"
     before = conn.total_changes
     # Piccolo's sqlite3 adapters store UUIDs, dates and times the way its queries read them.
-    await conn.executemany(_merge_sql(table, columns, values), rows)
+    await conn.executemany(_merge_sql(table, columns, values), [(*shared, *row) for row in rows])
     return conn.total_changes - before

@@ -57,7 +57,8 @@ class Environment:
 
         ``commit_rows=1`` commits every page on its own, so ``cancel_after_batches`` stops
         between two pages of one query and ``between_commits`` runs while the connector waits
-        to fetch the next page (to change the vendor's data mid-sync). A file-upload harness's
+        to fetch the next page (to change the vendor's data mid-sync; the engine then reads
+        no page ahead of its commits, so that page is fetched after the change). A file-upload harness's
         file is stored again first: the file is the vendor's data, so a fault injected after
         setup reaches it."""
         if self.harness.connector.auth_kind == "file_upload":
@@ -76,7 +77,8 @@ class Environment:
 
         async with open_connection(self.db, self.settings, self.connectors, self.principal.tenant_id,
                                    self.connection_id, wrap_transport=failing) as opened:
-            engine = SyncEngine(self.db, opened.scope, opened.connector, cancelled=cancelled)
+            engine = SyncEngine(self.db, opened.scope, opened.connector, cancelled=cancelled,
+                                read_ahead=0 if between_commits else SyncEngine.read_ahead)
             if commit_rows is not None:
                 engine.commit_rows = commit_rows
             return await engine.run(list(streams) if streams else self.harness.streams())

@@ -35,26 +35,32 @@ class PagedConnector(BaseConnector):
         super().__init__(context)
         self.vendor, self.page_size, self.crash_after = vendor, page_size, crash_after_pages
         self.pages_served = 0
+        self.events: list[str] = []  # "read N" as page N is fetched, "closed" when the read ends
+        self.closed = False
 
     async def read(self, stream: str, checkpoint: dict[str, Any] | None) -> AsyncIterator[Batch]:
         rows = self.vendor[stream]
         start = checkpoint["offset"] if checkpoint else 0
-        for offset in range(start, len(rows), self.page_size):
-            if self.crash_after is not None and self.pages_served >= self.crash_after:
-                raise ConnectionResetError("vendor went away")
-            self.pages_served += 1
-            page = rows[offset:offset + self.page_size]
-            records, errors = [], []
-            for row in page:
-                if "bad" in row:
-                    errors.append(RecordError(row["id"], "created date is not a date", str(row)))
-                elif stream == "contacts":
-                    records.append(Customer(external_id=row["id"], email=row["email"],
-                                            updated_at=row["updated"]))
-                else:
-                    records.append(Ticket(external_id=row["id"], channel="email",
-                                          created_at=row["updated"], updated_at=row["updated"]))
-            yield Batch(records, {"offset": offset + len(page)}, errors, total=len(rows))
+        try:
+            for offset in range(start, len(rows), self.page_size):
+                if self.crash_after is not None and self.pages_served >= self.crash_after:
+                    raise ConnectionResetError("vendor went away")
+                self.pages_served += 1
+                self.events.append(f"read {self.pages_served}")
+                page = rows[offset:offset + self.page_size]
+                yield Batch(self._map(stream, page), {"offset": offset + len(page)},
+                            [RecordError(r["id"], "created date is not a date", str(r)) for r in page
+                             if "bad" in r], total=len(rows))
+        finally:
+            self.closed = True
+
+    @staticmethod
+    def _map(stream: str, page: list[dict]) -> list[Any]:
+        if stream == "contacts":
+            return [Customer(external_id=r["id"], email=r["email"], updated_at=r["updated"],
+                             archived=r.get("archived", False)) for r in page if "bad" not in r]
+        return [Ticket(external_id=r["id"], channel="email", created_at=r["updated"],
+                       updated_at=r["updated"]) for r in page if "bad" not in r]
 
 
 def vendor_data(n_contacts: int = 10, n_tickets: int = 7) -> dict[str, list[dict]]:
@@ -174,3 +180,38 @@ async def test_batches_are_grouped_into_commits_without_changing_the_result(db, 
     assert result.totals.written == 10
     assert commits == 3  # pages of 2 grouped by 4 records: 4 + 4 + 2
     assert await engine.load_checkpoint("contacts") == {"offset": 10}
+
+
+async def test_the_next_page_is_read_while_a_batch_is_written_and_never_more_than_one_ahead(db, scope):
+    vendor = vendor_data(n_contacts=12, n_tickets=0)
+    engine = engine_for(db, scope, vendor)
+    events = engine.connector.events
+
+    commits = 0
+
+    async def committed() -> bool:
+        nonlocal commits
+        commits += 1
+        events.append(f"committed {commits}")
+        return False
+
+    engine.cancelled = committed
+    result = await engine.run(["contacts"])
+    assert result.totals.written == 12
+    # Page 2 is fetched before page 1's commit ends (read-ahead); page 3 only after it
+    # (back-pressure: one group waits, one is written).
+    assert events.index("read 2") < events.index("committed 1") < events.index("read 3")
+    assert events.index("committed 2") < events.index("read 4")
+    assert await engine.load_checkpoint("contacts") == {"offset": 12}
+
+
+async def test_a_failed_write_stops_the_reading_and_keeps_the_committed_batches(db, scope):
+    vendor = vendor_data(n_contacts=15, n_tickets=0)
+    vendor["contacts"][7]["archived"] = None  # NOT NULL on both databases: page 3 cannot be written
+    engine = engine_for(db, scope, vendor)
+    with pytest.raises(Exception, match=r"(?i)null"):  # the driver's own error, as before
+        await engine.run(["contacts"])
+    assert [r[0] for r in (await snapshot(db, scope))["record_customer"]] == [str(i) for i in range(6)]
+    assert await engine.load_checkpoint("contacts") == {"offset": 6}
+    assert engine.connector.closed  # the read-ahead was stopped and the connector's read closed
+    assert engine.connector.pages_served <= 4  # the failed page and at most one ahead of it
