@@ -29,7 +29,8 @@ async def report_body(ctx: JobContext) -> str:
     async def progress(fraction: float) -> None:
         await ctx.report_progress(fraction)
 
-    await render_report(res.db, res.plugins, ctx.tenant_id, ctx.subject_id, progress=progress)
+    await render_report(res.db, res.plugins, ctx.tenant_id, ctx.subject_id, progress=progress,
+                        public_base_url=res.settings.public_base_url)
     return f"report:{ctx.subject_id}"
 
 
