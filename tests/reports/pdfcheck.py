@@ -55,3 +55,17 @@ def untranslated(pdf: bytes, language: str) -> list[str]:
 def engineering(pdf: bytes) -> list[str]:
     """Code-like strings (arrows, comparison operators, "default", versions) in the PDF."""
     return ENGINEERING.findall(text(pdf))
+
+
+def web_links(pdf: bytes) -> list[tuple[str, str]]:
+    """Every link annotation to a web address, with the words it covers (internal links to the
+    endnotes are left out)."""
+    found = []
+    with pdfplumber.open(BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for link in page.hyperlinks:
+                uri = link.get("uri") or ""
+                if uri.startswith(("http://", "https://")):
+                    box = (link["x0"], link["top"], link["x1"], link["bottom"])
+                    found.append((uri, page.within_bbox(box).extract_text() or ""))
+    return found
