@@ -189,6 +189,14 @@ async def _readable(principal: Principal, report_id: UUID) -> dict[str, Any]:
     return row
 
 
+async def _rendered(principal: Principal, report_id: UUID) -> dict[str, Any]:
+    """A report the caller may see and whose files exist (inside a transaction); 409 before that."""
+    row = await _readable(principal, report_id)
+    if row["status"] != "rendered":
+        raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+    return row
+
+
 async def get_report(db: Database, principal: Principal, report_id: UUID) -> ReportOut:
     """One report the caller may see."""
     async with db.transaction(principal.tenant_id, write=False):
@@ -250,9 +258,7 @@ async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: 
     """The report row and its evidence workbook, built from the same run, in the report's language;
     the same rules as :func:`download` (visible, rendered) and audited the same way."""
     async with db.transaction(principal.tenant_id, principal.user_id):
-        row = await _readable(principal, report_id)
-        if row["status"] != "rendered":
-            raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+        row = await _rendered(principal, report_id)
         inputs = await load_inputs(principal.tenant_id, row["score_run_id"], plugins.connectors(),
                                    plugin_sections(plugins))
         await record(principal.tenant_id, actor, "report.evidence_downloaded", object_type="report",
@@ -283,9 +289,7 @@ async def download(db: Database, principal: Principal, actor: Actor, report_id: 
                    ) -> tuple[dict[str, Any], bytes]:
     """The report row and its PDF; 409 while it is not rendered. Every download is audited."""
     async with db.transaction(principal.tenant_id, principal.user_id):
-        row = await _readable(principal, report_id)
-        if row["status"] != "rendered":
-            raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+        row = await _rendered(principal, report_id)
         stored = await ReportFile.select(ReportFile.content).where(
             (ReportFile.tenant_id == principal.tenant_id) & (ReportFile.report_id == report_id)).first().run()
         if stored is None:

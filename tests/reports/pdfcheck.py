@@ -58,14 +58,18 @@ def engineering(pdf: bytes) -> list[str]:
 
 
 def web_links(pdf: bytes) -> list[tuple[str, str]]:
-    """Every link annotation to a web address, with the words it covers (internal links to the
-    endnotes are left out)."""
-    found = []
+    """Every web address the PDF links to, with the words its link areas cover (a link broken
+    over two lines has an area per line; internal links to the endnotes are left out)."""
+    found: dict[str, list[str]] = {}
     with pdfplumber.open(BytesIO(pdf)) as doc:
         for page in doc.pages:
+            words = page.extract_words()
             for link in page.hyperlinks:
                 uri = link.get("uri") or ""
-                if uri.startswith(("http://", "https://")):
-                    box = (link["x0"], link["top"], link["x1"], link["bottom"])
-                    found.append((uri, page.within_bbox(box).extract_text() or ""))
-    return found
+                if not uri.startswith(("http://", "https://")):
+                    continue
+                found.setdefault(uri, []).extend(
+                    w["text"] for w in words
+                    if link["x0"] <= (w["x0"] + w["x1"]) / 2 <= link["x1"]
+                    and link["top"] <= (w["top"] + w["bottom"]) / 2 <= link["bottom"])
+    return [(uri, " ".join(words)) for uri, words in found.items()]

@@ -86,4 +86,6 @@ def test_the_evidence_workbook_is_linked_in_the_readers_words(rendered: Rendered
     wording = localiser(TEMPLATES_DIR, rendered.document.language).gettext("Download the evidence workbook")
     [(url, words)] = web_links(rendered.pdf)
     assert url == rendered.document.evidence_link
-    assert squash(wording) in squash(words) and "http" not in words
+    if rendered.document.rtl:  # extracted in visual order: letters reversed, the hamza after its letter
+        words, wording = words[::-1].replace("\u0654", ""), wording.replace("\u0654", "")
+    assert squash(wording) == squash(words) and "http" not in words
