@@ -219,8 +219,9 @@ class ScoreRunEvidenceController(Controller):
                     200: ResponseSpec(bytes, media_type=XLSX, description="The evidence workbook")})
     async def run_evidence(self, run_id: FromPath[UUID], state: State, db: NamedDependency[Database],
                            principal: NamedDependency[Principal], actor: NamedDependency[Actor],
-                           language: Annotated[Language, QueryParameter(
-                               description="The language of the report that links here")],
+                           language: Annotated[Language | None, QueryParameter(
+                               description="The language of the report that links here "
+                                           "(default: the tenant's)")] = None,
                            ) -> Response[bytes]:
         """The workbook the run's PDF in ``language`` links to, for whoever may download such a
         PDF: consultants once it is rendered, the client's admins and viewers once it is published

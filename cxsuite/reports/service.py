@@ -269,12 +269,14 @@ async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: 
 
 
 async def run_evidence(db: Database, plugins: Plugins, principal: Principal, actor: Actor, run_id: UUID,
-                       language: str) -> tuple[dict[str, Any], bytes]:
-    """The evidence workbook of a score run in ``language``, the one its PDFs link to: that of a
-    rendered report of the run in that language which the caller may see (a published one first,
-    so a client's download is audited against what they were given). The workbook is built from
-    the run, so every such report has the same one; 404 when the caller sees none."""
+                       language: str | None) -> tuple[dict[str, Any], bytes]:
+    """The evidence workbook of a score run in ``language`` (default: the tenant's), the one its
+    PDFs link to: that of a rendered report of the run in that language which the caller may see
+    (a published one first, so a client's download is audited against what they were given). The
+    workbook is built from the run, so every such report has the same one; 404 when the caller
+    sees none."""
     async with db.transaction(principal.tenant_id, write=False):
+        language = language or (await tenant_look(principal.tenant_id)).default_language
         rows = await ReportRow.select(*COLUMNS).where(
             (R.tenant_id == principal.tenant_id) & (R.score_run_id == run_id) & (R.language == language)
             & (R.status == "rendered")).order_by(R.created_at, ascending=False).run()
