@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from cxsuite.db.session import Database
 from cxsuite.errors import FailureClass
 from cxsuite.failures import classify
-from cxsuite.jobs.kinds import Resources, longest_timeout
+from cxsuite.jobs.kinds import Resources, longest_timeout, warm_up_all
 from cxsuite.jobs.queue import build_queue, deserialize, redis_settings, serialize
 from cxsuite.jobs.reconcile import reconcile
 from cxsuite.jobs.registered import register_all
@@ -160,10 +160,13 @@ async def open_database(url: str, *, max_wait_s: float = 10.0) -> Database:
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    """Database, plugins and queue for this worker process; a first reconciliation."""
+    """Database, plugins and queue for this worker process; the job kinds warmed up (the report
+    renderer's fork server, so the first report does not pay WeasyPrint's import); a first
+    reconciliation."""
     settings: Settings = ctx["settings"]
     configure_logging(settings.log_level, settings.log_json)
     register_all()
+    await asyncio.to_thread(warm_up_all)
     db = await open_database(settings.database_url)
     queue = await build_queue(settings)
     resources = Resources(db, settings, build_plugins(), ctx["redis"], queue)

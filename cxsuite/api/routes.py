@@ -21,6 +21,7 @@ from cxsuite.reports.controllers import (
     ProjectReportsController,
     ReportController,
     ReportTextController,
+    ScoreRunEvidenceController,
     ScoreRunReportPreviewController,
 )
 from cxsuite.scoring.controllers import (
@@ -52,6 +53,7 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     ProjectReportsController,
     ReportController,
     ScoreRunReportPreviewController,
+    ScoreRunEvidenceController,
     CustomerViewController,
     FileImportController,
     ReportTextController,

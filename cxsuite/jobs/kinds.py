@@ -63,9 +63,13 @@ class JobKind:
     body: Body
     timeout_s: float
     max_attempts: int = 5
+    warm_up: Callable[[], None] | None = None
+    """Blocking preparation a worker runs once as it starts, so the kind's first job is as fast
+    as the rest (the report kind starts its renderer's fork server with WeasyPrint loaded)."""
 
 
 _KINDS: dict[str, JobKind] = {}
+log = logging.getLogger("cxsuite.jobs")
 
 
 def register_kind(kind: JobKind) -> None:
@@ -83,3 +87,17 @@ def kind(name: str) -> JobKind:
 def longest_timeout() -> float:
     """What the queue's own per-job timeout must exceed."""
     return max((k.timeout_s for k in _KINDS.values()), default=600.0)
+
+
+def warm_up_all() -> None:
+    """Every registered kind's warm-up (blocking; the worker runs it in a thread at start). A
+    failure is logged and the worker starts anyway: the kind's first job then pays the cost, or
+    fails with its own error, where someone will see it."""
+    for job_kind in _KINDS.values():
+        if job_kind.warm_up is None:
+            continue
+        try:
+            job_kind.warm_up()
+        except Exception:
+            log.warning("warming up job kind %s failed; its first job will start cold", job_kind.name,
+                        exc_info=True)

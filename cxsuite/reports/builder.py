@@ -438,6 +438,8 @@ def _opportunities(model: ScoringModel, found: Sequence[Opportunity], notes: Map
         kpi_source=None if o.expected_kpi.source == "default" else citation(o.expected_kpi.source),
         confidence=o.confidence, value_estimated=o.value_basis == "estimate",
         note=paragraphs(notes.get(o.recommendation_id, "")),
+        value_set=o.value_basis != "estimate", effort_set=o.effort_basis == "consultant",
+        confidence_set=o.confidence_basis == "consultant",
     ) for o in ranked(found, ROADMAP_LENGTH))
 
 

@@ -9,7 +9,7 @@ answers 404.
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -196,11 +196,37 @@ class ReportController(Controller):
                        actor: NamedDependency[Actor]) -> Response[bytes]:
         """The full evidence behind the report (one sheet per metric, the records behind it), for
         whoever may download the PDF (audited as ``report.evidence_downloaded``)."""
-        row, workbook = await service.evidence(db, state.plugins, principal, actor, report_id)
-        name = service.evidence_filename(row["language"], row["score_run_id"])
-        return Response(workbook, media_type=XLSX, headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+        return _workbook(*await service.evidence(db, state.plugins, principal, actor, report_id))
+
+
+def _workbook(row: dict[str, Any], workbook: bytes) -> Response[bytes]:
+    """An evidence workbook as a download named after its run and language."""
+    name = service.evidence_filename(row["language"], row["score_run_id"])
+    return Response(workbook, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+class ScoreRunEvidenceController(Controller):
+    """A score run's evidence workbook at an address that names only the run and the language:
+    the link printed in the run's PDFs (a report's own id would differ from render to render)."""
+
+    path = service.RUN_EVIDENCE_PATH
+    tags = ["reports"]
+
+    @get("/", guards=[requires(Action.REPORT_READ_PUBLISHED)], media_type=XLSX,
+         responses={**errors(400, 401, 403, 404, 409),
+                    200: ResponseSpec(bytes, media_type=XLSX, description="The evidence workbook")})
+    async def run_evidence(self, run_id: FromPath[UUID], state: State, db: NamedDependency[Database],
+                           principal: NamedDependency[Principal], actor: NamedDependency[Actor],
+                           language: Annotated[Language | None, QueryParameter(
+                               description="The language of the report that links here "
+                                           "(default: the tenant's)")] = None,
+                           ) -> Response[bytes]:
+        """The workbook the run's PDF in ``language`` links to, for whoever may download such a
+        PDF: consultants once it is rendered, the client's admins and viewers once it is published
+        (audited as ``report.evidence_downloaded`` on that report; 404 for anyone else)."""
+        return _workbook(*await service.run_evidence(db, state.plugins, principal, actor, run_id, language))
 
 
 class ReportTextController(Controller):

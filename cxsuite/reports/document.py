@@ -303,6 +303,11 @@ class Opportunity:
     confidence: float = 1.0
     value_estimated: bool = False
     note: tuple[str, ...] = ()
+    # Which figures the consultant set for this client (business value by judgement or figures,
+    # effort, confidence); the roadmap marks those and states the basis of the rest once.
+    value_set: bool = False
+    effort_set: bool = False
+    confidence_set: bool = False
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ class Figures:
         """Every opportunity on value × effort, numbered by priority rank."""
         t = self.l10n.gettext
         points = [
-            charts.MatrixPoint(self.l10n.number(i), o.value, o.effort)
+            charts.MatrixPoint(self.l10n.number(i), o.value, o.effort, o.quadrant)
             for i, o in enumerate(self.doc.opportunities, start=1)
         ]
         return _safe(

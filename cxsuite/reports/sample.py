@@ -8,6 +8,7 @@ library, a previous run for the trend, and client text in each language's own sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from io import BytesIO
 
@@ -39,9 +40,20 @@ from cxsuite.reports.document import (
     Touchpoint,
     Trend,
 )
+from cxsuite.reports.i18n import localiser
+from cxsuite.reports.labels import UNIT_LABELS
+from cxsuite.reports.render import TEMPLATES_DIR
 
 T = Term
 SCORER_UNITS = {"%": "percent", "h": "hours"}
+Units = Callable[[str], str]
+
+
+def _units(language: str) -> Units:
+    """The sample's units as ``language`` writes them (hours are "ساعت" in Persian, "val." in
+    Lithuanian), as the builder does for a real run; "%" and "/7" read the same everywhere."""
+    l10n = localiser(TEMPLATES_DIR, language)
+    return lambda unit: l10n.gettext(UNIT_LABELS[SCORER_UNITS[unit]]) if unit in SCORER_UNITS else unit
 
 
 def level_of(score: float) -> int:
@@ -88,7 +100,7 @@ def _opportunities() -> tuple[Opportunity, ...]:
     return tuple(sorted(rows, key=lambda o: -o.priority))
 
 
-def _cell(stage: str, dim_index: int, raw: str) -> Cell:
+def _cell(stage: str, dim_index: int, raw: str, units: Units) -> Cell:
     dim = data.DIMENSIONS[dim_index][0]
     if raw == "-":
         return Cell(stage, dim, "not_applicable")
@@ -98,7 +110,8 @@ def _cell(stage: str, dim_index: int, raw: str) -> Cell:
     n, days = data.EVIDENCE_DATA[dim]
     number = value if isinstance(value, float) else None
     evidence = Evidence(
-        T(metric), value, unit, band, level, kind, Benchmark(*benchmark) if benchmark else None, source,
+        T(metric), value, units(unit), band, level, kind, Benchmark(*benchmark) if benchmark else None,
+        source,
         n=n, days=days, confidence=min(1.0, n / 30, (days or 90) / 90),
         caveats=caveats_for(number, SCORER_UNITS.get(unit), n=n, days=days, answers=kind == "x_data"),
     )
@@ -114,14 +127,15 @@ def _cell(stage: str, dim_index: int, raw: str) -> Cell:
     )
 
 
-def _journey() -> Journey:
+def _journey(units: Units) -> Journey:
     return Journey(
         touchpoints=tuple(
             Touchpoint(stage, T(channel), T(name))
             for stage, items in data.TOUCHPOINTS.items()
             for channel, name in items
         ),
-        kpis=tuple(StageKpi(stage, T(metric), value, unit) for stage, metric, value, unit in data.STAGE_KPIS),
+        kpis=tuple(StageKpi(stage, T(metric), value, units(unit))
+                   for stage, metric, value, unit in data.STAGE_KPIS),
         satisfaction=tuple(Satisfaction(*row) for row in data.SATISFACTION),
         pain_points=tuple(
             PainPoint(stage, T(title), T(evidence), sev) for stage, title, evidence, sev in data.PAIN_POINTS
@@ -129,12 +143,12 @@ def _journey() -> Journey:
     )
 
 
-def _kpis() -> tuple[KpiRow, ...]:
+def _kpis(units: Units) -> tuple[KpiRow, ...]:
     return tuple(
         KpiRow(
             T(metric),
             value,
-            unit,
+            units(unit),
             stage,
             T(definition),
             Benchmark(*bench[:3]) if bench else None,
@@ -183,6 +197,7 @@ def sample_document(language: str = "en") -> ReportDocument:
     """The sample report in ``language``; the figures are the same in every language."""
     client, project, context, confidential = data.CLIENTS[language]
     stages = tuple(Stage(key, T(name)) for key, name in data.STAGES)
+    units = _units(language)
     return ReportDocument(
         branding=Branding(
             tenant_name="Northlight Advisory",
@@ -205,12 +220,12 @@ def sample_document(language: str = "en") -> ReportDocument:
         ),
         stages=stages,
         cells=tuple(
-            _cell(stage.key, i, raw)
+            _cell(stage.key, i, raw, units)
             for stage, row in zip(stages, data.GRID, strict=True)
             for i, raw in enumerate(row)
         ),
-        journey=_journey(),
-        kpis=_kpis(),
+        journey=_journey(units),
+        kpis=_kpis(units),
         opportunities=_opportunities(),
         data_sources=_sources(),
         model_version="cx-maturity 1.0.0",
@@ -223,5 +238,7 @@ def sample_document(language: str = "en") -> ReportDocument:
             source_pairs=(("HubSpot", "Zoho CRM", 3_870),),
             resolved_at=datetime(2026, 6, 30, 18, 0, tzinfo=UTC)),
         evidence_file=f"cx-evidence-{language}-sample.xlsx",
-        evidence_link="https://cx.northlight.example/api/v1/reports/sample/evidence.xlsx",
+        # The shape of cxsuite.reports.service.evidence_link, for a made-up run id.
+        evidence_link="https://cx.northlight.example/api/v1/score-runs/5a3c1e0f-8d2b-4e6a-9c71-0b4f2d6e8a13"
+                      f"/evidence.xlsx?language={language}",
     )

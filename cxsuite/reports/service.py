@@ -109,9 +109,21 @@ def evidence_filename(language: str, score_run_id: UUID | str) -> str:
     return f"cx-evidence-{language}-{str(score_run_id)[:8]}.xlsx"
 
 
+# The workbook of a score run in one language, under the API root (/api/v1): the address the PDF
+# links to. Like the file name it names the run, not the report, so renders of one run agree.
+RUN_EVIDENCE_PATH = "/score-runs/{run_id:uuid}/evidence.xlsx"
+
+
+def evidence_link(public_base_url: str, score_run_id: UUID | str, language: str) -> str:
+    """The absolute address of a run's evidence workbook in ``language`` (ids only, no token)."""
+    path = RUN_EVIDENCE_PATH.replace("{run_id:uuid}", str(score_run_id))
+    return f"{public_base_url.rstrip('/')}/api/v1{path}?language={language}"
+
+
 async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_id: UUID,
-                        progress: Progress | None = None) -> dict[str, Any]:
-    """Render and store one queued report (the body of the ``report`` job); idempotent."""
+                        progress: Progress | None = None, public_base_url: str = "") -> dict[str, Any]:
+    """Render and store one queued report (the body of the ``report`` job); idempotent. With
+    ``public_base_url`` the PDF links to the run's evidence workbook (:func:`evidence_link`)."""
     async with db.transaction(tenant_id, write=False):
         report = await ReportRow.select().where(
             (R.tenant_id == tenant_id) & (R.id == report_id)).first().run()
@@ -125,9 +137,11 @@ async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_
         sections = plugin_sections(plugins)
         async with db.transaction(tenant_id, write=False):
             inputs = await load_inputs(tenant_id, report["score_run_id"], plugins.connectors(), sections)
+        language, run_id = report["language"], report["score_run_id"]
         document = replace(
-            build_document(inputs, report["language"], localiser(TEMPLATES_DIR, report["language"])),
-            evidence_file=evidence_filename(report["language"], report["score_run_id"]))
+            build_document(inputs, language, localiser(TEMPLATES_DIR, language)),
+            evidence_file=evidence_filename(language, run_id),
+            evidence_link=evidence_link(public_base_url, run_id, language) if public_base_url else "")
         if progress:
             await progress(0.2)
         pdf = await anyio.to_thread.run_sync(lambda: render_pdf(document, extra_sections=sections))
@@ -172,6 +186,14 @@ async def _readable(principal: Principal, report_id: UUID) -> dict[str, Any]:
         (R.tenant_id == principal.tenant_id) & (R.id == report_id)).first().run()
     if row is None or not _visible(principal, row):
         raise NotFound("report not found")
+    return row
+
+
+async def _rendered(principal: Principal, report_id: UUID) -> dict[str, Any]:
+    """A report the caller may see and whose files exist (inside a transaction); 409 before that."""
+    row = await _readable(principal, report_id)
+    if row["status"] != "rendered":
+        raise Conflict(f"the report is not rendered yet (status: {row['status']})")
     return row
 
 
@@ -236,9 +258,7 @@ async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: 
     """The report row and its evidence workbook, built from the same run, in the report's language;
     the same rules as :func:`download` (visible, rendered) and audited the same way."""
     async with db.transaction(principal.tenant_id, principal.user_id):
-        row = await _readable(principal, report_id)
-        if row["status"] != "rendered":
-            raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+        row = await _rendered(principal, report_id)
         inputs = await load_inputs(principal.tenant_id, row["score_run_id"], plugins.connectors(),
                                    plugin_sections(plugins))
         await record(principal.tenant_id, actor, "report.evidence_downloaded", object_type="report",
@@ -248,13 +268,30 @@ async def evidence(db: Database, plugins: Plugins, principal: Principal, actor: 
     return row, await anyio.to_thread.run_sync(lambda: evidence_workbook(document, inputs.result, l10n))
 
 
+async def run_evidence(db: Database, plugins: Plugins, principal: Principal, actor: Actor, run_id: UUID,
+                       language: str | None) -> tuple[dict[str, Any], bytes]:
+    """The evidence workbook of a score run in ``language`` (default: the tenant's), the one its
+    PDFs link to: that of a rendered report of the run in that language which the caller may see
+    (a published one first, so a client's download is audited against what they were given). The
+    workbook is built from the run, so every such report has the same one; 404 when the caller
+    sees none."""
+    async with db.transaction(principal.tenant_id, write=False):
+        language = language or (await tenant_look(principal.tenant_id)).default_language
+        rows = await ReportRow.select(*COLUMNS).where(
+            (R.tenant_id == principal.tenant_id) & (R.score_run_id == run_id) & (R.language == language)
+            & (R.status == "rendered")).order_by(R.created_at, ascending=False).run()
+    visible = sorted((row for row in rows if _visible(principal, row)),
+                     key=lambda row: row["published_at"] is None)
+    if not visible:
+        raise NotFound("no rendered report of this score run in that language")
+    return await evidence(db, plugins, principal, actor, visible[0]["id"])
+
+
 async def download(db: Database, principal: Principal, actor: Actor, report_id: UUID,
                    ) -> tuple[dict[str, Any], bytes]:
     """The report row and its PDF; 409 while it is not rendered. Every download is audited."""
     async with db.transaction(principal.tenant_id, principal.user_id):
-        row = await _readable(principal, report_id)
-        if row["status"] != "rendered":
-            raise Conflict(f"the report is not rendered yet (status: {row['status']})")
+        row = await _rendered(principal, report_id)
         stored = await ReportFile.select(ReportFile.content).where(
             (ReportFile.tenant_id == principal.tenant_id) & (ReportFile.report_id == report_id)).first().run()
         if stored is None:

@@ -142,3 +142,45 @@ async def test_readiness_reports_the_worker_heartbeat_and_queue_depth(settings, 
     workers = response.json()["checks"]["workers"]
     assert workers["mode"] == "arq"
     assert workers["queue_depth"] == 0
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _warm_fork_server(pid: int) -> int | None:
+    """A ``multiprocessing`` fork server under ``pid`` with Pango mapped in (WeasyPrint imported)."""
+    for child in _children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+            maps = Path(f"/proc/{child}/maps").read_text()
+        except OSError:
+            continue
+        if b"forkserver" in command and "libpango" in maps:
+            return child
+    return None
+
+
+async def test_a_starting_worker_warms_the_report_renderer_before_any_job(worker_env):
+    """Nothing is queued, yet the worker starts the renderer's fork server with WeasyPrint loaded
+    (Pango mapped into it): a first report job forks from that warm process instead of paying the
+    import. Before, the server started on the first render, inside that job's time."""
+    worker = start_worker(worker_env)
+    try:
+        async def warm() -> int | None:
+            return await anyio.to_thread.run_sync(_warm_fork_server, worker.pid)
+
+        assert await wait_until(warm, 60, "a fork server with WeasyPrint loaded under the worker")
+        assert worker.poll() is None, "the worker is still running"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(30)

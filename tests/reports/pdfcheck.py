@@ -55,3 +55,21 @@ def untranslated(pdf: bytes, language: str) -> list[str]:
 def engineering(pdf: bytes) -> list[str]:
     """Code-like strings (arrows, comparison operators, "default", versions) in the PDF."""
     return ENGINEERING.findall(text(pdf))
+
+
+def web_links(pdf: bytes) -> list[tuple[str, str]]:
+    """Every web address the PDF links to, with the words its link areas cover (a link broken
+    over two lines has an area per line; internal links to the endnotes are left out)."""
+    found: dict[str, list[str]] = {}
+    with pdfplumber.open(BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            words = page.extract_words()
+            for link in page.hyperlinks:
+                uri = link.get("uri") or ""
+                if not uri.startswith(("http://", "https://")):
+                    continue
+                found.setdefault(uri, []).extend(
+                    w["text"] for w in words
+                    if link["x0"] <= (w["x0"] + w["x1"]) / 2 <= link["x1"]
+                    and link["top"] <= (w["top"] + w["bottom"]) / 2 <= link["bottom"])
+    return [(uri, " ".join(words)) for uri, words in found.items()]

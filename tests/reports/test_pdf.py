@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR, html_to_pdf
-from tests.reports.conftest import ARTIFACTS, Rendered, missing_phrases
+from tests.reports.conftest import ARTIFACTS, Rendered, missing_phrases, squash
+from tests.reports.pdfcheck import web_links
 
 
 def _expected(rendered: Rendered) -> list[str]:
@@ -78,3 +79,13 @@ def test_same_input_gives_the_same_pdf_with_the_documents_dates(rendered: Render
     assert again.pdf == rendered.pdf
     info = PdfReader(BytesIO(rendered.pdf)).metadata
     assert info.creation_date.replace(tzinfo=None) == rendered.document.generated_at.replace(tzinfo=None)
+
+
+def test_the_evidence_workbook_is_linked_in_the_readers_words(rendered: Rendered):
+    """One web link in the PDF: the workbook's address, on translated words, not a bare URL."""
+    wording = localiser(TEMPLATES_DIR, rendered.document.language).gettext("Download the evidence workbook")
+    [(url, words)] = web_links(rendered.pdf)
+    assert url == rendered.document.evidence_link
+    if rendered.document.rtl:  # extracted in visual order: letters reversed, the hamza after its letter
+        words, wording = words[::-1].replace("\u0654", ""), wording.replace("\u0654", "")
+    assert squash(wording) == squash(words) and "http" not in words

@@ -37,6 +37,22 @@ def _by_rank(haystack: str, titles: list[str]) -> list[str]:
     return sorted(ranks, key=ranks.__getitem__)
 
 
+def _chart_dots(html: str) -> dict[int, tuple[float, float]]:
+    """The value/effort chart as printed: each rank number and the centre of the dot under it
+    (chart units; the labels are HTML over the drawing, placed in millimetres)."""
+    box = re.search(r'<div class="chart-box"[^>]*>(<svg[^>]*>)<title>Value and effort.*?</div>', html, re.S)
+    width = re.search(r'width="([\d.]+)mm"', box.group(1)).group(1)
+    view = re.search(r'viewBox="0 0 ([\d.]+) ', box.group(1)).group(1)
+    scale = float(width) / float(view)
+    circles = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', box.group(0))]
+    dots = {}
+    for left, top, label in re.findall(r'left: ([\d.]+)mm; top: ([\d.]+)mm[^>]*>(\d+)</span>', box.group(0)):
+        x, y = float(left) / scale, float(top) / scale
+        dots[int(label)] = min(circles, key=lambda c: (c[0] - x) ** 2 + (c[1] - y) ** 2)
+    assert len(dots) == len(circles), "one rank on every dot"
+    return dots
+
+
 def _ordered(haystack: str, titles: list[str]) -> list[str]:
     """``titles`` in the order they first appear in ``haystack`` (squashed text), missing ones left out."""
     found = [(haystack.find(squash(t)), t) for t in titles]
@@ -79,6 +95,25 @@ async def test_chart_table_roadmap_and_cli_agree_and_consultant_text_is_placed(e
     html = render_html(build_document(inputs, "en", localiser(TEMPLATES_DIR, "en")))
     alt = unescape(re.search(r"<title>(Value and effort: .*?)</title>", html).group(1))
     chart = [re.sub(r"^\d+\. ", "", item).split(": Value")[0] for item in alt.split(": ", 1)[1].split("; ")]
+
+    # Where the chart draws each rank agrees with the table: its quadrant, and a clearly higher
+    # value is drawn higher; no dot covers another (ties once piled up or left their quadrant).
+    from cxsuite.reports.charts.matrix import DOT_R, EFFORT_SPLIT, VALUE_SPLIT, _x, _y
+
+    dots = _chart_dots(html)
+    shown = ranked["priorities"][:15]
+    assert sorted(dots) == list(range(1, len(shown) + 1))
+    for rank, p in enumerate(shown, start=1):
+        x, y = dots[rank]
+        drawn = ("quick_win" if x < _x(EFFORT_SPLIT) else "big_bet") if y < _y(VALUE_SPLIT) else (
+            "fill_in" if x < _x(EFFORT_SPLIT) else "money_pit")
+        assert drawn == p["quadrant"], (rank, p)
+    for a, pa in enumerate(shown, start=1):
+        for b, pb in enumerate(shown, start=1):
+            if pa["value"] >= pb["value"] + 1:
+                assert dots[a][1] < dots[b][1], (pa, pb)
+            if a < b:
+                assert (dots[a][0] - dots[b][0]) ** 2 + (dots[a][1] - dots[b][1]) ** 2 >= (2 * DOT_R) ** 2
 
     # what `cxsuite priorities` prints (command_lines = tenant_priorities + lines on its own database)
     cli = [line.split(". ", 1)[1].split(" (")[0]

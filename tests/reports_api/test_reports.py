@@ -12,10 +12,12 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from cxsuite.reports.controllers import XLSX
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.render import TEMPLATES_DIR
 from cxsuite.scoring import shipped_model
 from tests.reports.conftest import ARTIFACTS, missing_phrases, squash
+from tests.reports.pdfcheck import web_links
 from tests.support.engagement import Engagement, answer_all, seed, start
 
 pytestmark = pytest.mark.anyio
@@ -125,6 +127,18 @@ async def test_same_run_renders_the_same_content(eng, client):
     assert first["id"] != second["id"] and first["sha256"] == second["sha256"]
 
 
+def _figures_in(book: bytes, pdf: bytes, language: str) -> None:
+    """The workbook opens with openpyxl and its summary is the PDF's evidence summary: every
+    measure and every figure of its first sheet is printed in the PDF."""
+    workbook = openpyxl.load_workbook(BytesIO(book), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))[1:]
+    text = squash("".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages))
+    l10n = localiser(TEMPLATES_DIR, language)
+    assert rows and [row[0] for row in rows if squash(row[0]) not in text] == []
+    figures = [l10n.measure(row[1], row[2] or "") for row in rows if isinstance(row[1], int | float)]
+    assert figures and [f for f in figures if squash(f) not in text] == [], "workbook figures not in the PDF"
+
+
 async def test_evidence_workbook_beside_the_pdf(eng, other, client):
     """The XLSX opens with openpyxl, repeats the report's evidence summary figure for figure,
     has one sheet per metric with the records behind it, and follows the download's rules."""
@@ -144,12 +158,8 @@ async def test_evidence_workbook_beside_the_pdf(eng, other, client):
 
     # The summary is the report's own evidence summary: same figures, same order.
     pdf = (await client.get(f"/api/v1/reports/{report['id']}/download", headers=eng.owner.headers)).content
+    _figures_in(response.content, pdf, "en")
     text = squash("".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages))
-    measures = [row[0] for row in rows[1:]]
-    assert all(squash(measure) in text for measure in measures), measures
-    l10n = localiser(TEMPLATES_DIR, "en")
-    figures = [l10n.measure(row[1], row[2] or "") for row in rows[1:] if isinstance(row[1], int | float)]
-    assert figures and [f for f in figures if squash(f) not in text] == [], "workbook figures not in the PDF"
 
     # The PDF names the workbook by its download name.
     filename = response.headers["content-disposition"].split("filename=")[1].strip('"')
@@ -163,6 +173,44 @@ async def test_evidence_workbook_beside_the_pdf(eng, other, client):
     assert (await client.get(url, headers=viewer)).status_code == 200
     audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
     assert "report.evidence_downloaded" in {e["action"] for e in audit if e["object_id"] == report["id"]}
+
+
+async def test_the_pdf_links_to_its_evidence_workbook(eng, other, client, settings):
+    """The PDF carries one web link, in plain translated words, to an address naming only the run
+    and the language (a second render of the run links to the same place and stays identical);
+    following it with the right role gives the workbook of the report's figures, anyone else a
+    401 or 404, the client once the report is published."""
+    run = await scored(eng, client)
+    report = await render(eng, client, language="lt")
+    again = await render(eng, client, language="lt")
+    assert again["sha256"] == report["sha256"]
+    pdf = (await client.get(f"/api/v1/reports/{report['id']}/download", headers=eng.owner.headers)).content
+    links = web_links(pdf)
+    assert len(links) == 1, links
+    url, words = links[0]
+    assert url == f"{settings.public_base_url}/api/v1/score-runs/{run['id']}/evidence.xlsx?language=lt"
+    wording = localiser(TEMPLATES_DIR, "lt").gettext("Download the evidence workbook")
+    assert wording != "Download the evidence workbook" and squash(wording) in squash(words)
+
+    response = await client.get(url, headers=eng.owner.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(XLSX)
+    _figures_in(response.content, pdf, "lt")
+    assert response.content[:2] == b"PK"
+
+    viewer = await eng.client_viewer()
+    for headers in ({}, viewer, other.owner.headers, await other.client_viewer()):
+        assert (await client.get(url, headers=headers)).status_code in (401, 404), headers
+    assert (await client.get(url, headers={})).status_code == 401
+    english = url.replace("language=lt", "language=en")  # no English report of this run yet
+    assert (await client.get(english, headers=eng.owner.headers)).status_code == 404
+    await client.post(f"/api/v1/reports/{again['id']}/publish", headers=eng.owner.headers)
+    shared = await client.get(url, headers=viewer)
+    assert shared.status_code == 200
+    _figures_in(shared.content, pdf, "lt")
+    audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
+    downloads = [e["object_id"] for e in audit if e["action"] == "report.evidence_downloaded"]
+    assert again["id"] in downloads, "the client's download is audited on the report they were given"
 
 
 async def test_a_published_report_can_be_unpublished(eng, client):
