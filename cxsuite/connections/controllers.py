@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -37,8 +38,8 @@ from cxsuite.connections.schemas import (
 from cxsuite.connectors.contract import BaseConnector
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
-from cxsuite.jobs.controllers import accepted
-from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
+from cxsuite.jobs.controllers import start_once
+from cxsuite.jobs.idempotency import IdempotencyKeyHeader
 from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
 
@@ -147,9 +148,8 @@ class ConnectionController(Controller):
                    idempotency_key: IdempotencyKeyHeader = None) -> Response[JobOut]:
         """Start an import (or get the one already queued or running: one at a time;
         ``Idempotency-Key``: once)."""
-        async def start() -> Response[JobOut]:
-            return accepted(await start_sync(db, state.queue, principal, connection_id))
-        return await once(request, db, principal, idempotency_key, start)
+        return await start_once(request, db, principal, idempotency_key,
+                                partial(start_sync, db, state.queue, principal, connection_id))
 
     @get("/issues", guards=[requires(Action.CONNECTION_READ)], responses=errors(400, 401, 403, 404),
          dependencies={"page": list_params(service.ISSUE_LIST)})

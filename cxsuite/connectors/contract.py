@@ -221,6 +221,14 @@ class BaseConnector:
         return getattr(config, "base_url", "") or cls.default_base_url
 
 
+def stand_in_url(config: Any, path: str) -> str | None:
+    """``path`` on the vendor-compatible stand-in (cxsuite's sandbox) that the connection's
+    ``base_url`` points at, or ``None`` when the connection talks to the vendor itself: how a
+    connector whose stand-in serves OAuth and the API under one base URL finds each endpoint."""
+    base = getattr(config, "base_url", None) if config else None
+    return base.rstrip("/") + path if base else None
+
+
 def describe(connector: type[BaseConnector]) -> dict[str, Any]:
     """A connector as listed by ``GET /api/v1/connectors`` and ``cxsuite plugins list``."""
     schema = msgspec.json.schema(connector.config_type) if connector.config_type else {}

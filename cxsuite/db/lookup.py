@@ -12,12 +12,17 @@ from piccolo.table import Table
 from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 
 
+def row_in_tenant(table: type[Table], tenant_id: UUID, object_id: UUID) -> Any:
+    """The condition naming row ``object_id`` of ``table`` inside ``tenant_id`` only, for the
+    select, update or delete of one tenant row."""
+    return (table.tenant_id == tenant_id) & (table._meta.primary_key == object_id)
+
+
 async def one_in_tenant(table: type[Table], tenant_id: UUID, object_id: UUID, *columns: Column,
                         what: str) -> dict[str, Any]:
     """The row ``object_id`` of ``table`` inside ``tenant_id`` (inside an open transaction);
     :class:`NotFound` when missing, which is also what another tenant's id looks like."""
-    row = await table.select(*columns).where(
-        (table.tenant_id == tenant_id) & (table._meta.primary_key == object_id)).first().run()
+    row = await table.select(*columns).where(row_in_tenant(table, tenant_id, object_id)).first().run()
     if row is None:
         raise NotFound(f"{what} not found")
     return row

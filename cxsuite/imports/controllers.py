@@ -3,6 +3,7 @@ confirm its column mapping, start the import. Thin: each calls :mod:`cxsuite.imp
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -20,8 +21,8 @@ from cxsuite.audit.service import Actor
 from cxsuite.db.session import Database
 from cxsuite.imports import service
 from cxsuite.imports.schemas import FileOut, MappingIn, PreviewIn, PreviewOut
-from cxsuite.jobs.controllers import accepted
-from cxsuite.jobs.idempotency import IdempotencyKeyHeader, once
+from cxsuite.jobs.controllers import start_once
+from cxsuite.jobs.idempotency import IdempotencyKeyHeader
 from cxsuite.jobs.schemas import JobOut
 from cxsuite.settings import Settings
 
@@ -134,10 +135,10 @@ class FileImportController(Controller):
         """Import every uploaded file (a sync job; follow it at ``Location``). A file whose
         mapping is not confirmed answers 422 naming it, unless the workspace's saved mapping
         for its kind fits it. Re-importing the same files changes nothing."""
-
-        async def begin() -> Response[JobOut]:
-            return accepted(
-                await service.start_import(db, settings, state.queue, principal, actor, connection_id)
-            )
-
-        return await once(request, db, principal, idempotency_key, begin)
+        return await start_once(
+            request,
+            db,
+            principal,
+            idempotency_key,
+            partial(service.start_import, db, settings, state.queue, principal, actor, connection_id),
+        )

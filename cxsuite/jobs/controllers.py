@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, QueryParameter
@@ -23,6 +23,7 @@ from cxsuite.api.pagination import ListPage, list_params
 from cxsuite.api.problems import errors
 from cxsuite.db.session import Database
 from cxsuite.jobs import service
+from cxsuite.jobs.idempotency import once
 from cxsuite.jobs.schemas import TERMINAL, JobDetailOut, JobOut, to_detail, to_out
 
 POLL_S = 0.5
@@ -33,6 +34,15 @@ def accepted(job: dict[str, Any]) -> Response[JobOut]:
     """``202 Accepted`` with the job, and where to follow it."""
     return Response(to_out(job), status_code=HTTP_202_ACCEPTED,
                     headers={"Location": f"/api/v1/jobs/{job['id']}"})
+
+
+async def start_once(request: Request[Any, Any, Any], db: Database, principal: Principal, key: str | None,
+                     start: Callable[[], Awaitable[dict[str, Any]]]) -> Response[bytes]:
+    """The answer of an endpoint that starts a job: ``start`` runs once per ``Idempotency-Key``
+    (:func:`~cxsuite.jobs.idempotency.once`) and the job it returns is answered as :func:`accepted`."""
+    async def answer() -> Response[JobOut]:
+        return accepted(await start())
+    return await once(request, db, principal, key, answer)
 
 
 class JobController(Controller):

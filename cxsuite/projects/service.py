@@ -10,7 +10,7 @@ from cxsuite.access.permissions import Action, require_in_workspace
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor, record
 from cxsuite.db.listing import Listing, ListSpec, page_listed
-from cxsuite.db.lookup import one_in_tenant
+from cxsuite.db.lookup import one_in_tenant, row_in_tenant
 from cxsuite.db.session import Database
 from cxsuite.errors import FieldProblem, ValidationFailed
 from cxsuite.projects.period import explicit_period
@@ -86,8 +86,7 @@ async def update(db: Database, principal: Principal, actor: Actor, project_id: U
                       fields.get("period_end", current["period_end"]))
         changes = {getattr(Project, k): v for k, v in fields.items()}
         changes[Project.updated_at] = datetime.now(UTC)
-        await Project.update(changes).where(
-            (Project.tenant_id == principal.tenant_id) & (Project.id == project_id)).run()
+        await Project.update(changes).where(row_in_tenant(Project, principal.tenant_id, project_id)).run()
         await record(principal.tenant_id, actor, "project.updated", object_type="project",
                      object_id=project_id)
         return await load(principal, project_id, Action.PROJECT_READ)
@@ -97,7 +96,6 @@ async def delete(db: Database, principal: Principal, actor: Actor, project_id: U
     """Delete the project with its journey, answers, runs and reports."""
     async with db.transaction(principal.tenant_id, principal.user_id):
         await load(principal, project_id, Action.PROJECT_DELETE)
-        await Project.delete().where(
-            (Project.tenant_id == principal.tenant_id) & (Project.id == project_id)).run()
+        await Project.delete().where(row_in_tenant(Project, principal.tenant_id, project_id)).run()
         await record(principal.tenant_id, actor, "project.deleted", object_type="project",
                      object_id=project_id)

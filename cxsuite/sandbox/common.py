@@ -118,6 +118,15 @@ async def params(request: Request) -> dict[str, str]:
     return merged
 
 
+def unknown_client(request: Request, vendor: str, page: str, status: int = 400) -> Response | None:
+    """The vendor's plain-text error page for an authorize request naming a client the sandbox
+    does not know or no ``redirect_uri``; ``None`` when the request may go on to consent."""
+    query = request.query_params
+    if sandbox_of(request).oauth.check_client(vendor, query.get("client_id")) and query.get("redirect_uri"):
+        return None
+    return Response(content=page, status_code=status, media_type=MediaType.TEXT)
+
+
 async def consent(
     request: Request, vendor: str, app_name: str, redirect_uri: str, approved: Mapping[str, str]
 ) -> Response:

@@ -20,7 +20,17 @@ from litestar import Request, Response, Router, post, route
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
-from cxsuite.sandbox.common import base_url, bearer, consent, gate, malformed_now, params, reply, sandbox_of
+from cxsuite.sandbox.common import (
+    base_url,
+    bearer,
+    consent,
+    gate,
+    malformed_now,
+    params,
+    reply,
+    sandbox_of,
+    unknown_client,
+)
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.service_accounts import Refusal
@@ -294,13 +304,12 @@ def _metadata(quirks: GA4Quirks, other_row: bool, body: dict[str, Any]) -> dict[
 )
 async def authorize(request: Request) -> Response:
     """Google's consent screen; ``access_type=offline`` decides whether a refresh token follows."""
+    refused = unknown_client(
+        request, "ga4", "Error 401: invalid_client. The OAuth client was not found.", status=401
+    )
+    if refused is not None:
+        return refused
     q, sandbox = request.query_params, sandbox_of(request)
-    if not sandbox.oauth.check_client("ga4", q.get("client_id")) or not q.get("redirect_uri"):
-        return Response(
-            content="Error 401: invalid_client. The OAuth client was not found.",
-            status_code=401,
-            media_type="text/plain",
-        )
     scope = q.get("scope", "") + (" offline" if q.get("access_type") == "offline" else "")
     code = sandbox.oauth.issue_code("ga4", q["redirect_uri"], scope.strip())
     approved = {**({"state": q["state"]} if "state" in q else {}), "code": code, "scope": q.get("scope", "")}

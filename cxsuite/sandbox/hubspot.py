@@ -28,6 +28,7 @@ from cxsuite.sandbox.common import (
     params,
     reply,
     sandbox_of,
+    unknown_client,
 )
 from cxsuite.sandbox.hubspot_search import SearchError, search_records
 from cxsuite.sandbox.ids import hubspot_id
@@ -305,15 +306,11 @@ async def list_pipelines(request: Request, object_type: FromPath[str]) -> Respon
 @route("/oauth/authorize", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200)
 async def authorize(request: Request) -> Response:
     """The install/consent screen; redirects with ``code`` (and ``state``)."""
-    q = request.query_params
-    sandbox = sandbox_of(request)
-    if not sandbox.oauth.check_client("hubspot", q.get("client_id")) or not q.get("redirect_uri"):
-        return Response(
-            content="Authorization failed because this application is misconfigured "
-            "(unknown client_id or missing redirect_uri).",
-            status_code=400,
-            media_type="text/plain",
-        )
+    refused = unknown_client(request, "hubspot", "Authorization failed because this application is "
+                             "misconfigured (unknown client_id or missing redirect_uri).")
+    if refused is not None:
+        return refused
+    q, sandbox = request.query_params, sandbox_of(request)
     code = sandbox.oauth.issue_code("hubspot", q["redirect_uri"], q.get("scope", ""))
     approved = {"code": code, **({"state": q["state"]} if "state" in q else {})}
     return await consent(request, "hubspot", "cxsuite", q["redirect_uri"], approved)

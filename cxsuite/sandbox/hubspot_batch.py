@@ -44,15 +44,25 @@ async def _inputs(request: Request) -> list[str] | Response:
     return [str(i.get("id")) for i in inputs if isinstance(i, dict)]
 
 
-@post("/crm/v3/objects/{object_type:str}/batch/read", status_code=200)
-async def batch_read(request: Request, object_type: FromPath[str]) -> Response:
-    """Objects by id with the requested properties and property history."""
+async def _batch(request: Request, object_type: str) -> tuple[dict[str, str], list[str]] | Response:
+    """What every batch read does first: authenticate and throttle (``_enter``), then take the
+    ids; the response headers and the ids, or HubSpot's refusal."""
     entered = _enter(request, object_type)
     if isinstance(entered, Response):
         return entered
     ids = await _inputs(request)
     if isinstance(ids, Response):
         return ids
+    return entered, ids
+
+
+@post("/crm/v3/objects/{object_type:str}/batch/read", status_code=200)
+async def batch_read(request: Request, object_type: FromPath[str]) -> Response:
+    """Objects by id with the requested properties and property history."""
+    accepted = await _batch(request, object_type)
+    if isinstance(accepted, Response):
+        return accepted
+    entered, ids = accepted
     body = await request.json()
     found, sandbox = _by_id(request, object_type), sandbox_of(request)
     results = [render(sandbox, object_type, found[i], body.get("properties") or [],
@@ -64,12 +74,10 @@ async def batch_read(request: Request, object_type: FromPath[str]) -> Response:
 async def association_batch_read(request: Request, from_type: FromPath[str],
                                  to_type: FromPath[str]) -> Response:
     """For each input id, the ids of the associated objects of ``to_type``."""
-    entered = _enter(request, from_type)
-    if isinstance(entered, Response):
-        return entered
-    ids = await _inputs(request)
-    if isinstance(ids, Response):
-        return ids
+    accepted = await _batch(request, from_type)
+    if isinstance(accepted, Response):
+        return accepted
+    entered, ids = accepted
     found, sandbox = _by_id(request, from_type), sandbox_of(request)
     results = []
     for object_id in (i for i in ids if i in found):

@@ -34,6 +34,7 @@ from cxsuite.sandbox.common import (
     parse_time,
     reply,
     sandbox_of,
+    unknown_client,
 )
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.sandbox.oauth import AccessToken, CodeProblem, Grant, TokenState
@@ -319,13 +320,12 @@ def _deleted(request: Request, version: str, sobject: str) -> Response:
 @route("/services/oauth2/authorize", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200)
 async def authorize(request: Request) -> Response:
     """The login + allow-access screen; redirects with a ``code`` that ends in ``==``."""
+    refused = unknown_client(
+        request, "salesforce", "error=invalid_client_id&error_description=client%20identifier%20invalid"
+    )
+    if refused is not None:
+        return refused
     q, sandbox = request.query_params, sandbox_of(request)
-    if not sandbox.oauth.check_client("salesforce", q.get("client_id")) or not q.get("redirect_uri"):
-        return Response(
-            content="error=invalid_client_id&error_description=client%20identifier%20invalid",
-            status_code=400,
-            media_type="text/plain",
-        )
     code = sandbox.oauth.issue_code("salesforce", q["redirect_uri"], q.get("scope", "api refresh_token"))
     approved = {"code": code, **({"state": q["state"]} if "state" in q else {})}
     return await consent(request, "salesforce", "cxsuite", q["redirect_uri"], approved)

@@ -31,6 +31,7 @@ from cxsuite.sandbox.common import (
     parse_time,
     reply,
     sandbox_of,
+    unknown_client,
 )
 from cxsuite.sandbox.ids import zoho_id
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
@@ -289,9 +290,10 @@ async def deleted_records(request: Request, dc: FromPath[str], module: FromPath[
 @route("/accounts/{dc:str}/oauth/v2/auth", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200)
 async def authorize(request: Request, dc: FromPath[str]) -> Response:
     """Consent at any DC; the redirect names the user's DC in ``location`` and ``accounts-server``."""
+    refused = unknown_client(request, "zoho", "Invalid Client")
+    if refused is not None:
+        return refused
     q, sandbox = request.query_params, sandbox_of(request)
-    if not sandbox.oauth.check_client("zoho", q.get("client_id")) or not q.get("redirect_uri"):
-        return Response(content="Invalid Client", status_code=400, media_type="text/plain")
     location = sandbox.zoho_location
     code = sandbox.oauth.issue_code("zoho", q["redirect_uri"], q.get("scope", ""), location)
     approved = {

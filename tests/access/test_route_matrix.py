@@ -10,7 +10,6 @@ added later is covered without anyone remembering to add it here:
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from litestar.routes import HTTPRoute
 
 from cxsuite.access.permissions import MATRIX, Action
 from cxsuite.access.principal import Role
+from tests.support.jobs import finished_job
 
 pytestmark = pytest.mark.anyio
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -156,13 +156,8 @@ async def _extra_objects(client, owner, project_id: str) -> dict[str, str]:
 
 async def finished(client, owner, job_id: str) -> None:
     """Wait for a job, so no render is still writing when the test's database is cleaned."""
-    for _ in range(600):
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            assert job["status"] == "succeeded", job
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish")
+    job = await finished_job(client, owner.headers, job_id, seconds=30, poll_s=0.05)
+    assert job["status"] == "succeeded", job
 
 
 async def snapshot(client, party, ids: dict[str, str]) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -11,6 +10,7 @@ import httpx
 
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
+from tests.support.jobs import finished_job
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = {"customers": "customers.csv", "deals": "orders.xlsx", "tickets": "tickets.csv",
@@ -60,16 +60,7 @@ async def import_all(client: httpx.AsyncClient, headers: dict[str, str], connect
     """Start the import and follow its job to the end."""
     started = await client.post(f"/api/v1/connections/{connection_id}/import", headers=headers)
     assert started.status_code == 202, started.text
-    return await finished(client, headers, started.json()["id"])
-
-
-async def finished(client: httpx.AsyncClient, headers: dict[str, str], job_id: str) -> dict[str, Any]:
-    for _ in range(600):
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+    return await finished_job(client, headers, started.json()["id"])
 
 
 async def upload_and_confirm_all(client: httpx.AsyncClient, headers: dict[str, str], connection_id: str) -> None:

@@ -11,7 +11,6 @@ same services and jobs as any audit.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sqlite3
@@ -25,6 +24,7 @@ from pypdf import PdfReader
 from cxsuite.scoring import shipped_model
 from tests.imports.flow import import_all, new_connection, snapshot, upload_and_confirm_all
 from tests.support.engagement import Engagement, answer_all, start
+from tests.support.jobs import finished_job
 
 pytestmark = pytest.mark.anyio
 CXSUITE = str(Path(sys.executable).with_name("cxsuite"))
@@ -107,11 +107,7 @@ async def _render(eng: Engagement, client) -> bytes:
     response = await client.post(f"{eng.base}/reports", headers=eng.owner.headers, json={})
     assert response.status_code == 202, response.text
     accepted = response.json()
-    for _ in range(600):
-        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            break
-        await asyncio.sleep(0.1)
+    job = await finished_job(client, eng.owner.headers, accepted["job"]["id"])
     assert job["status"] == "succeeded", job
     download = await client.get(f"/api/v1/reports/{accepted['report']['id']}/download", headers=eng.owner.headers)
     assert download.status_code == 200, download.text[:300]

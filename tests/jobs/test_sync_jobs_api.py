@@ -3,12 +3,12 @@ time, progress as server-sent events, and another tenant kept out."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx
 import pytest
 
+from tests.support.jobs import finished_job
 from tests.support.rows import add_workspace
 
 pytestmark = pytest.mark.anyio
@@ -26,15 +26,6 @@ async def connected_hubspot(client, parties, settings, sandbox) -> tuple:
     return owner, created["connection"]["id"]
 
 
-async def wait_for(client, owner, job_id: str, seconds: float = 60) -> dict:
-    for _ in range(int(seconds / 0.1)):
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
-
-
 async def test_sync_job_imports_and_a_second_request_returns_the_same_job(client, parties, settings,
                                                                           cxsuite_sandbox):
     owner, connection_id = await connected_hubspot(client, parties, settings, cxsuite_sandbox)
@@ -42,9 +33,9 @@ async def test_sync_job_imports_and_a_second_request_returns_the_same_job(client
     second = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
     assert first.status_code == second.status_code == 202
     assert first.headers["location"] == f"/api/v1/jobs/{first.json()['id']}"
-    job = await wait_for(client, owner, first.json()["id"])
+    job = await finished_job(client, owner.headers, first.json()["id"])
     if second.json()["id"] != first.json()["id"]:  # the first had already finished
-        await wait_for(client, owner, second.json()["id"])
+        await finished_job(client, owner.headers, second.json()["id"])
     assert job["status"] == "succeeded", job
     assert job["progress"] == 1.0
     assert job["counts"]["written"] > 0
@@ -77,7 +68,7 @@ async def test_a_sync_of_an_unauthorised_connection_fails_with_an_actionable_mes
     pending = (await client.post(f"/api/v1/workspaces/{owner.workspace_id}/connections", headers=owner.headers,
                                  json={"connector": "hubspot"})).json()["connection"]
     job = (await client.post(f"/api/v1/connections/{pending['id']}/sync", headers=owner.headers)).json()
-    finished = await wait_for(client, owner, job["id"])
+    finished = await finished_job(client, owner.headers, job["id"])
     assert finished["status"] == "failed"
     assert "not authorised yet" in finished["error"]
 
@@ -89,4 +80,4 @@ async def test_another_tenant_cannot_read_cancel_or_stream_a_job(client, parties
     for method, suffix in (("GET", ""), ("POST", "/cancel"), ("GET", "/events")):
         response = await client.request(method, f"/api/v1/jobs/{job['id']}{suffix}", headers=stranger.headers)
         assert response.status_code == 404, suffix
-    await wait_for(client, owner, job["id"])
+    await finished_job(client, owner.headers, job["id"])

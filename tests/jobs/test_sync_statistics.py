@@ -9,8 +9,9 @@ import asyncio
 
 import pytest
 
-from tests.jobs.test_sync_jobs_api import connected_hubspot, wait_for
+from tests.jobs.test_sync_jobs_api import connected_hubspot
 from tests.support.db import app_connection, owner_connection
+from tests.support.jobs import finished_job
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres_only]
 
@@ -34,7 +35,7 @@ async def test_a_bulk_sync_leaves_fresh_statistics_on_the_tables_it_wrote(client
     before = await analyzed(settings)
     owner, connection_id = await connected_hubspot(client, parties, settings, cxsuite_sandbox)
     job = (await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)).json()
-    assert (await wait_for(client, owner, job["id"]))["status"] == "succeeded"
+    assert (await finished_job(client, owner.headers, job["id"]))["status"] == "succeeded"
     for _ in range(50):  # statistics reach pg_stat_user_tables within a second or so
         after = await analyzed(settings, owner.tenant_id)
         if after["record_customer"][0] != before["record_customer"][0]:

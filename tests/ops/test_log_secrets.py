@@ -21,6 +21,7 @@ from cxsuite.identity.tokens import hash_token
 from cxsuite.sandbox import CLIENTS
 from tests.ops.served import Deployment, deployed, deployment_env
 from tests.support.db import run_in_thread
+from tests.support.jobs import finished_job
 from tests.support.workers import RedisServer
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,7 @@ async def _drive(deployment: Deployment, settings, sandbox) -> Scenario:
         issued = len(oauth._access)
         oauth.expire_all()  # the sync starts with a 401, so the worker refreshes the tokens
         job = (await http.post(f"/api/v1/connections/{connection}/sync", headers=auth)).json()
-        assert await _finished(http, auth, job["id"]) == "succeeded"
+        assert (await finished_job(http, auth, job["id"]))["status"] == "succeeded"
         assert len(oauth._access) > issued, "the worker should have refreshed the access token"
         personal = await http.post("/api/v1/tokens", headers=auth, json={"name": "ci"})
         assert personal.status_code == 201, personal.text
@@ -106,17 +107,6 @@ async def _drive(deployment: Deployment, settings, sandbox) -> Scenario:
         found[name + " hash"] = hash_token(value)
     found["password hash"] = await _password_hash(settings, email)
     return Scenario([], found, tenant_id, user_id, request_id)
-
-
-async def _finished(http: httpx.AsyncClient, auth: dict[str, str], job_id: str) -> str:
-    import anyio
-
-    for _ in range(600):
-        status = (await http.get(f"/api/v1/jobs/{job_id}", headers=auth)).json()["status"]
-        if status in ("succeeded", "failed", "cancelled"):
-            return status
-        await anyio.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
 
 
 async def _password_hash(settings, email: str) -> str:

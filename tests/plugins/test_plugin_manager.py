@@ -17,6 +17,19 @@ from cxsuite.reports.service import plugin_sections
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugin_hooks.md"
 
 
+def documented(hook: str, text: str) -> str:
+    """The section of docs/plugin_hooks.md about ``hook``."""
+    return text.split(f"## {hook}", 1)[1].split("\n## ", 1)[0]
+
+
+def documented_plugin(hook: str) -> type:
+    """A plugin implementing ``hook`` with exactly the example its documentation gives."""
+    example = documented(hook, DOCS.read_text()).split("```python", 2)[2].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(example, "docs/plugin_hooks.md", "exec"), namespace)  # noqa: S102 - our own docs
+    return type("DocPlugin", (), {hook: staticmethod(namespace[hook])})
+
+
 class GoodConnector(BaseConnector):
     key = "good"
     display_name = "Good"
@@ -60,27 +73,18 @@ def test_every_hook_is_documented_with_an_example():
     assert hooks, "no hookspecs found"
     for hook in hooks:
         assert f"## {hook}" in text, f"document {hook} in docs/plugin_hooks.md"
-        section = text.split(f"## {hook}", 1)[1].split("\n## ", 1)[0]
+        section = documented(hook, text)
         assert "```python" in section and "@hookimpl" in section, f"{hook} needs an example"
 
 
 def test_the_documented_connector_example_registers_cleanly():
-    section = DOCS.read_text().split("## register_connectors", 1)[1].split("\n## ", 1)[0]
-    example = section.split("```python", 2)[2].split("```", 1)[0]
-    namespace: dict = {}
-    exec(compile(example, "docs/plugin_hooks.md", "exec"), namespace)  # noqa: S102 - our own docs
-    plugin = type("DocPlugin", (), {"register_connectors": staticmethod(namespace["register_connectors"])})
-    plugins = build_plugins(load_entrypoints=False, extra=[("doc", plugin)])
+    plugins = build_plugins(load_entrypoints=False, extra=[("doc", documented_plugin("register_connectors"))])
     assert list(plugins.connectors()) == ["acme_crm"]
     assert plugins.problems == []
 
 
 def test_the_documented_report_section_lands_where_it_says():
-    section = DOCS.read_text().split("## register_report_sections", 1)[1].split("\n## ", 1)[0]
-    example = section.split("```python", 2)[2].split("```", 1)[0]
-    namespace: dict = {}
-    exec(compile(example, "docs/plugin_hooks.md", "exec"), namespace)  # noqa: S102 - our own docs
-    plugin = type("DocPlugin", (), {"register_report_sections": staticmethod(namespace["register_report_sections"])})
+    plugin = documented_plugin("register_report_sections")
     sections = plugin_sections(build_plugins(load_entrypoints=False, extra=[("doc", plugin)]))
     document = sample_document("en")
     html = render_html(document, extra_sections=sections)

@@ -3,7 +3,6 @@ the client, download it — and who may not see it. The PDFs are real and their 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from io import BytesIO
 from pathlib import Path
@@ -19,6 +18,7 @@ from cxsuite.scoring import shipped_model
 from tests.reports.conftest import ARTIFACTS, missing_phrases, squash
 from tests.reports.pdfcheck import web_links
 from tests.support.engagement import Engagement, answer_all, seed, start
+from tests.support.jobs import finished_job
 
 pytestmark = pytest.mark.anyio
 
@@ -38,11 +38,7 @@ async def render(eng: Engagement, client, **body) -> dict:
     assert response.status_code == 202, response.text
     accepted = response.json()
     assert accepted["report"]["status"] == "queued" and accepted["job"]["kind"] == "report"
-    for _ in range(600):
-        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            break
-        await asyncio.sleep(0.1)
+    job = await finished_job(client, eng.owner.headers, accepted["job"]["id"])
     assert job["status"] == "succeeded", job
     report = await client.get(f"/api/v1/reports/{accepted['report']['id']}", headers=eng.owner.headers)
     return report.json()

@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from cxsuite.sandbox import RunningSandbox
+from cxsuite.sandbox import CLIENTS, RunningSandbox
 from cxsuite.sandbox.generate import generate_world
 from cxsuite.sandbox.ids import salesforce_id, with_checksum
 from cxsuite.sandbox.server import describe
@@ -91,3 +91,21 @@ def test_people_fields_are_realistic():
     assert len({s for c in world.contacts for s in c.segments}) >= 5
     assert any(lead.converted_contact_seq is not None for lead in world.leads)
     assert any(lead.converted_contact_seq is None for lead in world.leads)
+
+
+@pytest.mark.parametrize(("vendor", "path", "status", "says"), [
+    ("hubspot", "/hubspot/oauth/authorize", 400, "unknown client_id or missing redirect_uri"),
+    ("salesforce", "/salesforce/services/oauth2/authorize", 400, "error=invalid_client_id"),
+    ("zoho", "/zoho/accounts/us/oauth/v2/auth", 400, "Invalid Client"),
+    ("ga4", "/google/o/oauth2/v2/auth", 401, "invalid_client"),
+])
+async def test_every_stand_in_refuses_consent_to_an_unknown_client_or_without_a_redirect(
+        http, vendor: str, path: str, status: int, says: str):
+    known = CLIENTS[vendor].client_id
+    for query in ({"client_id": "not-a-client", "redirect_uri": "http://localhost:9/cb"}, {"client_id": known}):
+        response = await http.get(path, params={"response_type": "code", "state": "s1", **query})
+        assert response.status_code == status, (query, response.text)
+        assert response.headers["content-type"].startswith("text/plain")
+        assert says in response.text
+    response = await http.get(path, params={"client_id": known, "redirect_uri": "http://localhost:9/cb"})
+    assert response.status_code == 302

@@ -3,7 +3,6 @@ independent computation, and insufficient / flagged metrics stated in the score 
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
@@ -13,18 +12,10 @@ import pytest
 
 from cxsuite.connectors.records import Customer, Ticket, WebMetric
 from tests.support.engagement import seed, start
+from tests.support.jobs import finished_job
 from tests.support.parties import Party
 
 pytestmark = pytest.mark.anyio
-
-
-async def finished(client, owner: Party, job_id: str) -> dict[str, Any]:
-    for _ in range(300):
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish")
 
 
 def survey_file(metric: str, scores: list[int], first: datetime) -> bytes:
@@ -47,7 +38,7 @@ async def import_survey(client, owner: Party, workspace_id: str, metric: str, sc
                                  files={"file": (f"{metric}.csv", content, "text/csv")})
     assert uploaded.status_code == 200, uploaded.text
     sync = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
-    job = await finished(client, owner, sync.json()["id"])
+    job = await finished_job(client, owner.headers, sync.json()["id"], seconds=30)
     assert job["status"] == "succeeded", job
 
 
@@ -61,7 +52,7 @@ def independent(content: bytes, period: tuple[date, date]) -> list[float]:
 async def score_project(client, owner: Party, project_id: str) -> dict[str, Any]:
     started = await client.post(f"/api/v1/projects/{project_id}/score-runs", headers=owner.headers)
     assert started.status_code == 202, started.text
-    job = await finished(client, owner, started.json()["job"]["id"])
+    job = await finished_job(client, owner.headers, started.json()["job"]["id"], seconds=30)
     assert job["status"] == "succeeded", job
     return (await client.get(f"/api/v1/score-runs/{started.json()['run']['id']}", headers=owner.headers)).json()
 
@@ -170,7 +161,7 @@ async def test_an_import_reports_clock_skew_in_the_sync_jobs_result(client, part
     await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
                       files={"file": ("csat.csv", content, "text/csv")})
     sync = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
-    job = await finished(client, owner, sync.json()["id"])
+    job = await finished_job(client, owner.headers, sync.json()["id"], seconds=30)
     assert job["status"] == "succeeded" and job["counts"]["written"] == 3
     (note,) = job["counts"]["quality_notes"]
     assert (note["check"], note["table"], note["count"]) == ("clock_skew", "record_feedback", 3)

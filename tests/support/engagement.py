@@ -4,7 +4,6 @@ questionnaire answers, and score runs followed to the end."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from cxsuite.identity.passwords import hash_password
 from cxsuite.identity.service import ensure_user
 from cxsuite.projects.tables import Project
 from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
+from tests.support.jobs import finished_job
 from tests.support.parties import PASSWORD, Parties, Party
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -113,11 +113,7 @@ async def start(eng, client) -> dict:
     assert response.status_code == 202, response.text
     accepted = response.json()
     assert accepted["job"]["status"] == "queued"
-    for _ in range(300):
-        job = (await client.get(f"/api/v1/jobs/{accepted['job']['id']}", headers=eng.owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            break
-        await asyncio.sleep(0.05)
+    job = await finished_job(client, eng.owner.headers, accepted["job"]["id"], seconds=15, poll_s=0.05)
     run = (await client.get(f"/api/v1/score-runs/{accepted['run']['id']}", headers=eng.owner.headers)).json()
     return {"job": job, "run": run["run"]}
 

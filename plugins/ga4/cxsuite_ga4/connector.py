@@ -30,6 +30,7 @@ from typing import Annotated, Any, ClassVar
 import msgspec
 
 from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RetryHint, StreamSpec
+from cxsuite.connectors.contract import stand_in_url
 from cxsuite.connectors.mapping import map_rows
 from cxsuite.errors import ConnectorConfigError, VendorError
 from cxsuite_ga4 import mapping
@@ -151,23 +152,17 @@ class GA4Connector(BaseConnector):
     @classmethod
     def authorize_endpoint(cls, config: GA4Config | None) -> str:
         """accounts.google.com, or the stand-in's equivalent."""
-        if config and config.base_url:
-            return config.base_url.rstrip("/") + "/google/o/oauth2/v2/auth"
-        return super().authorize_endpoint(config)
+        return stand_in_url(config, "/google/o/oauth2/v2/auth") or super().authorize_endpoint(config)
 
     @classmethod
     def token_endpoint(cls, config: GA4Config | None, callback_params: Any) -> str:
         """oauth2.googleapis.com, or the stand-in's; never from the callback."""
-        if config and config.base_url:
-            return config.base_url.rstrip("/") + "/google/token"
-        return super().token_endpoint(config, callback_params)
+        return stand_in_url(config, "/google/token") or super().token_endpoint(config, callback_params)
 
     @classmethod
     def base_url(cls, config: GA4Config | None, credentials_extra: Any) -> str:
         """analyticsdata.googleapis.com, or the stand-in's Data API."""
-        if config and config.base_url:
-            return config.base_url.rstrip("/") + "/ga4"
-        return cls.default_base_url
+        return stand_in_url(config, "/ga4") or cls.default_base_url
 
     @classmethod
     def retry_hint(cls, response: Any) -> RetryHint | None:

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from cxsuite.connectors import BaseConnector, Batch, OAuth2Spec, RecordError, RetryHint, StreamSpec
+from cxsuite.connectors.contract import stand_in_url
 from cxsuite.connectors.mapping import map_rows
 from cxsuite.connectors.records import Record
 from cxsuite.errors import VendorError
@@ -145,16 +146,12 @@ class HubSpotConnector(BaseConnector):
     @classmethod
     def authorize_endpoint(cls, config: HubSpotConfig | None) -> str:
         """app.hubspot.com, or the stand-in's equivalent."""
-        if config and config.base_url:
-            return config.base_url.rstrip("/") + "/oauth/authorize"
-        return super().authorize_endpoint(config)
+        return stand_in_url(config, "/oauth/authorize") or super().authorize_endpoint(config)
 
     @classmethod
     def token_endpoint(cls, config: HubSpotConfig | None, callback_params: Any) -> str:
         """api.hubapi.com's token endpoint, or the stand-in's; never from the callback."""
-        if config and config.base_url:
-            return config.base_url.rstrip("/") + "/oauth/v1/token"
-        return super().token_endpoint(config, callback_params)
+        return stand_in_url(config, "/oauth/v1/token") or super().token_endpoint(config, callback_params)
 
     @classmethod
     def retry_hint(cls, response: Any) -> RetryHint | None:

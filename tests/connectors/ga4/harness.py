@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from cxsuite_ga4.connector import GA4Connector
 from cxsuite_ga4.service_account import GA4ServiceAccountConnector
 
-from cxsuite.sandbox import CLIENTS, RunningSandbox
+from cxsuite.sandbox import RunningSandbox
 from cxsuite.sandbox.web import WebMetricRow
-from cxsuite.testing import Fault, VendorHarness
+from cxsuite.testing import Fault
+from tests.connectors.sandbox_harness import SandboxHarness
 
 STREAM = "web_metrics"
 # Short synced windows keep the tests fast: ten days of the world's traffic, small pages.
@@ -27,17 +27,16 @@ def row_id(row: WebMetricRow) -> str:
     return f"{row.day:%Y%m%d}|{row.channel_group}|{row.device}|{row.landing_page}|{row.visitor}"
 
 
-class GA4Harness(VendorHarness):
+class GA4Harness(SandboxHarness):
     """GA4 served by the sandbox; ``overrides`` change the connection config (property,
     dates, page size), ``today`` pins the last day the connector reads."""
 
     connector = GA4Connector
+    vendor = "ga4"
 
     def __init__(self, running: RunningSandbox, today: date | None = None, **overrides: Any) -> None:
-        self.running = running
-        self.allowed_hosts = (urlsplit(running.base_url).netloc,)
+        super().__init__(running, **overrides)
         self.today = today
-        self.overrides = overrides
 
     @property
     def world_end(self) -> date:
@@ -48,10 +47,6 @@ class GA4Harness(VendorHarness):
         start = self.world_end - timedelta(days=DAYS - 1)
         return {"base_url": self.running.base_url, "property_id": self.running.sandbox.ga4_property_id,
                 "start_date": start.isoformat(), "page_size": PAGE, **self.overrides}
-
-    def oauth_client(self) -> dict[str, str]:
-        client = CLIENTS["ga4"]
-        return {"client_id": client.client_id, "client_secret": client.client_secret}
 
     def last_day(self) -> date:
         """The connector's "today": pinned, or the UTC date."""
@@ -71,9 +66,6 @@ class GA4Harness(VendorHarness):
         # whole sync instead, which tests/connectors/ga4/test_sync.py checks on its own.
         retry_after = 1 if fault is Fault.RATE_LIMIT else None
         self.running.sandbox.inject("ga4", fault.value, count, retry_after=retry_after)
-
-    def expire_tokens(self) -> None:
-        self.running.sandbox.expire_tokens()
 
 
 class GA4ServiceAccountHarness(GA4Harness):

@@ -7,7 +7,6 @@ mid-sync is replaced by a newly signed one."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from cxsuite.db.sql import execute
 from cxsuite.errors import ConnectorConfigError, SsrfBlocked
 from cxsuite.sandbox.service_accounts import EMAIL
 from tests.connectors.ga4.harness import DAYS, PAGE, STREAM, GA4ServiceAccountHarness, ids_of
+from tests.support.jobs import finished_job
 from tests.support.parties import Party
 
 pytestmark = pytest.mark.anyio
@@ -70,12 +70,7 @@ async def service_account_connection(client, owner, sandbox, key: dict[str, Any]
 async def sync_job(client, owner, connection_id: str) -> dict[str, Any]:
     started = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
     assert started.status_code == 202, started.text
-    for _ in range(600):
-        job = (await client.get(f"/api/v1/jobs/{started.json()['id']}", headers=owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"sync of {connection_id} did not finish")
+    return await finished_job(client, owner.headers, started.json()["id"])
 
 
 async def imported(settings, owner: Party, connection_id: str) -> dict[str, tuple]:

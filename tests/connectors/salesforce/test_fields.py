@@ -14,7 +14,8 @@ from cxsuite.sandbox import RunningSandbox, running
 from cxsuite.sandbox import salesforce_objects as sobjects
 from cxsuite.sandbox.ids import salesforce_id
 from tests.connectors.field_values import as_list, as_time
-from tests.connectors.salesforce.harness import SalesforceHarness, sync
+from tests.connectors.salesforce.harness import SalesforceHarness
+from tests.connectors.sandbox_harness import sync
 
 pytestmark = pytest.mark.anyio
 

@@ -25,7 +25,8 @@ from tests.connectors.fake_vendor import (
     connection_status,
     open_with_tampered_credentials,
 )
-from tests.connectors.salesforce.harness import SalesforceHarness, sync
+from tests.connectors.salesforce.harness import SalesforceHarness
+from tests.connectors.sandbox_harness import sync
 
 pytestmark = pytest.mark.anyio
 

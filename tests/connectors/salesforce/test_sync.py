@@ -15,7 +15,8 @@ from cxsuite.errors import ConnectorRateLimited
 from cxsuite.sandbox import RunningSandbox
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.testing.environment import Environment
-from tests.connectors.salesforce.harness import SOBJECTS, SalesforceHarness, sync
+from tests.connectors.salesforce.harness import SOBJECTS, SalesforceHarness
+from tests.connectors.sandbox_harness import an_hour_of_changes, sync
 
 pytestmark = pytest.mark.anyio
 
@@ -77,14 +78,9 @@ async def test_incremental_sync_reads_exactly_the_changed_rows(private_sandbox, 
     harness = SalesforceHarness(private_sandbox)
     async with open_env(harness) as env:
         await sync(env)
-        sandbox.advance(3600)
-        modified = sandbox.modify("contacts", 5)
-        deleted = sandbox.archive("contacts", 2)
-        added = sandbox.add("contacts", 3)
-        deals = sandbox.modify("deals", 4)
-        sandbox.clear_requests()
+        changes = an_hour_of_changes(sandbox)
         again = await sync(env)
-        changed = {salesforce_id("Contact", r.seq) for r in (*modified, *deleted, *added)}
+        changed = {salesforce_id("Contact", r.seq) for r in (*changes.modified, *changes.deleted, *changes.added)}
         assert again.per_stream["contacts"].read == len(changed) == 10
         assert again.per_stream["opportunities"].read == 4
         assert all(again.per_stream[s].read == 0 for s in ("accounts", "cases", "tasks", "events",
@@ -93,9 +89,9 @@ async def test_incremental_sync_reads_exactly_the_changed_rows(private_sandbox, 
         contacts = {i: r for i, r in customers.items() if i.startswith("003")}
         assert set(contacts) == harness.expected_ids("contacts")
         assert {i for i, r in contacts.items() if r["archived"]} == {
-            salesforce_id("Contact", r.seq) for r in deleted}
+            salesforce_id("Contact", r.seq) for r in changes.deleted}
         stored_deals = await env.stored("opportunities")
-        for deal in deals:
+        for deal in changes.deals:
             mine = stored_deals[salesforce_id("Opportunity", deal.seq)]
             assert len(_json(mine["stage_history"])) == len(deal.history)
         assert (await sync(env)).totals.read == 0

@@ -3,7 +3,6 @@ a job, and read the feedback and the reported rows."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -12,18 +11,10 @@ import pytest
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
 from tests.connectors.survey_import.files import csv_bytes, nps_export, xlsx_bytes
+from tests.support.jobs import finished_job
 from tests.support.parties import Party
 
 pytestmark = pytest.mark.anyio
-
-
-async def finished(client: httpx.AsyncClient, owner: Party, job_id: str, seconds: float = 30) -> dict[str, Any]:
-    for _ in range(int(seconds / 0.1)):
-        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=owner.headers)).json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
 async def feedback_rows(settings: Any, owner: Party, connection_id: str) -> list[dict[str, Any]]:
@@ -48,7 +39,7 @@ async def upload_and_sync(client: httpx.AsyncClient, owner: Party, connection_id
     assert uploaded.json()["status"] == "connected"
     started = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
     assert started.status_code == 202, started.text
-    return await finished(client, owner, started.json()["id"])
+    return await finished_job(client, owner.headers, started.json()["id"], seconds=30)
 
 
 async def survey_connection(client: httpx.AsyncClient, parties: Any, config: dict[str, Any]) -> tuple[Party, str]:

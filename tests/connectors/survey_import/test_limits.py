@@ -26,8 +26,9 @@ from cxsuite.connectors import ConnectorContext
 from cxsuite.connectors.files import FileLimits, FileRefused
 from cxsuite.mail.transport import outbox_dir
 from tests.connectors.survey_import.files import csv_bytes, nps_export
-from tests.connectors.survey_import.test_api import feedback_rows, finished, survey_connection
+from tests.connectors.survey_import.test_api import feedback_rows, survey_connection
 from tests.connectors.survey_import.workbooks import shared_strings_bomb, sheet_rows, write_workbook, zip_bomb
+from tests.support.jobs import finished_job
 from tests.support.parties import Parties
 from tests.support.server import start_server
 
@@ -195,7 +196,7 @@ async def test_an_import_over_the_row_limit_keeps_the_rows_before_and_names_the_
                                      files={"file": ("nps.csv", csv_bytes(nps_export(1_500)), "text/csv")})
         assert uploaded.status_code == 200, uploaded.text
         started = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
-        job = await finished(client, owner, started.json()["id"])
+        job = await finished_job(client, owner.headers, started.json()["id"], seconds=30)
     assert job["status"] == "failed", job
     assert "row 1,001" in job["error"] and "CXSUITE_IMPORT_MAX_ROWS" in job["error"], job
     kept = await feedback_rows(settings, owner, connection_id)
@@ -220,7 +221,7 @@ async def test_bad_rows_are_summarised_in_one_log_line(client, parties, caplog):
     await client.post(f"/api/v1/connections/{connection_id}/upload", headers=owner.headers,
                       files={"file": ("nps.csv", content, "text/csv")})
     started = await client.post(f"/api/v1/connections/{connection_id}/sync", headers=owner.headers)
-    job = await finished(client, owner, started.json()["id"])
+    job = await finished_job(client, owner.headers, started.json()["id"], seconds=30)
     assert job["counts"]["failed"] == 300, job
     rejected = [r.getMessage() for r in caplog.records if "rejected" in r.getMessage()]
     assert len(rejected) == 1, rejected[:5]
@@ -244,7 +245,7 @@ async def test_a_cancel_takes_effect_within_5_s_while_a_large_workbook_is_read(c
     asked = time.monotonic()
     cancel = await client.post(f"/api/v1/jobs/{job_id}/cancel", headers=owner.headers)
     assert cancel.status_code == 202, cancel.text
-    job = await finished(client, owner, job_id, seconds=60)
+    job = await finished_job(client, owner.headers, job_id, seconds=60)
     took = time.monotonic() - asked
     assert job["status"] == "cancelled", job
     assert took < SECONDS, f"cancel took {took:.1f} s"

@@ -1,21 +1,16 @@
 """The cxsuite sandbox's Zoho CRM stand-in as a conformance-suite harness, and helpers the Zoho
-tests share: expected ids straight from the sandbox's world and a sync committing every page
-on its own."""
+tests share: expected ids straight from the sandbox's world."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from cxsuite_zoho.connector import ZohoConnector
 
-from cxsuite.connectors.engine import SyncResult
-from cxsuite.sandbox import CLIENTS, RunningSandbox
 from cxsuite.sandbox import zoho_objects as modules
-from cxsuite.sandbox.connections import sandbox_config
 from cxsuite.sandbox.ids import zoho_id
-from cxsuite.testing import Fault, VendorHarness
 from cxsuite.testing.environment import Environment
+from tests.connectors.sandbox_harness import SandboxHarness
 
 # Stream → module and kind, written out here rather than imported from the connector, so the
 # tests check the connector's streams instead of repeating them.
@@ -25,23 +20,12 @@ KINDS = {"contacts": "customer", "leads": "customer", "accounts": "company", "de
          "tasks": "interaction", "events": "interaction", "calls": "interaction"}
 
 
-class ZohoHarness(VendorHarness):
+class ZohoHarness(SandboxHarness):
     """Zoho CRM served by the sandbox (configured as the demo configures it); ``overrides``
     change the connection config."""
 
     connector = ZohoConnector
-
-    def __init__(self, running: RunningSandbox, **overrides: Any) -> None:
-        self.running = running
-        self.allowed_hosts = (urlsplit(running.base_url).netloc,)
-        self.overrides = overrides
-
-    def config(self) -> dict[str, Any]:
-        return {**sandbox_config("zoho", self.running.base_url), **self.overrides}
-
-    def oauth_client(self) -> dict[str, str]:
-        client = CLIENTS["zoho"]
-        return {"client_id": client.client_id, "client_secret": client.client_secret}
+    vendor = "zoho"
 
     def world_records(self, stream: str) -> list[Any]:
         """The sandbox's records of the stream's module, deleted ones included."""
@@ -54,16 +38,6 @@ class ZohoHarness(VendorHarness):
         """Ids of the module's deleted records."""
         return {zoho_id(MODULES[stream], r.seq) for r in self.world_records(stream) if r.deleted_at}
 
-    def inject(self, fault: Fault, count: int = 1) -> None:
-        self.running.sandbox.inject("zoho", fault.value, count)
-
-    def expire_tokens(self) -> None:
-        self.running.sandbox.expire_tokens()
-
-
-async def sync(env: Environment, streams: list[str] | None = None, **options: Any) -> SyncResult:
-    """:meth:`Environment.sync` committing every page on its own."""
-    return await env.sync(streams, commit_rows=1, **options)
 
 
 def in_module(record_id: str, module: str) -> bool:

@@ -14,7 +14,8 @@ from cxsuite.sandbox import RunningSandbox, running
 from cxsuite.sandbox import zoho_objects as modules
 from cxsuite.sandbox.ids import zoho_id
 from tests.connectors.field_values import as_list, as_time
-from tests.connectors.zoho.harness import ZohoHarness, in_module, sync
+from tests.connectors.sandbox_harness import sync
+from tests.connectors.zoho.harness import ZohoHarness, in_module
 
 pytestmark = pytest.mark.anyio
 

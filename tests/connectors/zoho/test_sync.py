@@ -16,7 +16,8 @@ from cxsuite.connectors.engine import SyncCancelled
 from cxsuite.sandbox import RunningSandbox, running
 from cxsuite.sandbox.ids import zoho_id
 from cxsuite.testing.environment import Environment
-from tests.connectors.zoho.harness import MODULES, ZohoHarness, stored_contacts, sync
+from tests.connectors.sandbox_harness import an_hour_of_changes, sync
+from tests.connectors.zoho.harness import MODULES, ZohoHarness, stored_contacts
 
 pytestmark = pytest.mark.anyio
 _ZOHO_STAGES = {"qualification": "Qualification", "discovery": "Needs Analysis",
@@ -116,12 +117,8 @@ async def test_incremental_sync_reads_changes_since_the_cursor_and_deletions(pri
         boundary = max(c.updated_at for c in sandbox.world.contacts).replace(microsecond=0)
         tied = {zoho_id("Contacts", c.seq) for c in sandbox.world.contacts
                 if c.updated_at.replace(microsecond=0) == boundary}
-        sandbox.advance(3600)
-        modified = sandbox.modify("contacts", 5)
-        deleted = sandbox.archive("contacts", 2)
-        added = sandbox.add("contacts", 3)
-        deals = sandbox.modify("deals", 4)
-        sandbox.clear_requests()
+        changes = an_hour_of_changes(sandbox)
+        modified, deleted, added = changes.modified, changes.deleted, changes.added
         again = await sync(env)
 
         changed = {zoho_id("Contacts", r.seq) for r in (*modified, *deleted, *added)}
@@ -138,7 +135,7 @@ async def test_incremental_sync_reads_changes_since_the_cursor_and_deletions(pri
             assert _at(contacts[zoho_id("Contacts", record.seq)]["updated_at"]) == record.updated_at.replace(
                 microsecond=0)
         stored_deals = await env.stored("deals")
-        for deal in deals:
+        for deal in changes.deals:
             assert stored_deals[zoho_id("Deals", deal.seq)]["stage"] == _ZOHO_STAGES[deal.stage]
 
         position = await env.checkpoint("contacts")
