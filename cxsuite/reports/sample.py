@@ -239,6 +239,6 @@ def sample_document(language: str = "en") -> ReportDocument:
             resolved_at=datetime(2026, 6, 30, 18, 0, tzinfo=UTC)),
         evidence_file=f"cx-evidence-{language}-sample.xlsx",
         # The shape of cxsuite.reports.service.evidence_link, for a made-up run id.
-        evidence_link="https://cx.northlight.example/api/v1/score-runs/5a3c1e0f-8d2b-4e6a-9c71-0b4f2d6e8a13"
+        evidence_link="https://cx.northlight.example/score-runs/5a3c1e0f-8d2b-4e6a-9c71-0b4f2d6e8a13"
                       f"/evidence.xlsx?language={language}",
     )

@@ -109,15 +109,17 @@ def evidence_filename(language: str, score_run_id: UUID | str) -> str:
     return f"cx-evidence-{language}-{str(score_run_id)[:8]}.xlsx"
 
 
-# The workbook of a score run in one language, under the API root (/api/v1): the address the PDF
-# links to. Like the file name it names the run, not the report, so renders of one run agree.
+# The workbook of a score run in one language: served by the API under /api/v1 (bearer token)
+# and by the console at the same path (session, sign-in first). Like the file name it names the
+# run, not the report, so renders of one run agree.
 RUN_EVIDENCE_PATH = "/score-runs/{run_id:uuid}/evidence.xlsx"
 
 
 def evidence_link(public_base_url: str, score_run_id: UUID | str, language: str) -> str:
-    """The absolute address of a run's evidence workbook in ``language`` (ids only, no token)."""
+    """The absolute address the PDF links to: the console's copy of the run's workbook route, so a
+    person clicking it in a PDF reader is asked to sign in rather than shown an API's 401."""
     path = RUN_EVIDENCE_PATH.replace("{run_id:uuid}", str(score_run_id))
-    return f"{public_base_url.rstrip('/')}/api/v1{path}?language={language}"
+    return f"{public_base_url.rstrip('/')}{path}?language={language}"
 
 
 async def render_report(db: Database, plugins: Plugins, tenant_id: UUID, report_id: UUID,

@@ -4,6 +4,8 @@ the client, download it — and who may not see it. The PDFs are real and their 
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from tests.reports.conftest import ARTIFACTS, missing_phrases, squash
 from tests.reports.pdfcheck import web_links
 from tests.support.engagement import Engagement, answer_all, seed, start
 from tests.support.jobs import finished_job
+from tests.support.parties import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -184,10 +187,13 @@ async def test_the_pdf_links_to_its_evidence_workbook(eng, other, client, settin
     links = web_links(pdf)
     assert len(links) == 1, links
     url, words = links[0]
-    assert url == f"{settings.public_base_url}/api/v1/score-runs/{run['id']}/evidence.xlsx?language=lt"
+    path = f"/score-runs/{run['id']}/evidence.xlsx?language=lt"
+    assert url == f"{settings.public_base_url}{path}", "the console's address: a reader signs in there"
     wording = localiser(TEMPLATES_DIR, "lt").gettext("Download the evidence workbook")
     assert wording != "Download the evidence workbook" and squash(wording) in squash(words)
+    await _followed_in_a_browser(client, url, eng.owner.email, pdf)
 
+    url = f"{settings.public_base_url}/api/v1{path}"  # the same workbook for API clients
     response = await client.get(url, headers=eng.owner.headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(XLSX)
@@ -207,6 +213,24 @@ async def test_the_pdf_links_to_its_evidence_workbook(eng, other, client, settin
     audit = (await client.get("/api/v1/audit-events?limit=100", headers=eng.owner.headers)).json()["items"]
     downloads = [e["object_id"] for e in audit if e["action"] == "report.evidence_downloaded"]
     assert again["id"] in downloads, "the client's download is audited on the report they were given"
+
+
+async def _followed_in_a_browser(client, url: str, email: str, pdf: bytes) -> None:
+    """Clicking the PDF's link with no session leads to the console's sign-in page, and signing
+    in there leads back to the workbook."""
+    bounced = await client.get(url)
+    assert bounced.status_code == 303 and bounced.headers["location"].startswith("/signin?next="), bounced
+    form = await client.get(bounced.headers["location"])
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    target = url.removeprefix(str(client.base_url))
+    assert target in {html.unescape(v) for v in re.findall(r'name="next" value="([^"]*)"', form.text)}
+    signed_in = await client.post("/signin", data={"_csrf_token": token, "email": email, "password": PASSWORD,
+                                                   "next": target})
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == target, signed_in.headers
+    workbook = await client.get(target)
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK", workbook
+    _figures_in(workbook.content, pdf, "lt")
+    client.cookies.clear()
 
 
 async def test_a_published_report_can_be_unpublished(eng, client):

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from cxsuite.console.api import ApiError
 from cxsuite.console.context import Console, redirect
 from cxsuite.console.grid import grid_of
+from cxsuite.reports.service import RUN_EVIDENCE_PATH
 
 PASSED_HEADERS = ("content-type", "content-disposition")
 
@@ -32,6 +33,13 @@ class ReportPages(Controller):
         """The PDF (``download``) or the evidence workbook behind it, as the API serves them at
         the same name (downloads are audited there)."""
         return await _file(request, f"/reports/{report_id}/{request.url.path.rsplit('/', 1)[1]}")
+
+    @get(RUN_EVIDENCE_PATH)
+    async def run_evidence(self, request: Request, run_id: FromPath[UUID]) -> Response[bytes]:
+        """The address a report's PDF links to: a reader who clicks it in the PDF signs in first
+        (and comes back here), then gets the workbook the API gives them at the same path."""
+        query = f"?{request.url.query}" if request.url.query else ""
+        return await _file(request, f"{RUN_EVIDENCE_PATH.replace('{run_id:uuid}', str(run_id))}{query}")
 
     @get("/r/{report_id:uuid}/grid")
     async def grid(self, request: Request, report_id: FromPath[UUID]) -> Response[str]:
