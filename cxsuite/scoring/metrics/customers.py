@@ -51,19 +51,19 @@ def _linked_select(kind: str, column: str) -> str:
 
     A reference resolves when it names a customer record of the same connection, or when it is
     an email address of a customer in the workspace's resolved graph (survey exports and
-    file imports refer to customers by address); see :mod:`cxsuite.customers`."""
-    same_connection = ("EXISTS (SELECT 1 FROM customer_member m WHERE m.tenant_id = r.tenant_id AND "
-                       "m.workspace_id = r.workspace_id AND m.connection_id = r.connection_id AND "
-                       "m.external_id = r.customer_external_id)")
-    by_email = ("EXISTS (SELECT 1 FROM customer_key k WHERE k.tenant_id = r.tenant_id AND "
-                "k.workspace_id = r.workspace_id AND k.kind = 'email' AND "
-                "k.value = lower(trim(r.customer_external_id)))")
-    linked = f"{same_connection} OR {by_email}"
-    joins = ""
+    file imports refer to customers by address); see :mod:`cxsuite.customers`. Both are outer
+    joins on unique keys (a member per record, a key per address), so no row is repeated and
+    PostgreSQL can hash them once instead of probing two indexes per record (10 M interactions
+    made that the slowest part of a score run)."""
+    joins = ("LEFT JOIN customer_member m ON m.tenant_id = r.tenant_id AND m.workspace_id = r.workspace_id "
+             "AND m.connection_id = r.connection_id AND m.external_id = r.customer_external_id "
+             "LEFT JOIN customer_key k ON k.tenant_id = r.tenant_id AND k.workspace_id = r.workspace_id "
+             "AND k.kind = 'email' AND k.value = lower(trim(r.customer_external_id))")
+    linked = "m.external_id IS NOT NULL OR k.value IS NOT NULL"
     if kind == "deal":
-        joins = ("LEFT JOIN record_company co ON co.tenant_id = r.tenant_id AND co.workspace_id = "
-                 "r.workspace_id AND co.connection_id = r.connection_id AND co.external_id = "
-                 "r.company_external_id AND NOT co.archived")
+        joins += (" LEFT JOIN record_company co ON co.tenant_id = r.tenant_id AND co.workspace_id = "
+                  "r.workspace_id AND co.connection_id = r.connection_id AND co.external_id = "
+                  "r.company_external_id AND NOT co.archived")
         linked += " OR co.external_id IS NOT NULL"
     return (f"SELECT '{kind}' AS kind, r.{column} AS ts, CASE WHEN {linked} THEN 1 ELSE 0 END AS "
             f"linked FROM record_{kind} r {joins} WHERE {scoped('r')} AND {in_period('r.' + column)}")
