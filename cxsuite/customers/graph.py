@@ -31,7 +31,8 @@ from cxsuite.db.sql import execute
 from cxsuite.db.stream import changed, write_rows
 
 NAMESPACE = uuid.UUID("6f1d3a52-51a4-4c55-9d3b-0d7c1f6a3e21")
-TABLES = ("resolve_record", "resolve_key", "resolve_edge", "resolve_node")
+# Every temporary table of one resolution (the service builds the last two from the others).
+TABLES = ("resolve_record", "resolve_key", "resolve_edge", "resolve_node", "resolve_member", "resolve_email")
 RECORD_COLUMNS = ("idx", "connection_id", "external_id", "source", "own_id", "customer_id")
 KEY_COLUMNS = ("idx", "kind", "value")
 # The root of a record: its component's label, or itself when it shares no key.
