@@ -64,7 +64,10 @@ def temp(engine: Engine) -> str:
 
 async def open_staging(engine: Engine) -> None:
     """Empty temporary tables for one resolution (inside the caller's transaction)."""
-    uid = "UUID" if engine.engine_type == "postgres" else "TEXT"
+    # UUID on SQLite too: the permanent tables declare it (NUMERIC affinity there), and a TEXT
+    # column compared with them cannot use their indexes (a repeat run's anti-joins went
+    # quadratic on SQLite with TEXT here).
+    uid = "UUID"
     await drop_staging(engine)
     for ddl in (
             f"CREATE TEMP TABLE resolve_record (idx INTEGER PRIMARY KEY, connection_id {uid} NOT NULL, "
