@@ -30,18 +30,21 @@ def unique_name(purpose: str) -> str:
 
 
 @contextmanager
-def bench_database(purpose: str, admin_url: str = PG_ADMIN) -> Iterator[str]:
+def bench_database(purpose: str, admin_url: str = PG_ADMIN, keep: bool = False) -> Iterator[str]:
     """A new, empty database for one run; yields its URL (as ``admin_url``'s role, its owner).
 
     Synchronous on purpose: a benchmark's parent process holds it around child processes or
-    ``asyncio.run`` calls, and the database outlives each of them."""
+    ``asyncio.run`` calls, and the database outlives each of them. ``keep`` leaves it in place
+    (a run that generated ten million rows once, to be measured again); its name is in the
+    URL, and dropping it is then the caller's job."""
     name = unique_name(purpose)
     asyncio.run(_admin(admin_url, f"CREATE DATABASE {name}"))
     try:
         yield f"{admin_url}/{name}"
     finally:
-        # FORCE ends this run's own leftover connections (a killed child's); the name is ours.
-        asyncio.run(_admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        if not keep:
+            # FORCE ends this run's own leftover connections (a killed child's); the name is ours.
+            asyncio.run(_admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 async def _admin(admin_url: str, statement: str) -> None:

@@ -4,7 +4,12 @@ time one score run and report its peak memory.
 The score run happens in a child process so ``ru_maxrss`` measures scoring, not generation.
 PostgreSQL is reached as ``CXSUITE_BENCH_PG`` (default: the test owner role on localhost) in a
 uniquely named database this run creates and drops (``bench.databases``); SQLite lives in a
-temporary folder.
+temporary folder this run removes.
+
+``--keep`` leaves the generated database in place and prints its name; ``--reuse NAME`` (with
+``--db postgres`` or ``--db sqlite``) scores that database again without generating, so a
+10 M-row workspace (about nine minutes to generate) is made once. A reused database is never
+dropped by the run that reuses it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from bench.databases import bench_database
-from bench.score.setup import prepare, score_once
+from bench.databases import PG_ADMIN, bench_database
+from bench.score.setup import counts_and_ids, prepare, score_once
 
 
 def main() -> None:
@@ -28,11 +34,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.score", description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the SCORING.md workspace")
     parser.add_argument("--db", choices=("postgres", "sqlite", "both"), default="both")
+    parser.add_argument("--keep", action="store_true", help="leave the generated database and print its name")
+    parser.add_argument("--reuse", metavar="NAME",
+                        help="score a kept database again: its PostgreSQL name or SQLite file")
     parser.add_argument("--generate-only", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument(
         "--score-only", nargs=4, metavar=("URL", "TENANT", "PROJECT", "USER"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
+    if args.reuse and args.db == "both":
+        parser.error("--reuse names one database: give --db postgres or --db sqlite")
     if args.generate_only:
         started = time.perf_counter()
         counts, ids = asyncio.run(prepare(args.generate_only, args.scale))
@@ -45,7 +56,10 @@ def main() -> None:
             f"Python {platform.python_version()}"
         )
         for backend in ("postgres", "sqlite") if args.db == "both" else (args.db,):
-            bench(backend, args.scale)
+            if args.reuse:
+                reuse(backend, args.reuse)
+            else:
+                bench(backend, args.scale, args.keep)
 
 
 def child(*arguments: str) -> dict:
@@ -59,21 +73,43 @@ def child(*arguments: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench(backend: str, scale: float) -> None:
+def bench(backend: str, scale: float, keep: bool) -> None:
     """Generate, then score, each in a child process, and print one result line."""
     if backend == "postgres":
-        with bench_database("score") as url:
+        with bench_database("score", keep=keep) as url:
             measure(backend, scale, url)
-    else:
-        measure(backend, scale, f"sqlite:///{tempfile.mkdtemp(prefix='cxsuite-bench-')}/bench.sqlite")
+            if keep:
+                print(f"kept: --db postgres --reuse {url.rsplit('/', 1)[1]}")
+        return
+    folder = tempfile.mkdtemp(prefix="cxsuite-bench-")
+    try:
+        measure(backend, scale, f"sqlite:///{folder}/bench.sqlite")
+    finally:
+        if keep:
+            print(f"kept: --db sqlite --reuse {folder}/bench.sqlite")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def reuse(backend: str, name: str) -> None:
+    """Score a kept database again (it stays, whatever happens)."""
+    url = f"{PG_ADMIN}/{name}" if backend == "postgres" else f"sqlite:///{os.path.abspath(name)}"
+    counts, ids = asyncio.run(counts_and_ids(url))
+    report(backend, "reused", counts, None, child("--score-only", *ids))
 
 
 def measure(backend: str, scale: float, url: str) -> None:
     """Generate into the empty database at ``url``, then score, and print the result line."""
     generated = child("--scale", str(scale), "--generate-only", url)
-    result = child("--score-only", *generated["ids"])
+    report(backend, f"scale {scale}", generated["counts"], generated["seconds"],
+           child("--score-only", *generated["ids"]))
+
+
+def report(backend: str, what: str, counts: dict[str, int], generated: float | None, result: dict) -> None:
+    """The one result line."""
+    made = f"generated in {generated:.1f} s" if generated is not None else "not generated"
     print(
-        f"{backend}: scale {scale}, rows {generated['counts']}, generated in {generated['seconds']:.1f} s; "
+        f"{backend}: {what}, rows {counts}, {made}; "
         f"score run {result['seconds']:.2f} s, peak RSS {result['peak_mb']:.0f} MB "
         f"({result['start_mb']:.0f} MB before scoring), {result['cells']} cells, overall {result['overall']}"
     )

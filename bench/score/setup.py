@@ -14,10 +14,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from bench.score.generate import rows, workload
+from bench.score.generate import BASE, rows, workload
 from cxsuite.access.principal import Principal, Role
 from cxsuite.db.migrate import run_migrations
 from cxsuite.db.session import Database
+from cxsuite.db.sql import execute
 from cxsuite.settings import Settings, load_settings
 
 SQLITE_BATCH = 50_000
@@ -162,6 +163,25 @@ def _sqlite_kind(conn: sqlite3.Connection, kind: str, source: Any, scope: tuple[
             total, batch = total + len(batch), []
     conn.executemany(sql, batch)
     return total + len(batch)
+
+
+async def counts_and_ids(url: str) -> tuple[dict[str, int], list[str]]:
+    """The row counts and ``--score-only`` arguments of a database :func:`prepare` filled
+    (``--reuse``): its one tenant, project and owner."""
+    db = Database.from_url(url)
+    await db.start()
+    try:
+        # app_user has no row-level security; its one user then sees its tenant (a member's view).
+        user = UUID(str((await execute(db.engine, "SELECT id FROM app_user"))[0]["id"]))
+        async with db.transaction(None, user, write=False):
+            tenant = UUID(str((await execute(db.engine, "SELECT id FROM tenant"))[0]["id"]))
+        async with db.transaction(tenant, write=False):
+            project = (await execute(db.engine, "SELECT id FROM project"))[0]["id"]
+            counts = {kind: (await execute(db.engine, f"SELECT count(*) AS n FROM record_{kind}"))[0]["n"]
+                      for kind in (*BASE, "web_metric")}
+    finally:
+        await db.close()
+    return counts, [url, str(tenant), str(project), str(user)]
 
 
 async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str, Any]:

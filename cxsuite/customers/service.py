@@ -1,17 +1,16 @@
 """Resolve a workspace's customer records into one customer view, and read the result.
 
 Resolution is a whole-graph rebuild from the canonical customer records: the rows are read
-once in key order, grouped in memory by :mod:`cxsuite.customers.graph`, and the old graph is
-replaced in the same transaction, so readers see either the previous graph or the new one.
-It runs before every score run (the metrics read it) and on demand from the API.
+once in key order, a chunk at a time, their keys normalised in Python and staged in temporary
+tables, grouped in SQL by :mod:`cxsuite.customers.graph`, and the old graph is replaced by
+INSERT … SELECT in the same transaction, so readers see either the previous graph or the new
+one. Python holds one chunk of records at a time, whatever the number of customers. It runs
+before every score run (the metrics read it) and on demand from the API.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections import Counter
 from datetime import UTC, datetime
-from itertools import combinations
 from typing import Any
 from uuid import UUID
 
@@ -23,10 +22,12 @@ from cxsuite.access.permissions import Action
 from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor
 from cxsuite.audit.service import record as audit
-from cxsuite.customers.graph import KeyedRecord, Resolution, resolve
-from cxsuite.customers.keys import EMAIL, crm_id_key, keys_of, phone_unreadable
+from cxsuite.customers import graph
+from cxsuite.customers.graph import KeyedRecord
+from cxsuite.customers.keys import EMAIL, PHONE, crm_id_key, keys_of
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
+from cxsuite.db.stream import chunks
 from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 from cxsuite.workspaces.service import load as load_workspace
 
@@ -36,8 +37,6 @@ CRM_REFERENCES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("salesforce", ("properties", "salesforcecontactid")),
     ("salesforce", ("properties", "salesforceleadid")),
 )
-NAMESPACE = uuid.UUID("6f1d3a52-51a4-4c55-9d3b-0d7c1f6a3e21")
-INSERT_CHUNK = 5_000
 
 
 class SourcePair(msgspec.Struct, frozen=True):
@@ -115,124 +114,153 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
 
     ``phone_region`` (ISO 3166 alpha-2) replaces the stored region when given; numbers
     without ``+`` are read in it."""
-    current = await view_of(db.engine, tenant_id, workspace_id)
+    engine = db.engine
+    current = await view_of(engine, tenant_id, workspace_id)
     region = (phone_region if phone_region is not None else current.phone_region).upper()
-    records, unreadable = await _keyed_records(db, tenant_id, workspace_id, region)
-    resolution = resolve(records)
-    summary = _summary(resolution, unreadable)
-    now = datetime.now(UTC)
-    await _save_view(db, tenant_id, workspace_id, region, now, summary)
-    await _replace_graph(db, tenant_id, workspace_id, resolution)
+    await graph.open_staging(engine)
+    try:
+        unreadable = await _stage_records(db, tenant_id, workspace_id, region)
+        ambiguous = await graph.resolve(engine)
+        summary = await _summary(engine, unreadable, ambiguous)
+        now = datetime.now(UTC)
+        await _save_view(db, tenant_id, workspace_id, region, now, summary)
+        await _write_graph(db, tenant_id, workspace_id)
+    finally:
+        await graph.drop_staging(engine)
     return CustomerView(workspace_id=workspace_id, phone_region=region, resolved_at=now,
                         summary=summary)
 
 
-async def _keyed_records(db: Database, tenant_id: UUID, workspace_id: UUID,
-                         region: str) -> tuple[list[KeyedRecord], int]:
+async def _stage_records(db: Database, tenant_id: UUID, workspace_id: UUID, region: str) -> int:
+    """Read the customer records in key order a chunk at a time, stage each chunk's keys
+    (:func:`cxsuite.customers.graph.stage`), and count the phones that cannot be read."""
     pg = db.is_postgres
     refs = ", ".join(f"{_json_path(pg, path)} AS ref_{i}" for i, (_, path) in enumerate(CRM_REFERENCES))
-    rows = await execute(
-        db.engine,
-        f"SELECT connection_id, external_id, source, email, phone, web_user_id, {refs} "
-        "FROM record_customer WHERE tenant_id = {} AND workspace_id = {} AND NOT archived "
-        "ORDER BY source, connection_id, external_id", tenant_id, workspace_id)
-    records: list[KeyedRecord] = []
-    unreadable = 0
-    for row in rows:
-        crm_refs = {target: row[f"ref_{i}"] for i, (target, _) in enumerate(CRM_REFERENCES)
-                    if row[f"ref_{i}"] and target != row["source"]}
-        keys = tuple(dict.fromkeys(keys_of(
-            source=row["source"], external_id=row["external_id"], email=row["email"],
-            phone=row["phone"], region=region or None, crm_refs=crm_refs,
-            web_user_id=row["web_user_id"])))
-        unreadable += phone_unreadable(row["phone"], region or None)
-        records.append(KeyedRecord(str(row["connection_id"]), row["external_id"], row["source"], keys,
-                                   crm_id_key(row["source"], row["external_id"])))
-    return records, unreadable
+    unreadable = staged = 0
+    async for rows in chunks(
+            db.engine,
+            f"SELECT connection_id, external_id, source, email, phone, web_user_id, {refs} "
+            "FROM record_customer WHERE tenant_id = {} AND workspace_id = {} AND NOT archived "
+            "ORDER BY source, connection_id, external_id", tenant_id, workspace_id):
+        records = []
+        for row in rows:
+            crm_refs = {target: row[f"ref_{i}"] for i, (target, _) in enumerate(CRM_REFERENCES)
+                        if row[f"ref_{i}"] and target != row["source"]}
+            keys = tuple(dict.fromkeys(keys_of(
+                source=row["source"], external_id=row["external_id"], email=row["email"],
+                phone=row["phone"], region=region or None, crm_refs=crm_refs,
+                web_user_id=row["web_user_id"])))
+            # the phone is parsed once, by keys_of: a given phone without a key is unreadable
+            given = bool(row["phone"] and row["phone"].strip())
+            unreadable += given and all(kind != PHONE for kind, _ in keys)
+            records.append(KeyedRecord(str(row["connection_id"]), row["external_id"], row["source"], keys,
+                                       crm_id_key(row["source"], row["external_id"])))
+        await graph.stage(db.engine, workspace_id, staged, records)
+        staged += len(records)
+    return unreadable
 
 
-def _summary(resolution: Resolution, unreadable: int) -> ViewSummary:
-    records = resolution.records
-    sizes: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    several = duplicates = 0
-    for _, members in resolution.members():
-        sizes["3+" if len(members) >= 3 else str(len(members))] += 1
-        if len(members) > 1:
-            several += 1
-        per_source = Counter(records[i].source for i in members)
-        duplicates += sum(count for count in per_source.values() if count > 1)
-        for first, second in combinations(sorted(per_source), 2):
-            pairs[(first, second)] += 1
-    matched = Counter(kind for kinds in resolution.matched_on for kind in kinds)
+async def _summary(engine: Engine, unreadable: int, ambiguous: int) -> ViewSummary:
+    """The fragmentation figures, counted in SQL over the staged groups. Records that share no
+    key are customers alone; only grouped records (``resolve_node``) need grouping."""
+    collate = ' COLLATE "C"' if engine.engine_type == "postgres" else ""  # as Python compares text
+    grouped = "SELECT n.label AS root, r.source FROM resolve_node n JOIN resolve_record r ON r.idx = n.idx"
+
+    async def rows(sql: str) -> list[dict[str, Any]]:
+        return await execute(engine, sql)
+
+    by_source = await rows("SELECT source, COUNT(*) AS n FROM resolve_record GROUP BY source")
+    nodes = await rows("SELECT COUNT(*) AS n FROM resolve_node")
+    sizes = await rows(
+        "SELECT CASE WHEN size >= 3 THEN '3+' ELSE CAST(size AS TEXT) END AS bucket, COUNT(*) AS n "
+        f"FROM (SELECT root, COUNT(*) AS size FROM ({grouped}) g GROUP BY root) s GROUP BY 1")
+    duplicates = await rows(
+        "SELECT COALESCE(SUM(copies), 0) AS n FROM (SELECT COUNT(*) AS copies "
+        f"FROM ({grouped}) g GROUP BY root, source HAVING COUNT(*) > 1) d")
+    pairs = await rows(
+        f"WITH s AS (SELECT DISTINCT root, source FROM ({grouped}) g) SELECT a.source AS first, "
+        f"b.source AS second, COUNT(*) AS n FROM s a JOIN s b ON b.root = a.root "
+        f"AND a.source{collate} < b.source{collate} GROUP BY 1, 2")
+    matched = await rows("SELECT kind, COUNT(*) AS n FROM (SELECT a AS idx, kind FROM resolve_edge "
+                         "UNION SELECT b, kind FROM resolve_edge) m GROUP BY kind")
+    records = sum(int(row["n"]) for row in by_source)
+    several = {str(row["bucket"]): int(row["n"]) for row in sizes}
+    alone = records - int(nodes[0]["n"])
     return ViewSummary(
-        records=len(records), customers=len(resolution.groups), customers_in_several_records=several,
-        records_by_source=dict(sorted(Counter(r.source for r in records).items())),
-        customers_by_record_count=dict(sorted(sizes.items())),
-        source_pairs=[SourcePair(a, b, n)
-                      for (a, b), n in sorted(pairs.items(), key=lambda p: (-p[1], p[0]))],
-        records_matched_by=dict(sorted(matched.items())), duplicates_within_source=duplicates,
-        unreadable_phones=unreadable, ambiguous_ids=resolution.ambiguous_ids)
-
-
-def customer_id_of(workspace_id: UUID, record: KeyedRecord) -> UUID:
-    """A resolved customer's id: stable while its earliest record (in key order) stays."""
-    return uuid.uuid5(NAMESPACE, f"{workspace_id}|{record.connection_id}|{record.external_id}")
+        records=records, customers=alone + sum(several.values()),
+        customers_in_several_records=sum(several.values()),
+        records_by_source=dict(sorted((str(r["source"]), int(r["n"])) for r in by_source)),
+        customers_by_record_count=dict(sorted({**({"1": alone} if alone else {}), **several}.items())),
+        source_pairs=[SourcePair(str(r["first"]), str(r["second"]), int(r["n"])) for r in sorted(
+            pairs, key=lambda r: (-int(r["n"]), str(r["first"]), str(r["second"])))],
+        records_matched_by=dict(sorted((str(r["kind"]), int(r["n"])) for r in matched)),
+        duplicates_within_source=int(duplicates[0]["n"] or 0), unreadable_phones=unreadable,
+        ambiguous_ids=ambiguous)
 
 
 async def _save_view(db: Database, tenant_id: UUID, workspace_id: UUID, region: str,
                      now: datetime, summary: ViewSummary) -> None:
+    """Store the view row: updated in place, so its members and keys (which cascade from it
+    on delete) stay for :func:`_write_graph` to change only where the graph changed."""
     body = msgspec.json.encode(summary).decode()
-    await execute(db.engine, "DELETE FROM customer_view WHERE tenant_id = {} AND workspace_id = {}",
-                  tenant_id, workspace_id)  # cascades to the old members and keys
-    await execute(db.engine, "INSERT INTO customer_view (tenant_id, workspace_id, phone_region, "
-                  "resolved_at, summary) VALUES ({}, {}, {}, {}, {})",
-                  tenant_id, workspace_id, region, now, body)
+    scope = (tenant_id, workspace_id)
+    updated = await execute(db.engine, "UPDATE customer_view SET phone_region = {}, resolved_at = {}, "
+                            "summary = {} WHERE tenant_id = {} AND workspace_id = {} RETURNING tenant_id",
+                            region, now, body, *scope)
+    if not updated:
+        await execute(db.engine, "INSERT INTO customer_view (tenant_id, workspace_id, phone_region, "
+                      "resolved_at, summary) VALUES ({}, {}, {}, {}, {})", *scope, region, now, body)
 
 
-async def _replace_graph(db: Database, tenant_id: UUID, workspace_id: UUID,
-                         resolution: Resolution) -> None:
-    records = resolution.records
-    ids = {root: customer_id_of(workspace_id, records[root]) for root in resolution.groups}
-    members: list[tuple[Any, ...]] = []
-    keys: dict[str, UUID] = {}
-    for index, record in enumerate(records):
-        customer = ids[resolution.group_of[index]]
-        matched_on = msgspec.json.encode(sorted(resolution.matched_on[index])).decode()
-        members.append((tenant_id, workspace_id, UUID(record.connection_id), record.external_id,
-                        customer, record.source, matched_on))
-        for kind, value in record.keys:
-            if kind == EMAIL:
-                keys.setdefault(value, customer)
-    await _insert(db, "customer_member", ("tenant_id", "workspace_id", "connection_id", "external_id",
-                                          "customer_id", "source", "matched_on"), members)
-    await _insert(db, "customer_key", ("tenant_id", "workspace_id", "kind", "value", "customer_id"),
-                  [(tenant_id, workspace_id, EMAIL, value, customer) for value, customer in keys.items()])
+async def _write_graph(db: Database, tenant_id: UUID, workspace_id: UUID) -> None:
+    """Members and email keys from the staged groups: a record's customer is its root record's
+    id. The new rows are built in temporary tables, then only the rows that differ from the
+    stored graph are deleted and inserted (row-level security checks each on the way in): a
+    resolution of unchanged data writes nothing, where rewriting a million members took most
+    of a score run."""
+    pg, engine = db.is_postgres, db.engine
+    kinds = ("jsonb_agg(kind ORDER BY kind)" if pg else "json_group_array(kind)")
+    ordered = "SELECT a AS idx, kind FROM resolve_edge UNION SELECT b, kind FROM resolve_edge"
+    if not pg:  # json_group_array keeps the order rows arrive in
+        ordered = f"SELECT idx, kind FROM ({ordered}) u ORDER BY idx, kind"
+    empty = "'[]'::jsonb" if pg else "'[]'"
+    root = f"{graph.IN_GROUP} JOIN resolve_record g ON g.idx = {graph.ROOT}"
+    await execute(engine, (
+        "CREATE TEMP TABLE resolve_member AS SELECT r.connection_id, r.external_id, g.customer_id, r.source, "
+        f"COALESCE(m.kinds, {empty}) AS matched_on FROM {root} LEFT JOIN (SELECT idx, {kinds} AS kinds "
+        f"FROM ({ordered}) o GROUP BY idx) m ON m.idx = r.idx"))
+    await execute(engine, (
+        "CREATE TEMP TABLE resolve_email AS SELECT DISTINCT k.value, g.customer_id FROM resolve_key k "
+        "LEFT JOIN resolve_node n ON n.idx = k.idx JOIN resolve_record g ON g.idx = COALESCE(n.label, k.idx) "
+        f"WHERE k.kind = '{EMAIL}'"))
+    index = "" if pg else "temp."
+    await execute(engine, f"CREATE INDEX {index}resolve_member_key ON resolve_member "
+                          "(connection_id, external_id)")
+    await execute(engine, f"CREATE INDEX {index}resolve_email_value ON resolve_email (value)")
+    if pg:
+        await execute(engine, "ANALYZE pg_temp.resolve_member, pg_temp.resolve_email")
+    await _apply(engine, tenant_id, workspace_id, "customer_member", "resolve_member",
+                 key=("connection_id", "external_id"), rest=("customer_id", "source", "matched_on"))
+    await _apply(engine, tenant_id, workspace_id, "customer_key", "resolve_email",
+                 key=("value",), rest=("customer_id",), fixed={"kind": f"'{EMAIL}'"})
 
 
-async def _insert(db: Database, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Bulk insert inside the current transaction.
-
-    PostgreSQL refuses COPY into a table with row-level security, so the rows are copied into a
-    temporary staging table and inserted from there (RLS checks each row on the way in);
-    SQLite takes them through ``executemany``."""
-    if not rows:
-        return
-    transaction = db.engine.current_transaction.get()
-    assert transaction is not None, "the graph is written inside a tenant transaction"
-    conn = transaction.connection
-    if db.is_postgres:
-        staging = f"staging_{table}"
-        names = ", ".join(columns)
-        await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) "
-                           "ON COMMIT DELETE ROWS")
-        await conn.copy_records_to_table(staging, records=rows, columns=list(columns))
-        await conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}")
-        await conn.execute(f"DELETE FROM {staging}")
-        return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    for start in range(0, len(rows), INSERT_CHUNK):
-        await conn.executemany(sql, rows[start:start + INSERT_CHUNK])
+async def _apply(engine: Engine, tenant_id: UUID, workspace_id: UUID, table: str, new: str,
+                 key: tuple[str, ...], rest: tuple[str, ...], fixed: dict[str, str] | None = None) -> None:
+    """Make the workspace's rows of ``table`` equal the rows of ``new``: delete the stored rows
+    that ``new`` lacks (or holds with other values), insert the rows not stored."""
+    fixed = fixed or {}
+    same_key = " AND ".join([f"n.{c} = s.{c}" for c in key] + [f"s.{c} = {v}" for c, v in fixed.items()])
+    same = " AND ".join(f"n.{c} = s.{c}" for c in rest)
+    mine = "s.tenant_id = {} AND s.workspace_id = {}"
+    await execute(engine, f"DELETE FROM {table} AS s WHERE {mine} AND NOT EXISTS (SELECT 1 FROM {new} n "
+                          f"WHERE {same_key} AND {same})", tenant_id, workspace_id)
+    scope = "{}::uuid, {}::uuid" if engine.engine_type == "postgres" else "{}, {}"  # a bare parameter is text
+    columns = (*fixed, *key, *rest)
+    values = ", ".join([*fixed.values(), *(f"n.{c}" for c in (*key, *rest))])
+    await execute(engine, f"INSERT INTO {table} (tenant_id, workspace_id, {', '.join(columns)}) "
+                          f"SELECT {scope}, {values} FROM {new} n WHERE NOT EXISTS (SELECT 1 FROM {table} s "
+                          f"WHERE {mine} AND {same_key})", tenant_id, workspace_id, tenant_id, workspace_id)
 
 
 async def members_of(db: Database, tenant_id: UUID, workspace_id: UUID, customer_id: UUID) -> list[Member]:

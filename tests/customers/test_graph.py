@@ -1,49 +1,108 @@
-"""The resolution rules on a handful of records: who joins whom, and why."""
+"""The resolution rules on a handful of records, run where production runs them (the SQL of
+:mod:`cxsuite.customers.graph` on the test database): who joins whom, and why."""
 
 from __future__ import annotations
 
-from cxsuite.customers.graph import KeyedRecord, resolve
+from uuid import UUID
+
+import pytest
+
+from cxsuite.customers import graph
+from cxsuite.customers.graph import KeyedRecord
+from cxsuite.db.sql import execute
+
+pytestmark = pytest.mark.anyio
+CONNECTIONS = {name: UUID(int=i + 1).hex for i, name in enumerate(("hubspot", "file", "zoho", "salesforce",
+                                                                    "other", "2"))}
 
 
-def rec(ext: str, source: str, *keys: tuple[str, str], own: str | None = None) -> KeyedRecord:
-    return KeyedRecord("c-" + source, ext, source, tuple(keys), own)
+def rec(ext: str, source: str, *keys: tuple[str, str], own: str | None = None,
+        connection: str | None = None) -> KeyedRecord:
+    return KeyedRecord(CONNECTIONS[connection or source], ext, source, tuple(keys), own)
 
 
-def groups(records: list[KeyedRecord]) -> set[frozenset[str]]:
-    result = resolve(records)
-    return {frozenset(records[i].external_id for i in members) for _, members in result.members()}
+class Resolved:
+    """What the SQL made of the records: group root and reasons per record (input order)."""
+
+    def __init__(self, records: list[KeyedRecord], rows: list[tuple[int, int, list[str]]], ambiguous: int):
+        self.records, self.ambiguous_ids = records, ambiguous
+        self.matched_on = [kinds for _, _, kinds in rows]
+        self.roots = [root for _, root, _ in rows]
+
+    @property
+    def customers(self) -> int:
+        return len(set(self.roots))
+
+    @property
+    def groups(self) -> set[frozenset[str]]:
+        return {frozenset(r.external_id for r, root in zip(self.records, self.roots, strict=True) if root == g)
+                for g in set(self.roots)}
 
 
-def test_shared_email_or_phone_joins_transitively_and_says_why():
+async def resolve(ws, records: list[KeyedRecord]) -> Resolved:
+    engine = ws.db.engine
+    async with ws.db.transaction(ws.tenant_id):
+        await graph.open_staging(engine)
+        try:
+            await graph.stage(engine, ws.workspace_id, 0, records)
+            ambiguous = await graph.resolve(engine)
+            rows = await execute(engine, f"SELECT r.idx, {graph.ROOT} AS root, e.kind FROM {graph.IN_GROUP} "
+                                         "LEFT JOIN (SELECT a AS idx, kind FROM resolve_edge UNION SELECT b, kind "
+                                         "FROM resolve_edge) e ON e.idx = r.idx ORDER BY r.idx, e.kind")
+        finally:
+            await graph.drop_staging(engine)
+    found: dict[int, tuple[int, int, list[str]]] = {}
+    for row in rows:
+        entry = found.setdefault(row["idx"], (row["idx"], row["root"], []))
+        if row["kind"]:
+            entry[2].append(row["kind"])
+    return Resolved(records, list(found.values()), ambiguous)
+
+
+async def test_shared_email_or_phone_joins_transitively_and_says_why(ws):
     records = [rec("a", "hubspot", ("email", "x@y.io")), rec("b", "file", ("email", "x@y.io"), ("phone", "+1")),
                rec("c", "zoho", ("phone", "+1")), rec("d", "zoho", ("email", "other@y.io"))]
-    result = resolve(records)
-    assert groups(records) == {frozenset("abc"), frozenset("d")}
+    result = await resolve(ws, records)
+    assert result.groups == {frozenset("abc"), frozenset("d")}
     assert [sorted(m) for m in result.matched_on] == [["email"], ["email", "phone"], ["phone"], []]
 
 
-def test_an_id_joins_the_records_that_refer_to_it():
+async def test_an_id_joins_the_records_that_refer_to_it(ws):
     records = [rec("003A", "salesforce", ("crm_id", "salesforce:003A"), own="salesforce:003A"),
                rec("101", "hubspot", ("crm_id", "hubspot:101"), ("crm_id", "salesforce:003A"),
                    own="hubspot:101")]
-    assert groups(records) == {frozenset({"003A", "101"})}
+    assert (await resolve(ws, records)).groups == {frozenset({"003A", "101"})}
 
 
-def test_two_records_with_the_same_own_id_are_not_merged_by_it():
+async def test_two_records_with_the_same_own_id_are_not_merged_by_it(ws):
     # two HubSpot portals both numbering contacts: the same id means nothing
     records = [rec("101", "hubspot", ("crm_id", "hubspot:101"), own="hubspot:101"),
-               KeyedRecord("c-other", "101", "hubspot", (("crm_id", "hubspot:101"),), "hubspot:101")]
-    assert len(resolve(records).groups) == 2
+               rec("101", "hubspot", ("crm_id", "hubspot:101"), own="hubspot:101", connection="other")]
+    assert (await resolve(ws, records)).customers == 2
 
 
-def test_an_id_owned_twice_is_ambiguous_and_links_nothing():
+async def test_an_id_owned_twice_is_ambiguous_and_links_nothing(ws):
     records = [rec("1", "hubspot", own="salesforce:X00"),
-               KeyedRecord("c-2", "1", "hubspot", (), "salesforce:X00"),
+               rec("1", "hubspot", own="salesforce:X00", connection="2"),
                rec("9", "zoho", ("crm_id", "salesforce:X00"))]
-    result = resolve(records)
-    assert result.ambiguous_ids == 1 and len(result.groups) == 3
+    result = await resolve(ws, records)
+    assert result.ambiguous_ids == 1 and result.customers == 3
 
 
-def test_references_to_an_unconnected_system_still_join_each_other():
+async def test_references_to_an_unconnected_system_still_join_each_other(ws):
     records = [rec("1", "hubspot", ("crm_id", "salesforce:003B")), rec("2", "zoho", ("crm_id", "salesforce:003B"))]
-    assert groups(records) == {frozenset("12")}
+    assert (await resolve(ws, records)).groups == {frozenset("12")}
+
+
+async def test_a_long_chain_ends_in_one_customer_rooted_at_its_earliest_record(ws):
+    # each record shares one key with the next in a scrambled order, alternating email and
+    # phone: the smallest label has to travel the whole chain
+    n = 40
+    chain = [(7 * j) % n for j in range(n)]
+    keys: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    for j in range(n - 1):
+        key = ("email" if j % 2 == 0 else "phone", f"v{j}")
+        keys[chain[j]].append(key)
+        keys[chain[j + 1]].append(key)
+    result = await resolve(ws, [rec(f"r{p:02d}", "zoho", *keys[p]) for p in range(n)])
+    assert result.customers == 1 and set(result.roots) == {0}

@@ -92,3 +92,30 @@ async def test_link_and_duplicate_rates_read_the_resolved_graph(ws):
     assert (link.value, link.n) == (pytest.approx(200 / 3), 3)
     duplicates = await ws.metric("duplicate_customer_rate")
     assert (duplicates.value, duplicates.n) == (pytest.approx(200 / 3), 3)
+
+
+async def test_resolving_again_changes_only_what_changed_and_drops_what_is_gone(ws):
+    await ws.write("customer", [Customer(external_id="c1", email="ann@x.com"),
+                                Customer(external_id="c2", email="Ann@X.com"),
+                                Customer(external_id="c3", email="bo@x.com")])
+
+    async def graph() -> tuple[set, set]:
+        async with ws.db.transaction(ws.tenant_id):
+            await resolve_workspace(ws.db, ws.tenant_id, ws.workspace_id)
+            members = await execute(ws.db.engine, "SELECT external_id, customer_id, matched_on FROM "
+                                    "customer_member WHERE tenant_id = {}", ws.tenant_id)
+            keys = await execute(ws.db.engine, "SELECT value, customer_id FROM customer_key WHERE "
+                                 "tenant_id = {}", ws.tenant_id)
+        return ({(m["external_id"], str(m["customer_id"]), str(m["matched_on"]).replace(" ", ""))
+                 for m in members}, {(k["value"], str(k["customer_id"])) for k in keys})
+
+    first = await graph()
+    assert await graph() == first  # nothing changed, nothing differs
+    members, keys = first
+    assert len(members) == 3 and {v for v, _ in keys} == {"ann@x.com", "bo@x.com"}
+    async with ws.db.transaction(ws.tenant_id):
+        await execute(ws.db.engine, "UPDATE record_customer SET archived = {} WHERE tenant_id = {} AND "
+                      "external_id IN ('c1', 'c3')", True, ws.tenant_id)
+    members, keys = await graph()
+    assert [(ext, matched) for ext, _, matched in members] == [("c2", "[]")]
+    assert {v for v, _ in keys} == {"ann@x.com"} and {c for _, c in keys} == {c for _, c, _ in members}

@@ -46,3 +46,15 @@ def test_the_name_says_whose_it_is_and_refuses_odd_purposes():
     assert unique_name("faults").startswith("cxsuite_bench_faults_")
     with pytest.raises(ValueError, match="identifier"):
         unique_name("x; DROP DATABASE postgres")
+
+
+def test_a_kept_database_stays_and_the_default_still_drops_its_own():
+    from bench.databases import _admin
+
+    with bench_database("score", keep=True) as kept, bench_database("score") as dropped:
+        pass
+    names = asyncio.run(_bench_databases())
+    try:
+        assert kept.rsplit("/", 1)[1] in names and dropped.rsplit("/", 1)[1] not in names
+    finally:
+        asyncio.run(_admin(PG_ADMIN, f"DROP DATABASE IF EXISTS {kept.rsplit('/', 1)[1]} WITH (FORCE)"))

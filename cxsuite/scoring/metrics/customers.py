@@ -46,35 +46,43 @@ async def compute(scope: MetricScope) -> list[MetricValue]:
             await _freshness(scope)]
 
 
-def _linked_select(kind: str, column: str) -> str:
-    """One record kind with a 0/1 flag: does its customer (or company) reference resolve?
-
-    A reference resolves when it names a customer record of the same connection, or when it is
-    an email address of a customer in the workspace's resolved graph (survey exports and
-    file imports refer to customers by address); see :mod:`cxsuite.customers`."""
-    same_connection = ("EXISTS (SELECT 1 FROM customer_member m WHERE m.tenant_id = r.tenant_id AND "
-                       "m.workspace_id = r.workspace_id AND m.connection_id = r.connection_id AND "
-                       "m.external_id = r.customer_external_id)")
-    by_email = ("EXISTS (SELECT 1 FROM customer_key k WHERE k.tenant_id = r.tenant_id AND "
-                "k.workspace_id = r.workspace_id AND k.kind = 'email' AND "
-                "k.value = lower(trim(r.customer_external_id)))")
-    linked = f"{same_connection} OR {by_email}"
+def _referencing_select(kind: str, column: str) -> str:
+    """One record kind's references: its connection, its customer reference and, for deals,
+    whether the company reference names a company record of the same connection."""
+    company = "0"
     joins = ""
     if kind == "deal":
         joins = ("LEFT JOIN record_company co ON co.tenant_id = r.tenant_id AND co.workspace_id = "
                  "r.workspace_id AND co.connection_id = r.connection_id AND co.external_id = "
                  "r.company_external_id AND NOT co.archived")
-        linked += " OR co.external_id IS NOT NULL"
-    return (f"SELECT '{kind}' AS kind, r.{column} AS ts, CASE WHEN {linked} THEN 1 ELSE 0 END AS "
-            f"linked FROM record_{kind} r {joins} WHERE {scoped('r')} AND {in_period('r.' + column)}")
+        company = "CASE WHEN co.external_id IS NULL THEN 0 ELSE 1 END"
+    return (f"SELECT '{kind}' AS kind, r.{column} AS ts, r.tenant_id, r.workspace_id, r.connection_id, "
+            f"r.customer_external_id AS ref, {company} AS company FROM record_{kind} r {joins} "
+            f"WHERE {scoped('r')} AND {in_period('r.' + column)}")
+
+
+def _linked_query() -> str:
+    """Records per kind and how many of them resolve to a known customer (or company).
+
+    A reference resolves when it names a customer record of the same connection, or when it is
+    an email address of a customer in the workspace's resolved graph (survey exports and
+    file imports refer to customers by address); see :mod:`cxsuite.customers`. The four kinds
+    are pooled first and joined once to each graph table, on unique keys (a member per record,
+    a key per address), so no row repeats and PostgreSQL hashes each table once; a correlated
+    EXISTS per record probed two indexes for each of them (20 M probes at 10 M interactions)."""
+    union = " UNION ALL ".join(_referencing_select(kind, column) for kind, column in LINKED_KINDS)
+    return (
+        "SELECT u.kind, COUNT(*) AS n, SUM(CASE WHEN m.external_id IS NOT NULL OR k.value IS NOT NULL "
+        "OR u.company = 1 THEN 1 ELSE 0 END) AS hits, MIN(u.ts) AS first_at, MAX(u.ts) AS last_at "
+        f"FROM ({union}) u LEFT JOIN customer_member m ON m.tenant_id = u.tenant_id AND m.workspace_id = "
+        "u.workspace_id AND m.connection_id = u.connection_id AND m.external_id = u.ref "
+        "LEFT JOIN customer_key k ON k.tenant_id = u.tenant_id AND k.workspace_id = u.workspace_id "
+        "AND k.kind = 'email' AND k.value = lower(trim(u.ref)) GROUP BY u.kind")
 
 
 async def _link_rate(scope: MetricScope) -> MetricValue:
     """Share of tickets, deals, feedback and interactions (pooled) linked to a known customer."""
-    union = " UNION ALL ".join(_linked_select(kind, column) for kind, column in LINKED_KINDS)
-    rows = await scope.query(
-        f"SELECT kind, COUNT(*) AS n, SUM(linked) AS hits, MIN(ts) AS first_at, MAX(ts) AS last_at "
-        f"FROM ({union}) k GROUP BY kind")
+    rows = await scope.query(_linked_query())
     rows.sort(key=lambda row: row["kind"])
     n, hits = sum(int(r["n"]) for r in rows), sum(int(r["hits"] or 0) for r in rows)
     first = min((str(r["first_at"]) for r in rows), default=None)
