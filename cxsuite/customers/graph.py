@@ -7,20 +7,20 @@ other systems that refer to it. Two records that merely have the same own id (tw
 portals both numbering contacts from 1) are not the same person, and an id owned by more
 than one record is ambiguous, so it links nothing and is counted instead.
 
-The service streams each record's keys (normalised in Python, :mod:`cxsuite.customers.keys`)
-into temporary tables with :func:`stage`, a chunk at a time; :func:`resolve` then finds the
+Each record's keys are normalised once per record version and stored
+(:mod:`cxsuite.customers.keystore`); :func:`stage` copies them into temporary tables with one
+INSERT … SELECT each, numbering the records in key order; :func:`resolve` then finds the
 groups where the rows are: every record sharing a key is joined to the first record (in key
 order) with that key, and the components of those edges are found by min-label propagation
 with pointer jumping, repeated until no label changes. A group's root is its earliest
-record, as union-find keeping the smaller root gave before; Python never holds more than one
-chunk of records, at any number of customers. Only records with an edge take part in the
-propagation: a record sharing nothing is its own customer without any work.
+record, as union-find keeping the smaller root gave before; no record passes through
+Python. Only records with an edge take part in the propagation: a record sharing nothing is
+its own customer without any work.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -28,13 +28,11 @@ from piccolo.engine.base import Engine
 
 from cxsuite.customers.keys import CRM_ID
 from cxsuite.db.sql import execute
-from cxsuite.db.stream import changed, write_rows
+from cxsuite.db.stream import changed
 
 NAMESPACE = uuid.UUID("6f1d3a52-51a4-4c55-9d3b-0d7c1f6a3e21")
 # Every temporary table of one resolution (the service builds the last two from the others).
 TABLES = ("resolve_record", "resolve_key", "resolve_edge", "resolve_node", "resolve_member", "resolve_email")
-RECORD_COLUMNS = ("idx", "connection_id", "external_id", "source", "own_id", "customer_id")
-KEY_COLUMNS = ("idx", "kind", "value")
 # The root of a record: its component's label, or itself when it shares no key.
 ROOT = "COALESCE(n.label, r.idx)"
 IN_GROUP = "resolve_record r LEFT JOIN resolve_node n ON n.idx = r.idx"
@@ -42,13 +40,16 @@ IN_GROUP = "resolve_record r LEFT JOIN resolve_node n ON n.idx = r.idx"
 
 @dataclass(frozen=True, slots=True)
 class KeyedRecord:
-    """One customer record and its match keys (``own_id`` is its own ``crm_id`` key)."""
+    """One customer record and its match keys (``own_id`` is its own ``crm_id`` key), with the
+    version they were read from and whether a phone was given that cannot be read."""
 
     connection_id: str
     external_id: str
     source: str
     keys: tuple[tuple[str, str], ...]
     own_id: str | None = None
+    content_hash: str = ""
+    phone_unreadable: bool = False
 
 
 def customer_id_of(workspace_id: UUID, record: KeyedRecord) -> UUID:
@@ -84,19 +85,21 @@ async def drop_staging(engine: Engine) -> None:
         await execute(engine, f"DROP TABLE IF EXISTS {temp(engine)}{table}")
 
 
-async def stage(engine: Engine, workspace_id: UUID, first: int, records: Sequence[KeyedRecord]) -> None:
-    """Append one chunk of records, numbered from ``first`` in key order, and their keys (a
-    record's own id is kept apart: it is what others refer to, not a reference)."""
-    rows, keys = [], []
-    pg = engine.engine_type == "postgres"
-    for idx, record in enumerate(records, first):
-        customer = customer_id_of(workspace_id, record)
-        rows.append((idx, UUID(record.connection_id) if pg else record.connection_id, record.external_id,
-                     record.source, record.own_id, customer if pg else str(customer)))
-        keys += [(idx, kind, value) for kind, value in record.keys
-                 if not (kind == CRM_ID and value == record.own_id)]
-    await write_rows(engine, "resolve_record", RECORD_COLUMNS, rows)
-    await write_rows(engine, "resolve_key", KEY_COLUMNS, keys)
+async def stage(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> None:
+    """Number the workspace's keyed records in key order and stage them with their keys, from
+    the key store (:mod:`cxsuite.customers.keystore`), in SQL: no record passes through Python."""
+    index = "" if engine.engine_type == "postgres" else "temp."
+    await execute(engine, (
+        "INSERT INTO resolve_record (idx, connection_id, external_id, source, own_id, customer_id) "
+        "SELECT ROW_NUMBER() OVER (ORDER BY source, connection_id, external_id) - 1, connection_id, "
+        "external_id, source, own_id, customer_id FROM customer_keyed "
+        "WHERE tenant_id = {} AND workspace_id = {}"), tenant_id, workspace_id)
+    await execute(engine, f"CREATE INDEX {index}resolve_record_id ON resolve_record "
+                          "(connection_id, external_id)")
+    await execute(engine, (
+        "INSERT INTO resolve_key (idx, kind, value) SELECT r.idx, k.kind, k.value FROM customer_match_key k "
+        "JOIN resolve_record r ON r.connection_id = k.connection_id AND r.external_id = k.external_id "
+        "WHERE k.tenant_id = {} AND k.workspace_id = {}"), tenant_id, workspace_id)
 
 
 async def resolve(engine: Engine) -> int:

@@ -1,11 +1,11 @@
 """Resolve a workspace's customer records into one customer view, and read the result.
 
-Resolution is a whole-graph rebuild from the canonical customer records: the rows are read
-once in key order, a chunk at a time, their keys normalised in Python and staged in temporary
-tables, grouped in SQL by :mod:`cxsuite.customers.graph`, and the old graph is replaced by
-INSERT … SELECT in the same transaction, so readers see either the previous graph or the new
-one. Python holds one chunk of records at a time, whatever the number of customers. It runs
-before every score run (the metrics read it) and on demand from the API.
+Resolution is a whole-graph rebuild from the records' stored match keys: the key store is
+brought up to date first (:mod:`cxsuite.customers.keystore`: only records new or changed since
+the last import pass through Python), the keys are staged in temporary tables by INSERT …
+SELECT, grouped in SQL by :mod:`cxsuite.customers.graph`, and only the rows of the graph that
+changed are written, in the same transaction, so readers see either the previous graph or the
+new one. It runs before every score run (the metrics read it) and on demand from the API.
 """
 
 from __future__ import annotations
@@ -23,20 +23,12 @@ from cxsuite.access.principal import Principal
 from cxsuite.audit.service import Actor
 from cxsuite.audit.service import record as audit
 from cxsuite.customers import graph
-from cxsuite.customers.graph import KeyedRecord
-from cxsuite.customers.keys import EMAIL, PHONE, crm_id_key, keys_of
+from cxsuite.customers.keys import EMAIL
+from cxsuite.customers.keystore import refresh_keys
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
-from cxsuite.db.stream import chunks
 from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 from cxsuite.workspaces.service import load as load_workspace
-
-# Another system's id a vendor payload carries, by the system it points to. HubSpot's
-# Salesforce integration writes these properties on the contacts it syncs.
-CRM_REFERENCES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("salesforce", ("properties", "salesforcecontactid")),
-    ("salesforce", ("properties", "salesforceleadid")),
-)
 
 
 class SourcePair(msgspec.Struct, frozen=True):
@@ -85,12 +77,6 @@ class Member(msgspec.Struct, frozen=True):
     matched_on: list[str]
 
 
-def _json_path(pg: bool, path: tuple[str, ...]) -> str:
-    if pg:
-        return "(raw" + "".join(f" -> '{k}'" for k in path[:-1]) + f" ->> '{path[-1]}')"
-    return f"json_extract(raw, '$.{'.'.join(path)}')"
-
-
 async def view_of(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> CustomerView:
     """The stored view (an empty summary before the first resolution); inside a transaction."""
     rows = await execute(engine, "SELECT phone_region, resolved_at, summary FROM customer_view "
@@ -117,9 +103,11 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
     engine = db.engine
     current = await view_of(engine, tenant_id, workspace_id)
     region = (phone_region if phone_region is not None else current.phone_region).upper()
+    await refresh_keys(db, tenant_id, workspace_id, region)
     await graph.open_staging(engine)
     try:
-        unreadable = await _stage_records(db, tenant_id, workspace_id, region)
+        await graph.stage(engine, tenant_id, workspace_id)
+        unreadable = await _unreadable(engine, tenant_id, workspace_id)
         ambiguous = await graph.resolve(engine)
         summary = await _summary(engine, unreadable, ambiguous)
         now = datetime.now(UTC)
@@ -131,33 +119,20 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
                         summary=summary)
 
 
-async def _stage_records(db: Database, tenant_id: UUID, workspace_id: UUID, region: str) -> int:
-    """Read the customer records in key order a chunk at a time, stage each chunk's keys
-    (:func:`cxsuite.customers.graph.stage`), and count the phones that cannot be read."""
-    pg = db.is_postgres
-    refs = ", ".join(f"{_json_path(pg, path)} AS ref_{i}" for i, (_, path) in enumerate(CRM_REFERENCES))
-    unreadable = staged = 0
-    async for rows in chunks(
-            db.engine,
-            f"SELECT connection_id, external_id, source, email, phone, web_user_id, {refs} "
-            "FROM record_customer WHERE tenant_id = {} AND workspace_id = {} AND NOT archived "
-            "ORDER BY source, connection_id, external_id", tenant_id, workspace_id):
-        records = []
-        for row in rows:
-            crm_refs = {target: row[f"ref_{i}"] for i, (target, _) in enumerate(CRM_REFERENCES)
-                        if row[f"ref_{i}"] and target != row["source"]}
-            keys = tuple(dict.fromkeys(keys_of(
-                source=row["source"], external_id=row["external_id"], email=row["email"],
-                phone=row["phone"], region=region or None, crm_refs=crm_refs,
-                web_user_id=row["web_user_id"])))
-            # the phone is parsed once, by keys_of: a given phone without a key is unreadable
-            given = bool(row["phone"] and row["phone"].strip())
-            unreadable += given and all(kind != PHONE for kind, _ in keys)
-            records.append(KeyedRecord(str(row["connection_id"]), row["external_id"], row["source"], keys,
-                                       crm_id_key(row["source"], row["external_id"])))
-        await graph.stage(db.engine, workspace_id, staged, records)
-        staged += len(records)
-    return unreadable
+async def _unreadable(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> int:
+    """The records whose given phone cannot be read in the region their keys were read in."""
+    rows = await execute(engine, "SELECT COUNT(*) AS n FROM customer_keyed WHERE tenant_id = {} AND "
+                         "workspace_id = {} AND phone_unreadable", tenant_id, workspace_id)
+    return int(rows[0]["n"])
+
+
+async def refresh_workspace_keys(db: Database, tenant_id: UUID, workspace_id: UUID) -> int:
+    """Store the keys of the workspace's new or changed customer records, in its own transaction
+    with the workspace's phone region: what an import runs once its records are committed, so a
+    score run finds the keys normalised already. Returns how many records were keyed."""
+    async with db.transaction(tenant_id):
+        region = (await view_of(db.engine, tenant_id, workspace_id)).phone_region.upper()
+        return await refresh_keys(db, tenant_id, workspace_id, region)
 
 
 async def _summary(engine: Engine, unreadable: int, ambiguous: int) -> ViewSummary:

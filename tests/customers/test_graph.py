@@ -9,10 +9,11 @@ import pytest
 
 from cxsuite.customers import graph
 from cxsuite.customers.graph import KeyedRecord
+from cxsuite.customers.keystore import store_keys
 from cxsuite.db.sql import execute
 
 pytestmark = pytest.mark.anyio
-CONNECTIONS = {name: UUID(int=i + 1).hex for i, name in enumerate(("hubspot", "file", "zoho", "salesforce",
+CONNECTIONS = {name: str(UUID(int=i + 1)) for i, name in enumerate(("hubspot", "file", "zoho", "salesforce",
                                                                     "other", "2"))}
 
 
@@ -22,7 +23,8 @@ def rec(ext: str, source: str, *keys: tuple[str, str], own: str | None = None,
 
 
 class Resolved:
-    """What the SQL made of the records: group root and reasons per record (input order)."""
+    """What the SQL made of the records: group root and reasons per record (input order; the
+    roots are input positions)."""
 
     def __init__(self, records: list[KeyedRecord], rows: list[tuple[int, int, list[str]]], ambiguous: int):
         self.records, self.ambiguous_ids = records, ambiguous
@@ -40,23 +42,31 @@ class Resolved:
 
 
 async def resolve(ws, records: list[KeyedRecord]) -> Resolved:
+    """Store the records' keys as an import would, stage them from the store and group them."""
     engine = ws.db.engine
     async with ws.db.transaction(ws.tenant_id):
+        await store_keys(engine, ws.tenant_id, ws.workspace_id, "", records)
         await graph.open_staging(engine)
         try:
-            await graph.stage(engine, ws.workspace_id, 0, records)
+            await graph.stage(engine, ws.tenant_id, ws.workspace_id)
             ambiguous = await graph.resolve(engine)
-            rows = await execute(engine, f"SELECT r.idx, {graph.ROOT} AS root, e.kind FROM {graph.IN_GROUP} "
+            rows = await execute(engine, f"SELECT r.idx, r.connection_id, r.external_id, g.connection_id AS "
+                                         f"root_connection, g.external_id AS root_external, e.kind "
+                                         f"FROM {graph.IN_GROUP} JOIN resolve_record g ON g.idx = {graph.ROOT} "
                                          "LEFT JOIN (SELECT a AS idx, kind FROM resolve_edge UNION SELECT b, kind "
                                          "FROM resolve_edge) e ON e.idx = r.idx ORDER BY r.idx, e.kind")
         finally:
             await graph.drop_staging(engine)
+    # the store numbers records in key order: map them back to their input positions
+    position = {(UUID(str(r.connection_id)), r.external_id): i for i, r in enumerate(records)}
     found: dict[int, tuple[int, int, list[str]]] = {}
     for row in rows:
-        entry = found.setdefault(row["idx"], (row["idx"], row["root"], []))
+        at = position[UUID(str(row["connection_id"])), row["external_id"]]
+        root = position[UUID(str(row["root_connection"])), row["root_external"]]
+        entry = found.setdefault(at, (at, root, []))
         if row["kind"]:
             entry[2].append(row["kind"])
-    return Resolved(records, list(found.values()), ambiguous)
+    return Resolved(records, [found[i] for i in range(len(records))], ambiguous)
 
 
 async def test_shared_email_or_phone_joins_transitively_and_says_why(ws):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cxsuite.db.sql import execute
 from tests.connectors.survey_import.files import csv_bytes, xlsx_bytes
 from tests.imports.flow import (
     FILES,
@@ -171,3 +172,18 @@ async def test_a_client_admin_imports_and_a_client_viewer_may_not(eng, client, p
     job = await import_all(client, admin.headers, connection_id)
     assert job["status"] == "succeeded" and job["counts"]["written"] == 420
     assert len(FILES) == 5
+
+
+async def test_an_import_stores_its_customers_match_keys_so_a_score_run_need_not(eng, client, db):
+    headers = eng.owner.headers
+    connection_id = await new_connection(client, headers, eng.workspace_id)
+    await upload(client, headers, connection_id, "customers", CUSTOMERS)
+    body = (await preview(client, headers, connection_id, "customers")).json()
+    columns = {c["field"]: c["header"] for c in body["mapping"]}
+    await confirm(client, headers, connection_id, "customers", columns, {"timezone": "Europe/Vilnius"})
+    assert (await import_all(client, headers, connection_id))["status"] == "succeeded"
+    async with db.transaction(eng.tenant_id, write=False):
+        rows = await execute(db.engine, "SELECT external_id, kind, value FROM customer_match_key "
+                             "WHERE tenant_id = {}", eng.tenant_id)
+    assert {(r["external_id"], r["kind"], r["value"]) for r in rows} == {
+        ("K1", "email", "ana@example.lt"), ("K3", "email", "ci@example.lt")}
