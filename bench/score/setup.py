@@ -184,8 +184,39 @@ async def counts_and_ids(url: str) -> tuple[dict[str, int], list[str]]:
     return counts, [url, str(tenant), str(project), str(user)]
 
 
-async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str, Any]:
-    """Start and run one score run; seconds, peak RSS and a few facts for the report."""
+async def migrate(url: str) -> None:
+    """Apply the migrations a kept database (``--reuse``) does not have yet."""
+    await run_migrations(settings_for(url))
+
+
+async def key_customers(url: str, tenant: str, forget: bool = False) -> dict[str, Any]:
+    """The keying an import runs once it has committed customer records
+    (:func:`cxsuite.customers.service.refresh_workspace_keys`): the generator writes records
+    straight into their tables, so the benchmark runs it as its own phase, timed apart from
+    the score run. ``forget`` empties the key store instead (a cold score run follows)."""
+    from cxsuite.customers.service import refresh_workspace_keys
+
+    db = Database.from_url(url)
+    await db.start()
+    try:
+        async with db.transaction(UUID(tenant)):
+            workspace = (await execute(db.engine, "SELECT id FROM workspace"))[0]["id"]
+            if forget:
+                for table in ("customer_match_key", "customer_keyed"):
+                    await execute(db.engine, f"DELETE FROM {table} WHERE tenant_id = {{}}", UUID(tenant))
+                return {}
+        started, cpu = time.perf_counter(), time.process_time()
+        keyed = await refresh_workspace_keys(db, UUID(tenant), UUID(str(workspace)))
+        return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "keyed": keyed,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    finally:
+        await db.close()
+
+
+async def score_once(url: str, tenant: str, project: str, user: str, steps: bool = False) -> dict[str, Any]:
+    """Start and run one score run; seconds, peak RSS and a few facts for the report, and with
+    ``steps`` the wall and CPU of each step (:mod:`cxsuite.db.steps`) as a printable table."""
+    from cxsuite.db.steps import recording
     from cxsuite.scoring.service import run_score, start_run
 
     start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -199,15 +230,20 @@ async def score_once(url: str, tenant: str, project: str, user: str) -> dict[str
             email="bench@bench.test",
             tenant_role=Role.OWNER,
         )
-        started = time.perf_counter()
-        run = await start_run(db, principal, UUID(project))
-        done = await run_score(db, settings_for(url), UUID(tenant), UUID(project), run.id)
-        seconds = time.perf_counter() - started
+        settings = settings_for(url)
+        with recording() as log:
+            started, cpu = time.perf_counter(), time.process_time()
+            run = await start_run(db, principal, UUID(project))
+            done = await run_score(db, settings, UUID(tenant), UUID(project), run.id)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         await db.close()
     assert done.result is not None
+    rest = seconds - sum(s.wall for s in log.steps if s.depth == 0)
     return {
         "seconds": seconds,
+        "cpu": cpu,
+        "steps": f"{log.table()}\n{'rest of the run (unmarked)':<34} {rest:8.2f}" if steps else "",
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "start_mb": start_mb,
         "cells": len(done.result.cells),

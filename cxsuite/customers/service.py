@@ -27,6 +27,7 @@ from cxsuite.customers.keys import EMAIL
 from cxsuite.customers.keystore import refresh_keys
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
+from cxsuite.db.steps import step
 from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 from cxsuite.workspaces.service import load as load_workspace
 
@@ -103,16 +104,21 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
     engine = db.engine
     current = await view_of(engine, tenant_id, workspace_id)
     region = (phone_region if phone_region is not None else current.phone_region).upper()
-    await refresh_keys(db, tenant_id, workspace_id, region)
+    async with step(engine, "resolution: refresh keys"):
+        await refresh_keys(db, tenant_id, workspace_id, region)
     await graph.open_staging(engine)
     try:
-        await graph.stage(engine, tenant_id, workspace_id)
-        unreadable = await _unreadable(engine, tenant_id, workspace_id)
-        ambiguous = await graph.resolve(engine)
-        summary = await _summary(engine, unreadable, ambiguous)
+        async with step(engine, "resolution: stage keys"):
+            await graph.stage(engine, tenant_id, workspace_id)
+            unreadable = await _unreadable(engine, tenant_id, workspace_id)
+        async with step(engine, "resolution: group"):
+            ambiguous = await graph.resolve(engine)
+        async with step(engine, "resolution: summary"):
+            summary = await _summary(engine, unreadable, ambiguous)
         now = datetime.now(UTC)
-        await _save_view(db, tenant_id, workspace_id, region, now, summary)
-        await _write_graph(db, tenant_id, workspace_id)
+        async with step(engine, "resolution: write graph"):
+            await _save_view(db, tenant_id, workspace_id, region, now, summary)
+            await _write_graph(db, tenant_id, workspace_id)
     finally:
         await graph.drop_staging(engine)
     return CustomerView(workspace_id=workspace_id, phone_region=region, resolved_at=now,

@@ -22,6 +22,7 @@ from cxsuite.access.principal import Principal
 from cxsuite.customers.service import resolve_workspace
 from cxsuite.db.listing import Listing, ListSpec, page_listed
 from cxsuite.db.session import Database
+from cxsuite.db.steps import step
 from cxsuite.errors import NotFound
 from cxsuite.plugin_manager import Plugins, build_plugins
 from cxsuite.projects.period import explicit_period
@@ -115,7 +116,8 @@ async def run_score(db: Database, settings: Settings, tenant_id: UUID, project_i
     try:
         plugins = plugins or build_plugins()
         await fix_period(db, tenant_id, row)
-        async with db.transaction(tenant_id):  # the link and duplicate metrics read the graph
+        # the link and duplicate metrics read the graph
+        async with step(db.engine, "resolution with its commit"), db.transaction(tenant_id):
             await resolve_workspace(db, tenant_id, row["workspace_id"])
         inputs, model = await _gather(db, tenant_id, row, progress, plugins, Rules.of(settings))
         result = rescore(model, inputs)
@@ -186,9 +188,11 @@ async def _gather(db: Database, tenant_id: UUID, row: dict[str, Any], progress: 
         values = await compute_metrics(scope)
         if progress:
             await progress(0.8)
-        values += await plugin_metrics(plugins.extras("register_metrics"), scope, journey.model, values)
-        values += await project_metrics(scope, row, journey.model, values)
-        values, notes = await check_run(scope, [settled(v) for v in values], rules)
+        async with step(db.engine, "metrics: plugins and project"):
+            values += await plugin_metrics(plugins.extras("register_metrics"), scope, journey.model, values)
+            values += await project_metrics(scope, row, journey.model, values)
+        async with step(db.engine, "quality checks"):
+            values, notes = await check_run(scope, [settled(v) for v in values], rules)
     inputs = RunInputs(model_version=journey.model.version, model_hash=content_hash(journey.model),
                        journey_version=journey.version, period_start=start, period_end=end,
                        as_of=row["as_of"], journey=journey.for_scoring(),

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from cxsuite.db.session import Database
+from cxsuite.db.steps import step
 from cxsuite.scoring.inputs import MetricValue
 from cxsuite.scoring.metrics import activity, commerce, customers, feedback, tickets
 from cxsuite.scoring.metrics.scope import MetricScope, as_datetime, scoped
@@ -30,7 +31,8 @@ async def compute_metrics(scope: MetricScope) -> list[MetricValue]:
     """Every built-in metric for ``scope``; call inside the tenant's transaction."""
     values: list[MetricValue] = []
     for family in FAMILIES:
-        values += await family.compute(scope)
+        async with step(scope.db.engine, f"metrics: {family.__name__.rsplit('.', 1)[1]}"):
+            values += await family.compute(scope)
     return values
 
 
