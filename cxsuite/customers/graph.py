@@ -88,7 +88,8 @@ async def drop_staging(engine: Engine) -> None:
 async def stage(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> None:
     """Number the workspace's keyed records in key order and stage them with their keys, from
     the key store (:mod:`cxsuite.customers.keystore`), in SQL: no record passes through Python."""
-    index = "" if engine.engine_type == "postgres" else "temp."
+    pg = engine.engine_type == "postgres"
+    index = "" if pg else "temp."
     await execute(engine, (
         "INSERT INTO resolve_record (idx, connection_id, external_id, source, own_id, customer_id) "
         "SELECT ROW_NUMBER() OVER (ORDER BY source, connection_id, external_id) - 1, connection_id, "
@@ -96,6 +97,8 @@ async def stage(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> None:
         "WHERE tenant_id = {} AND workspace_id = {}"), tenant_id, workspace_id)
     await execute(engine, f"CREATE INDEX {index}resolve_record_id ON resolve_record "
                           "(connection_id, external_id)")
+    if pg:  # a hash join for the keys, where a blind planner probed the index once per key
+        await execute(engine, "ANALYZE pg_temp.resolve_record")
     await execute(engine, (
         "INSERT INTO resolve_key (idx, kind, value) SELECT r.idx, k.kind, k.value FROM customer_match_key k "
         "JOIN resolve_record r ON r.connection_id = k.connection_id AND r.external_id = k.external_id "
@@ -110,7 +113,7 @@ async def resolve(engine: Engine) -> int:
     await execute(engine, f"CREATE INDEX {index}resolve_key_value ON resolve_key (kind, value, idx)")
     await execute(engine, f"CREATE INDEX {index}resolve_record_own ON resolve_record (own_id)")
     if pg:
-        await execute(engine, "ANALYZE pg_temp.resolve_record, pg_temp.resolve_key")
+        await execute(engine, "ANALYZE pg_temp.resolve_key")
     # A shared email, phone or web user id: every holder joins the first holder.
     await execute(engine, (
         f"INSERT INTO resolve_edge (a, b, kind) SELECT f.first, k.idx, k.kind FROM resolve_key k "

@@ -24,6 +24,7 @@ from cxsuite.customers.graph import KeyedRecord, customer_id_of
 from cxsuite.customers.keys import CRM_ID, PHONE, crm_id_key, keys_of
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
+from cxsuite.db.statistics import analyze_if_blind
 from cxsuite.db.stream import changed, chunks, write_rows
 
 # Another system's id a vendor payload carries, by the system it points to. HubSpot's
@@ -54,8 +55,9 @@ async def refresh_keys(db: Database, tenant_id: UUID, workspace_id: UUID, region
              "AND r.content_hash = k.content_hash "
              "AND (k.phone_region = {} OR COALESCE(TRIM(r.phone), '') = '')")
     mine = "{x}.tenant_id = {{}} AND {x}.workspace_id = {{}}"
-    if await changed(engine, f"DELETE FROM customer_keyed AS k WHERE {mine.format(x='k')} "
-                             f"AND NOT EXISTS ({fresh})", *scope, region):
+    dropped = await changed(engine, f"DELETE FROM customer_keyed AS k WHERE {mine.format(x='k')} "
+                                    f"AND NOT EXISTS ({fresh})", *scope, region)
+    if dropped:
         kept = SAME_RECORD.format(x="k", y="m")
         await execute(engine, f"DELETE FROM customer_match_key AS m WHERE {mine.format(x='m')} "
                               f"AND NOT EXISTS (SELECT 1 FROM customer_keyed k WHERE {kept})", *scope)
@@ -76,6 +78,8 @@ async def refresh_keys(db: Database, tenant_id: UUID, workspace_id: UUID, region
         await _flush(engine, tenant_id, workspace_id)
     finally:
         await _drop(engine)
+    for table in ("customer_keyed", "customer_match_key"):  # the resolution reads them next
+        await analyze_if_blind(db, table, keyed + dropped)
     return keyed
 
 

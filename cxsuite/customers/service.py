@@ -27,9 +27,13 @@ from cxsuite.customers.keys import EMAIL
 from cxsuite.customers.keystore import refresh_keys
 from cxsuite.db.session import Database
 from cxsuite.db.sql import execute
+from cxsuite.db.statistics import analyze_if_blind
 from cxsuite.db.steps import step
+from cxsuite.db.stream import changed
 from cxsuite.errors import FieldProblem, NotFound, ValidationFailed
 from cxsuite.workspaces.service import load as load_workspace
+
+WORK_MEM = "64MB"
 
 
 class SourcePair(msgspec.Struct, frozen=True):
@@ -102,6 +106,8 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
     ``phone_region`` (ISO 3166 alpha-2) replaces the stored region when given; numbers
     without ``+`` are read in it."""
     engine = db.engine
+    if db.is_postgres:  # sorts and hashes of a million keys stay in memory (the default is 4 MB)
+        await execute(engine, f"SET LOCAL work_mem = '{WORK_MEM}'")
     current = await view_of(engine, tenant_id, workspace_id)
     region = (phone_region if phone_region is not None else current.phone_region).upper()
     async with step(engine, "resolution: refresh keys"):
@@ -220,28 +226,34 @@ async def _write_graph(db: Database, tenant_id: UUID, workspace_id: UUID) -> Non
     await execute(engine, f"CREATE INDEX {index}resolve_email_value ON resolve_email (value)")
     if pg:
         await execute(engine, "ANALYZE pg_temp.resolve_member, pg_temp.resolve_email")
-    await _apply(engine, tenant_id, workspace_id, "customer_member", "resolve_member",
-                 key=("connection_id", "external_id"), rest=("customer_id", "source", "matched_on"))
-    await _apply(engine, tenant_id, workspace_id, "customer_key", "resolve_email",
-                 key=("value",), rest=("customer_id",), fixed={"kind": f"'{EMAIL}'"})
+    members = await _apply(engine, tenant_id, workspace_id, "customer_member", "resolve_member",
+                           key=("connection_id", "external_id"), rest=("customer_id", "source", "matched_on"))
+    keys = await _apply(engine, tenant_id, workspace_id, "customer_key", "resolve_email",
+                        key=("value",), rest=("customer_id",), fixed={"kind": f"'{EMAIL}'"})
+    # the metrics join these next, and the next resolution compares with them
+    await analyze_if_blind(db, "customer_member", members)
+    await analyze_if_blind(db, "customer_key", keys)
 
 
 async def _apply(engine: Engine, tenant_id: UUID, workspace_id: UUID, table: str, new: str,
-                 key: tuple[str, ...], rest: tuple[str, ...], fixed: dict[str, str] | None = None) -> None:
+                 key: tuple[str, ...], rest: tuple[str, ...], fixed: dict[str, str] | None = None) -> int:
     """Make the workspace's rows of ``table`` equal the rows of ``new``: delete the stored rows
-    that ``new`` lacks (or holds with other values), insert the rows not stored."""
+    that ``new`` lacks (or holds with other values), insert the rows not stored; returns how
+    many rows were deleted and inserted."""
     fixed = fixed or {}
     same_key = " AND ".join([f"n.{c} = s.{c}" for c in key] + [f"s.{c} = {v}" for c, v in fixed.items()])
     same = " AND ".join(f"n.{c} = s.{c}" for c in rest)
     mine = "s.tenant_id = {} AND s.workspace_id = {}"
-    await execute(engine, f"DELETE FROM {table} AS s WHERE {mine} AND NOT EXISTS (SELECT 1 FROM {new} n "
-                          f"WHERE {same_key} AND {same})", tenant_id, workspace_id)
+    deleted = await changed(engine, f"DELETE FROM {table} AS s WHERE {mine} AND NOT EXISTS (SELECT 1 "
+                                    f"FROM {new} n WHERE {same_key} AND {same})", tenant_id, workspace_id)
     scope = "{}::uuid, {}::uuid" if engine.engine_type == "postgres" else "{}, {}"  # a bare parameter is text
     columns = (*fixed, *key, *rest)
     values = ", ".join([*fixed.values(), *(f"n.{c}" for c in (*key, *rest))])
-    await execute(engine, f"INSERT INTO {table} (tenant_id, workspace_id, {', '.join(columns)}) "
-                          f"SELECT {scope}, {values} FROM {new} n WHERE NOT EXISTS (SELECT 1 FROM {table} s "
-                          f"WHERE {mine} AND {same_key})", tenant_id, workspace_id, tenant_id, workspace_id)
+    return deleted + await changed(
+        engine, f"INSERT INTO {table} (tenant_id, workspace_id, {', '.join(columns)}) "
+                f"SELECT {scope}, {values} FROM {new} n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {mine} AND {same_key})",
+        tenant_id, workspace_id, tenant_id, workspace_id)
 
 
 async def members_of(db: Database, tenant_id: UUID, workspace_id: UUID, customer_id: UUID) -> list[Member]:
