@@ -10,6 +10,9 @@ resolution, so resolution is set-based SQL over stored rows.
   region makes the row stale), its own id (``crm_id`` form), whether a given phone could not
   be read, and the customer id the record would give its group as the group's root.
 - ``customer_match_key``: the record's other keys (``kind``, ``value``), its own id left out.
+- ``customer_view.keys_version``: counts the refreshes that changed the workspace's stored
+  keys; ``resolved_version`` is the count the stored graph was resolved from. The graph is a
+  function of the stored keys alone, so while the two agree a resolution has nothing to do.
 
 ``cxsuite_analyze_records`` (PostgreSQL) may now also analyze these two tables and the graph
 tables of m0021: they are rewritten in bulk (a first import keys every customer, a first
@@ -30,6 +33,8 @@ VERSION = "1.38.0"
 DESCRIPTION = "Stored customer match keys (normalised at import, not per score run)"
 
 FORWARDS = [
+    "ALTER TABLE customer_view ADD COLUMN keys_version INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE customer_view ADD COLUMN resolved_version INTEGER NOT NULL DEFAULT -1",
     """CREATE TABLE customer_keyed (
         tenant_id UUID NOT NULL,
         workspace_id UUID NOT NULL,
@@ -78,6 +83,8 @@ CUSTOMER_TABLES = "t.tablename IN ('customer_keyed', 'customer_match_key', 'cust
 BACKWARDS = [
     "DROP TABLE IF EXISTS customer_match_key",
     "DROP TABLE IF EXISTS customer_keyed",
+    "ALTER TABLE customer_view DROP COLUMN resolved_version",
+    "ALTER TABLE customer_view DROP COLUMN keys_version",
 ]
 
 

@@ -49,8 +49,12 @@ def _json_path(pg: bool, path: tuple[str, ...]) -> str:
 
 async def refresh_keys(db: Database, tenant_id: UUID, workspace_id: UUID, region: str) -> int:
     """Make the stored keys those of the workspace's live customer records with phones read in
-    ``region`` (inside the caller's write transaction); returns how many records were keyed."""
+    ``region`` (inside the caller's write transaction), and count a change in the workspace's
+    ``customer_view.keys_version``; returns how many records were keyed."""
     engine, scope = db.engine, (tenant_id, workspace_id)
+    if db.is_postgres:  # an import and a score run keying the same new records would collide
+        await execute(engine, "SELECT pg_advisory_xact_lock(hashtextextended({}, 0))",
+                      f"customer_keys:{workspace_id}")
     fresh = (f"SELECT 1 FROM record_customer r WHERE {SAME_RECORD.format(x='k', y='r')} AND NOT r.archived "
              "AND r.content_hash = k.content_hash "
              "AND (k.phone_region = {} OR COALESCE(TRIM(r.phone), '') = '')")
@@ -78,6 +82,9 @@ async def refresh_keys(db: Database, tenant_id: UUID, workspace_id: UUID, region
         await _flush(engine, tenant_id, workspace_id)
     finally:
         await _drop(engine)
+    if keyed or dropped:  # the stored graph no longer follows from the keys
+        await execute(engine, "UPDATE customer_view SET keys_version = keys_version + 1 "
+                              "WHERE tenant_id = {} AND workspace_id = {}", *scope)
     for table in ("customer_keyed", "customer_match_key"):  # the resolution reads them next
         await analyze_if_blind(db, table, keyed + dropped)
     return keyed

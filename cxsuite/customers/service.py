@@ -104,7 +104,8 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
     """Rebuild the workspace's identity graph (inside the caller's write transaction).
 
     ``phone_region`` (ISO 3166 alpha-2) replaces the stored region when given; numbers
-    without ``+`` are read in it."""
+    without ``+`` are read in it. The graph follows from the stored keys alone: when they have
+    not changed since it was resolved (``keys_version``, m0022), only ``resolved_at`` moves."""
     engine = db.engine
     if db.is_postgres:  # sorts and hashes of a million keys stay in memory (the default is 4 MB)
         await execute(engine, f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -112,6 +113,11 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
     region = (phone_region if phone_region is not None else current.phone_region).upper()
     async with step(engine, "resolution: refresh keys"):
         await refresh_keys(db, tenant_id, workspace_id, region)
+    if region == current.phone_region.upper() and await _graph_current(engine, tenant_id, workspace_id):
+        now = datetime.now(UTC)
+        await execute(engine, "UPDATE customer_view SET resolved_at = {} WHERE tenant_id = {} "
+                              "AND workspace_id = {}", now, tenant_id, workspace_id)
+        return msgspec.structs.replace(current, resolved_at=now)
     await graph.open_staging(engine)
     try:
         async with step(engine, "resolution: stage keys"):
@@ -129,6 +135,13 @@ async def resolve_workspace(db: Database, tenant_id: UUID, workspace_id: UUID,
         await graph.drop_staging(engine)
     return CustomerView(workspace_id=workspace_id, phone_region=region, resolved_at=now,
                         summary=summary)
+
+
+async def _graph_current(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> bool:
+    """Whether the stored graph was resolved from the keys as they are stored now."""
+    rows = await execute(engine, "SELECT keys_version, resolved_version FROM customer_view "
+                         "WHERE tenant_id = {} AND workspace_id = {}", tenant_id, workspace_id)
+    return bool(rows) and rows[0]["keys_version"] == rows[0]["resolved_version"]
 
 
 async def _unreadable(engine: Engine, tenant_id: UUID, workspace_id: UUID) -> int:
@@ -188,15 +201,18 @@ async def _summary(engine: Engine, unreadable: int, ambiguous: int) -> ViewSumma
 async def _save_view(db: Database, tenant_id: UUID, workspace_id: UUID, region: str,
                      now: datetime, summary: ViewSummary) -> None:
     """Store the view row: updated in place, so its members and keys (which cascade from it
-    on delete) stay for :func:`_write_graph` to change only where the graph changed."""
+    on delete) stay for :func:`_write_graph` to change only where the graph changed; it now
+    follows from the keys as stored (``resolved_version``)."""
     body = msgspec.json.encode(summary).decode()
     scope = (tenant_id, workspace_id)
     updated = await execute(db.engine, "UPDATE customer_view SET phone_region = {}, resolved_at = {}, "
-                            "summary = {} WHERE tenant_id = {} AND workspace_id = {} RETURNING tenant_id",
-                            region, now, body, *scope)
+                            "summary = {}, resolved_version = keys_version WHERE tenant_id = {} "
+                            "AND workspace_id = {} RETURNING tenant_id", region, now, body, *scope)
     if not updated:
         await execute(db.engine, "INSERT INTO customer_view (tenant_id, workspace_id, phone_region, "
-                      "resolved_at, summary) VALUES ({}, {}, {}, {}, {})", *scope, region, now, body)
+                      "resolved_at, summary, keys_version, resolved_version) "
+                      "VALUES ({}, {}, {}, {}, {}, 0, 0)",
+                      *scope, region, now, body)
 
 
 async def _write_graph(db: Database, tenant_id: UUID, workspace_id: UUID) -> None:

@@ -11,8 +11,9 @@ import pytest
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.records import Customer, Feedback, Ticket
 from cxsuite.connectors.upsert import RecordScope, upsert_records
-from cxsuite.customers.service import members_of, resolve_workspace, view_of
+from cxsuite.customers.service import ViewSummary, members_of, resolve_workspace, view_of
 from cxsuite.db.sql import execute
+from cxsuite.db.steps import recording
 from tests.scoring_metrics.conftest import Workspace
 
 pytestmark = pytest.mark.anyio
@@ -119,3 +120,22 @@ async def test_resolving_again_changes_only_what_changed_and_drops_what_is_gone(
     members, keys = await graph()
     assert [(ext, matched) for ext, _, matched in members] == [("c2", "[]")]
     assert {v for v, _ in keys} == {"ann@x.com"} and {c for _, c in keys} == {c for _, c, _ in members}
+
+
+async def test_a_resolution_over_unchanged_keys_groups_nothing_and_a_change_groups_again(ws):
+    await ws.write("customer", [Customer(external_id="c1", email="ann@x.com"),
+                                Customer(external_id="c2", email="ANN@x.com")])
+
+    async def resolve() -> tuple[ViewSummary, list[str]]:
+        with recording() as log:
+            async with ws.db.transaction(ws.tenant_id):
+                view = await resolve_workspace(ws.db, ws.tenant_id, ws.workspace_id)
+        return view.summary, [s.name for s in log.steps]
+
+    first, steps = await resolve()
+    assert "resolution: group" in steps and (first.records, first.customers) == (2, 1)
+    again, steps = await resolve()
+    assert "resolution: group" not in steps and again == first
+    await ws.write("customer", [Customer(external_id="c3", email="bo@x.com")])
+    third, steps = await resolve()
+    assert "resolution: group" in steps and (third.records, third.customers) == (3, 2)
