@@ -11,7 +11,7 @@ from cxsuite.connections.runtime import open_connection
 from cxsuite.connections.service import get as get_connection
 from cxsuite.connections.tables import Connection
 from cxsuite.connectors.engine import SyncEngine, SyncProgress
-from cxsuite.customers.service import refresh_workspace_keys
+from cxsuite.customers.service import resolve_after_import
 from cxsuite.db.session import Database
 from cxsuite.db.statistics import refresh_record_statistics
 from cxsuite.jobs import service as jobs
@@ -38,8 +38,8 @@ async def sync_body(ctx: JobContext) -> str:
         kinds = {stream.name: stream.kind for stream in opened.connector.streams}
     written = [(kinds[stream], counts.written) for stream, counts in result.per_stream.items()]
     await refresh_record_statistics(res.db, written)
-    if any(kind == "customer" and count for kind, count in written):  # keyed once, not per score run
-        await refresh_workspace_keys(res.db, ctx.tenant_id, opened.scope.workspace_id)
+    if any(kind == "customer" and count for kind, count in written):  # keyed and grouped here, once
+        await resolve_after_import(res.db, ctx.tenant_id, opened.scope.workspace_id)
     notes = await import_notes(res.db, ctx.tenant_id, opened.scope.workspace_id)
     await ctx.report_progress(1.0, {**result.totals.as_dict(), **({"quality_notes": notes} if notes else {})})
     async with res.db.transaction(ctx.tenant_id):

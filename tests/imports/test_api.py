@@ -174,7 +174,7 @@ async def test_a_client_admin_imports_and_a_client_viewer_may_not(eng, client, p
     assert len(FILES) == 5
 
 
-async def test_an_import_stores_its_customers_match_keys_so_a_score_run_need_not(eng, client, db):
+async def test_an_import_stores_its_customers_match_keys_and_resolves_the_view(eng, client, db):
     headers = eng.owner.headers
     connection_id = await new_connection(client, headers, eng.workspace_id)
     await upload(client, headers, connection_id, "customers", CUSTOMERS)
@@ -185,5 +185,8 @@ async def test_an_import_stores_its_customers_match_keys_so_a_score_run_need_not
     async with db.transaction(eng.tenant_id, write=False):
         rows = await execute(db.engine, "SELECT external_id, kind, value FROM customer_match_key "
                              "WHERE tenant_id = {}", eng.tenant_id)
+        members = await execute(db.engine, "SELECT external_id FROM customer_member WHERE tenant_id = {}",
+                                eng.tenant_id)
     assert {(r["external_id"], r["kind"], r["value"]) for r in rows} == {
         ("K1", "email", "ana@example.lt"), ("K3", "email", "ci@example.lt")}
+    assert sorted(m["external_id"] for m in members) == ["K1", "K3"]  # the view resolved, too
