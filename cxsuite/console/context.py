@@ -16,7 +16,14 @@ from litestar.utils.scope.state import ScopeState
 
 from cxsuite.console.api import ApiError, ConsoleApi
 from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, model_term, translator
-from cxsuite.console.messages import FIELD_LABELS, NOTICES, WORDS
+from cxsuite.console.messages import (
+    AUDIT_ACTIONS,
+    AUDIT_OBJECTS,
+    AUDIT_OUTCOMES,
+    FIELD_LABELS,
+    NOTICES,
+    WORDS,
+)
 from cxsuite.console.reasons import reason_in, row_problems_in
 from cxsuite.console.session import session_token
 
@@ -105,15 +112,21 @@ class Console:
             path=self.request.url.path, notice=notice, **context)
         return Response(html, status_code=status_code, media_type="text/html")
 
-    def word(self, value: object) -> str:
-        """An API value (status, kind, role) in words of the page's language."""
-        text = WORDS.get(str(value))
+    def word(self, value: object, words: dict[str, str] = WORDS) -> str:
+        """An API value (status, kind, role; by default) in words of the page's language, as it
+        came when ``words`` has none for it."""
+        text = words.get(str(value))
         return self.translate(text) if text else str(value)
 
     def field_label(self, name: str) -> str:
         """An import field (``created_at``) in words of the page's language."""
-        text = FIELD_LABELS.get(name)
-        return self.translate(text) if text else name
+        return self.word(name, FIELD_LABELS)
+
+    def audit_words(self, kind: str) -> dict[str, str]:
+        """The audit log's ``action``, ``outcome`` or ``object_type`` values, each in words of
+        the page's language (the table's cells and the filter's choices)."""
+        table = {"action": AUDIT_ACTIONS, "outcome": AUDIT_OUTCOMES, "object_type": AUDIT_OBJECTS}[kind]
+        return {value: self.word(value, table) for value in table}
 
     def translate(self, message: str, **values: Any) -> str:
         """``message`` in the page's language."""
