@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from litestar import Request
 
+from cxsuite.console.details import detail_in
 from cxsuite.console.reasons import reason_in
 
 API_ROOT = "/api/v1"
@@ -81,7 +82,8 @@ class ConsoleApi:
 
 
 def _problem(response: httpx.Response, language: str) -> ApiError:
-    """The problem's parts; each field's reason in ``language`` (the API writes English)."""
+    """The problem's parts; its detail and each field's reason in ``language`` (the API writes
+    English)."""
     try:
         body = response.json()
     except ValueError:
@@ -94,5 +96,5 @@ def _problem(response: httpx.Response, language: str) -> ApiError:
         fields[name] = reason_in(language, str(item.get("reason", "")))
         if item.get("choices"):
             choices[name] = [(str(c.get("value", "")), str(c.get("label", ""))) for c in item["choices"]]
-    return ApiError(response.status_code, str(body.get("detail") or ""), str(body.get("title") or ""), fields,
-                    choices)
+    return ApiError(response.status_code, detail_in(language, str(body.get("detail") or "")),
+                    str(body.get("title") or ""), fields, choices)

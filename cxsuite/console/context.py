@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from datetime import date, datetime
+from functools import cached_property, lru_cache, partial
 from typing import Any
 from urllib.parse import quote
 
@@ -13,12 +14,29 @@ from litestar import Request, Response
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup, escape
 
 from cxsuite.console.api import ApiError, ConsoleApi
-from cxsuite.console.i18n import CONSOLE_DIR, LANGUAGES, RTL, language_of, model_term, translator
-from cxsuite.console.messages import FIELD_LABELS, NOTICES, WORDS
+from cxsuite.console.i18n import (
+    CONSOLE_DIR,
+    LANGUAGES,
+    RTL,
+    language_of,
+    model_term,
+    translations,
+    translator,
+)
+from cxsuite.console.messages import (
+    AUDIT_ACTIONS,
+    AUDIT_OBJECTS,
+    AUDIT_OUTCOMES,
+    FIELD_LABELS,
+    NOTICES,
+    WORDS,
+)
 from cxsuite.console.reasons import reason_in, row_problems_in
 from cxsuite.console.session import session_token
+from cxsuite.reports.i18n import Localiser
 
 
 class SignInRequired(Exception):
@@ -100,20 +118,55 @@ class Console:
             _=translator(self.language), lang=self.language, dir="rtl" if self.language in RTL else "ltr",
             languages=LANGUAGES, me=self.me, c=self, word=self.word, field_label=self.field_label,
             reason=partial(reason_in, self.language), row_problems=partial(row_problems_in, self.language),
-            term=model_term(self.language),
+            term=model_term(self.language), when=self.when, day=self.day, number=self.number,
+            percent=self.percent, measure=self.localiser.measure,
             csrf_token=self.csrf_token(),
             path=self.request.url.path, notice=notice, **context)
         return Response(html, status_code=status_code, media_type="text/html")
 
-    def word(self, value: object) -> str:
-        """An API value (status, kind, role) in words of the page's language."""
-        text = WORDS.get(str(value))
+    @cached_property
+    def localiser(self) -> Localiser:
+        """Numbers and dates as the page's language writes them (Persian digits in fa, a decimal
+        comma in lt): the reports' one formatter, so a figure reads the same on a page and in
+        the PDF."""
+        return Localiser(translations(self.language), self.language)
+
+    def number(self, value: float | None, digits: int = 2) -> str:
+        """A count or a score: whole numbers without decimals, others with ``digits``; a dash
+        where there is none."""
+        return "—" if value is None else self.localiser.measure(value, "", digits)
+
+    def percent(self, share: float | None) -> str:
+        """A share of 0–1 as a whole percentage (``75%``, ``۷۵٪``)."""
+        return "—" if share is None else self.localiser.percent(round(share * 100))
+
+    def when(self, value: str | None) -> Markup:
+        """A time the API gives (ISO 8601, UTC) in the page's language, in a ``<time>`` element
+        that keeps the machine-readable value; a dash where there is none."""
+        if not value:
+            return Markup("—")
+        shown = self.localiser.datetime(datetime.fromisoformat(value))
+        return Markup('<time datetime="{}">{}</time>').format(value, escape(shown))
+
+    def day(self, value: str | None) -> str:
+        """A day the API gives (``2026-12-01``) in the page's language; a dash where there is none."""
+        return self.localiser.date(date.fromisoformat(value), "medium") if value else "—"
+
+    def word(self, value: object, words: dict[str, str] = WORDS) -> str:
+        """An API value (status, kind, role; by default) in words of the page's language, as it
+        came when ``words`` has none for it."""
+        text = words.get(str(value))
         return self.translate(text) if text else str(value)
 
     def field_label(self, name: str) -> str:
         """An import field (``created_at``) in words of the page's language."""
-        text = FIELD_LABELS.get(name)
-        return self.translate(text) if text else name
+        return self.word(name, FIELD_LABELS)
+
+    def audit_words(self, kind: str) -> dict[str, str]:
+        """The audit log's ``action``, ``outcome`` or ``object_type`` values, each in words of
+        the page's language (the table's cells and the filter's choices)."""
+        table = {"action": AUDIT_ACTIONS, "outcome": AUDIT_OUTCOMES, "object_type": AUDIT_OBJECTS}[kind]
+        return {value: self.word(value, table) for value in table}
 
     def translate(self, message: str, **values: Any) -> str:
         """``message`` in the page's language."""

@@ -20,13 +20,15 @@ from cxsuite.console.messages import EXPIRED_FORM, FAILED, FORBIDDEN, NOT_FOUND,
 log = logging.getLogger("cxsuite.console")
 
 
-def _page(request: Request, status: int, message: str) -> Response[str]:
+def _page(request: Request, status: int, message: str, *, translated: bool = False) -> Response[str]:
+    """The error page saying ``message`` (a msgid, or with ``translated`` a text already in the
+    page's language, such as an API problem's detail: escaped like any value)."""
     language = language_of(request)
     _ = translator(language)
     html = environment().get_template("error.html").render(
         _=_, lang=language, dir="rtl" if language in RTL else "ltr", languages=LANGUAGES, me=None,
         c=None, word=str, csrf_token="", path=request.url.path, notice=None, status=status,
-        message=_(message))
+        message=message if translated else _(message))
     return Response(html, status_code=status, media_type="text/html")
 
 
@@ -51,7 +53,8 @@ def on_api_error(request: Request, exc: ApiError) -> Response[Any]:
     if exc.status == 429:
         return _page(request, 429, TOO_MANY)
     if exc.status < 500:
-        return _page(request, exc.status, exc.detail or NOT_FOUND)
+        return _page(request, exc.status, exc.detail, translated=True) if exc.detail else _page(
+            request, exc.status, NOT_FOUND)
     log.error("console page failed: %s", exc)
     return _page(request, 500, FAILED[_audience(request)])
 

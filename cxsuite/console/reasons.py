@@ -186,21 +186,22 @@ _NESTED = ("reason", "problem")
 _ROW_PROBLEMS = re.compile(r"; (?=row \d)")
 
 
-@lru_cache(maxsize=1)
-def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each msgid with the expression that matches its reasons, most fixed text first."""
+@lru_cache(maxsize=4)
+def patterns(msgids: tuple[str, ...] = REASONS) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each msgid with the expression that matches its texts, most fixed text first."""
     compiled = []
-    for msgid in REASONS:
+    for msgid in msgids:
         pieces = _PLACEHOLDER.split(msgid)
         expression = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(pieces))
         compiled.append((msgid, re.compile(expression, re.DOTALL)))
     return tuple(sorted(compiled, key=lambda item: -len(_PLACEHOLDER.sub("", item[0]))))
 
 
-def msgid_of(reason: str) -> tuple[str, dict[str, str]] | None:
-    """The msgid a reason is made from, with the values in its placeholders; ``None`` if none."""
-    for msgid, pattern in patterns():
-        match = pattern.fullmatch(reason)
+def msgid_of(text: str, msgids: tuple[str, ...] = REASONS) -> tuple[str, dict[str, str]] | None:
+    """The msgid (of ``msgids``) a text is made from, with the values in its placeholders;
+    ``None`` if none."""
+    for msgid, pattern in patterns(msgids):
+        match = pattern.fullmatch(text)
         if match:
             return msgid, match.groupdict()
     return None

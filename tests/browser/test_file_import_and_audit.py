@@ -1,5 +1,6 @@
-"""The file-import pages and the audit filters in a browser, in English at desktop width and in
-Persian (right to left) at 360 px: axe finds nothing serious, nothing scrolls sideways."""
+"""The file-import pages and the audit log with its filters in a browser, in English and Russian at
+desktop width and in Persian (right to left) at 360 px: axe finds nothing serious, nothing scrolls
+sideways."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _setup(server: object, outbox: object) -> tuple[str, str]:
 def test_file_import_and_audit_pages(new_context, server, settings) -> None:
     email, cid = _setup(server, outbox_dir(settings))
     pages = Pages("fileimport")
-    for width, language in ((1280, "en"), (360, "fa")):
+    for width, language in ((1280, "en"), (360, "fa"), (1280, "ru")):
         page = new_context(width, language).new_page()
         page.goto("/signin")
         page.locator("#f-email").fill(email)
@@ -41,7 +42,7 @@ def test_file_import_and_audit_pages(new_context, server, settings) -> None:
         with page.expect_navigation():
             page.keyboard.press("Enter")
         for path, label in ((f"/c/{cid}/files", "files"), (f"/c/{cid}/files/tickets", "preview"),
-                            ("/audit?object_type=workspace", "audit")):
+                            ("/audit?object_type=workspace", "audit"), ("/audit", "audit-all")):
             page.goto(path)
             pages.check(page, f"{language}-{label}")
     pages.assert_clean()

@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from cxsuite.console.i18n import translations
 from tests.support.parties import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -31,10 +32,34 @@ async def test_audit_page_filters_and_shows_refusals_next_to_the_field(server, p
                                                     "actor": owner.user_id, "since": "2000-01-01",
                                                     "until": "2999-12-31"})
         assert narrowed.status_code == 200 and workspace in narrowed.text
-        assert "tenant.signup" in full.text and "tenant.signup" not in narrowed.text
+        signup = "<td>Consultancy account created</td>"
+        assert signup in full.text and signup not in narrowed.text
+        assert "<td>tenant.signup</td>" not in full.text and "<td>success</td>" not in full.text
+        assert "<td>Succeeded</td>" in full.text and "<td>Workspace created</td>" in narrowed.text
+        # What and which kind of object are picked in words; the API still gets its values.
+        assert '<option value="tenant.signup">Consultancy account created</option>' in full.text
+        assert '<option value="workspace">Workspace</option>' in full.text
+        by_action = await http.get("/audit", params={"action": "workspace.created"})
+        assert '<option value="workspace.created" selected>' in by_action.text
+        assert "<td>Workspace created</td>" in by_action.text and signup not in by_action.text
         assert f"<td>{owner.email}</td>" in narrowed.text and f"<td>{owner.user_id}</td>" not in narrowed.text
         assert f'<option value="{owner.user_id}" selected>' in narrowed.text
         assert "Nothing matches." in (await http.get("/audit", params={"until": "2000-01-01"})).text
         refused = await http.get("/audit", params={"actor": "somebody"})
         assert refused.status_code == 400
         assert 'id="f-actor-error"' in refused.text and 'value="somebody"' in refused.text
+
+
+async def test_audit_page_names_actions_in_the_page_language(server, parties) -> None:
+    owner = await parties.owner()
+    await parties.workspace(owner)
+    for language in ("lt", "fa"):
+        gettext = translations(language).gettext
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30, cookies={"cxsuite_lang": language}) as http:
+            page = await http.get("/signin")
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+            await http.post("/signin", data={"_csrf_token": token, "email": owner.email, "password": PASSWORD})
+            shown = (await http.get("/audit")).text
+        for words in ("Sign-in", "Workspace created", "Consultancy account created", "Succeeded"):
+            assert f"<td>{gettext(words)}</td>" in shown and gettext(words) != words, (language, words)
+        assert f'<option value="workspace.created">{gettext("Workspace created")}</option>' in shown

@@ -25,7 +25,9 @@
     status.textContent = words[data.status] || data.status;
     status.className = "status s-" + data.status;
     bar.value = data.progress;
-    bar.textContent = Math.round(data.progress * 100) + "%";
+    // In the page's language, as the server wrote it (Persian digits in fa).
+    bar.textContent = data.progress.toLocaleString(document.documentElement.lang,
+      { style: "percent", maximumFractionDigits: 0 });
     if (data.error) { error.textContent = data.error; error.hidden = false; }
   }
   source.addEventListener("progress", show);
