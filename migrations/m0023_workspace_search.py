@@ -26,7 +26,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from cxsuite.db.migrate import raw_step
 
-ID = "2026-12-03T16:10:00:000000"
+ID = "2026-12-03T16:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Lower-cased copies of the workspace's searched fields (PostgreSQL)"
 
