@@ -29,12 +29,17 @@ class ListSpec:
     """The fields a list sorts by and searches in, by their public (response) names.
 
     ``default`` is the order without ``sort`` (``-`` for descending); ``sorts`` must name
-    columns that are never NULL, so keyset pages (``after``) can compare them.
+    columns that are never NULL, so keyset pages (``after``) can compare them. ``folded``,
+    when given, names for each ``search`` field (same order) a column the database keeps as
+    its ``lower()`` on PostgreSQL (a stored generated column): a search then matches it with
+    LIKE instead of lower-casing every row with ILIKE, the same matches at a fraction of the
+    cost. SQLite has no such columns and searches the fields themselves.
     """
 
     sorts: tuple[str, ...]
     default: str
     search: tuple[str, ...]
+    folded: tuple[str, ...] = ()
 
     def sort_values(self) -> tuple[str, ...]:
         """Every accepted ``sort`` value: each field, ascending and descending."""
@@ -77,13 +82,25 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_condition(table: type[Table], columns: Sequence[Column], text: str) -> WhereRaw:
-    """Rows where any of ``columns`` contains ``text``, ignoring case (ILIKE on PostgreSQL;
-    LIKE on SQLite, which ignores the case of ASCII letters only)."""
-    operator = "ILIKE" if table._meta.db.engine_type == "postgres" else "LIKE"
+def search_condition(table: type[Table], columns: Sequence[Column], text: str,
+                     folded: Sequence[str] = ()) -> WhereRaw:
+    """Rows where any of ``columns`` contains ``text``, ignoring case: on PostgreSQL ILIKE, or
+    LIKE against ``lower(text)`` on the ``folded`` columns (their ``lower()``, kept by the
+    database) where the spec has them — ILIKE is ``lower()`` of both sides and LIKE, so the
+    matches are the same; on SQLite LIKE, which ignores the case of ASCII letters only.
+
+    No index serves either on PostgreSQL: the app role reads under row-level security, and
+    the planner applies a query's non-LEAKPROOF conditions (LIKE, ILIKE) only after the
+    policy's, never as index conditions, so a trigram index would go unused."""
     pattern = like_pattern(text)
-    sql = " OR ".join(f"{c._meta.db_column_name} {operator} {{}} ESCAPE '\\'" for c in columns)
-    return WhereRaw(f"({sql})", *([pattern] * len(columns)))
+    if table._meta.db.engine_type != "postgres":
+        tests = [f"{c._meta.db_column_name} LIKE {{}}" for c in columns]
+    elif folded:
+        tests = [f"{name} LIKE lower({{}})" for name in folded]
+    else:
+        tests = [f"{c._meta.db_column_name} ILIKE {{}}" for c in columns]
+    sql = " OR ".join(f"{test} ESCAPE '\\'" for test in tests)
+    return WhereRaw(f"({sql})", *([pattern] * len(tests)))
 
 
 Read = Callable[[QueryString, int], Awaitable[list[dict[str, Any]]]]
@@ -109,16 +126,21 @@ async def page_listed(table: type[Table], where: Any, columns: tuple[Column, ...
     as a column, so a page is one statement where it took up to three. The SQL is composed
     here rather than through Piccolo's ``select()``, whose query building and result handling
     cost more than the database's own work for a page (bench/RESULTS.md). A search always
-    counts its matches; so does a full page of a list without a counter.
+    counts its matches, in the page's own statement: no index can serve its condition (see
+    :func:`search_condition`), so the page reads every match anyway, and ``count(*) OVER ()``
+    counts them in that same pass (after an item, the page reads only the rest: the count is
+    a subquery there). A full page of a list without a counter counts in a second statement.
     """
     listing = listing or DEFAULT
     field, descending = listing.order(spec)
     order = table._meta.get_column_by_name(field)
     if listing.q:
         where = where & search_condition(
-            table, [table._meta.get_column_by_name(f) for f in spec.search], listing.q)
+            table, [table._meta.get_column_by_name(f) for f in spec.search], listing.q, spec.folded)
     key, source = table._meta.primary_key, f'"{table._meta.tablename}"'
-    counted = total is not None and not listing.q
+    if listing.q:
+        total = QueryString("count(*) OVER ()") if after is None else _count(source, where)
+    counted = total is not None
     wanted = columns or tuple(table._meta.columns)
     sql = ", ".join(f"{_name(c)} AS \"{c._meta.name}\"" for c in wanted)
     args: list[Any] = []
@@ -146,13 +168,17 @@ async def page_listed(table: type[Table], where: Any, columns: tuple[Column, ...
         return rows, offset + len(rows)  # the last page says the total: no count
     if kept:
         return rows, int(kept[0] or 0)
-    count = total if counted else QueryString(f"(SELECT count(*) FROM {source} WHERE {{}})",
-                                              where.querystring)
+    count = _count(source, where) if total is None or listing.q else total
     return rows, int((await read(QueryString("SELECT {} AS n", count, table=table), 1))[0]["n"] or 0)
 
 
 def _name(column: Column) -> str:
     return column._meta.get_full_name(with_alias=False)
+
+
+def _count(source: str, where: Any) -> QueryString:
+    """The rows matching ``where``, counted, as a scalar SQL expression."""
+    return QueryString(f"(SELECT count(*) FROM {source} WHERE {{}})", where.querystring)
 
 
 async def _check_anchor(table: type[Table], where: Any, after: UUID, read: Read) -> None:

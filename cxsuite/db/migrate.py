@@ -54,7 +54,7 @@ def raw_step(statements: Sequence[str], *, rls: Mapping[str, bool] | None = None
 
     ``rls`` maps each tenant table to whether its rows are also visible to their own user
     across tenants (memberships); ``postgres_first`` runs before ``statements`` on PostgreSQL
-    only (dropping policies that depend on tables about to go).
+    only (dropping policies that depend on tables about to go; what only PostgreSQL needs).
     """
 
     async def run() -> None:

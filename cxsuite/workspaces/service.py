@@ -30,7 +30,7 @@ from cxsuite.workspaces.tables import Workspace, WorkspaceMembership
 COLUMNS = (Workspace.id, Workspace.name, Workspace.description, Workspace.created_at,
            Workspace.updated_at)
 LIST = ListSpec(sorts=("created_at", "updated_at", "name"), default="created_at",
-                search=("name", "description"))
+                search=("name", "description"), folded=("name_folded", "description_folded"))
 MEMBER_LIST = ListSpec(sorts=("created_at", "email", "role"), default="created_at", search=("email",))
 
 
