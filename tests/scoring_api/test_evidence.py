@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cxsuite.connectors.records import Customer, Ticket, WebMetric
+from cxsuite.connectors.records import Customer, Deal, Ticket, WebMetric
 from tests.support.engagement import seed, start
 from tests.support.jobs import finished_job
 from tests.support.parties import Party
@@ -107,6 +107,18 @@ async def test_a_project_gets_an_explicit_period_at_creation_that_data_never_mov
     from_data = await client.post(f"/api/v1/workspaces/{eng.workspace_id}/projects", headers=owner.headers,
                                   json={"name": "From data"})
     assert (from_data.json()["period_start"], from_data.json()["period_end"]) == ("2024-08-20", "2025-08-19")
+
+
+async def test_a_record_dated_after_today_does_not_set_the_period(eng, client):
+    """A deal "closed" next year (a forecast typed into the close date) is not data the audit
+    has: anchoring the 12 months on it would push every real record out of the period."""
+    await seed(eng, reply_hours=2)  # data up to 2025-08-19
+    future = datetime.now(UTC) + timedelta(days=400)
+    await eng.write("deal", [Deal(external_id="forecast", name="Next year's renewal", amount=1000.0,
+                                  created_at=datetime(2025, 8, 1, tzinfo=UTC), closed_at=future, won=True)])
+    made = await client.post(f"/api/v1/workspaces/{eng.workspace_id}/projects", headers=eng.owner.headers,
+                             json={"name": "From data"})
+    assert (made.json()["period_start"], made.json()["period_end"]) == ("2024-08-20", "2025-08-19")
 
 
 async def test_insufficient_and_flagged_metrics_are_stated_in_the_run(eng, client):

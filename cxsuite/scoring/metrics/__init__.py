@@ -37,12 +37,16 @@ async def compute_metrics(scope: MetricScope) -> list[MetricValue]:
 
 
 async def latest_data_date(db: Database, tenant_id: UUID, workspace_id: UUID) -> date | None:
-    """The date of the workspace's newest record (a period set from the data ends there)."""
+    """The date of the workspace's newest record up to now (a period set from the data ends
+    there). A date after today is not data yet: a deal "closed" next year is a forecast typed
+    into the close date, and anchoring the 12 months on it would leave the real records out."""
+    now = datetime.now(UTC)
     found: list[datetime] = []
     for table, column in LATEST:
-        rows = await MetricScope(db, tenant_id, workspace_id, date.min, date.min, datetime.now(UTC),
-                                 ()).query(f"SELECT MAX(r.{column}) AS latest FROM {table} r "
-                                           f"WHERE {scoped('r')}")
+        bound = "@today" if column == "date" else "@asof"  # record_web_metric.date is a day
+        rows = await MetricScope(db, tenant_id, workspace_id, date.min, date.min, now, ()).query(
+            f"SELECT MAX(r.{column}) AS latest FROM {table} r WHERE {scoped('r')} AND r.{column} <= {bound}",
+            today=now.date())
         latest = as_datetime(rows[0]["latest"])
         if latest is not None:
             found.append(latest)
