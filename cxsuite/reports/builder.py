@@ -32,7 +32,6 @@ from cxsuite.projects.tables import Project
 from cxsuite.reports import document as doc
 from cxsuite.reports.branding import TenantLook, tenant_look
 from cxsuite.reports.caveats import INSUFFICIENT, caveats_for, state_caveats
-from cxsuite.reports.figures import N_
 from cxsuite.reports.i18n import Localiser
 from cxsuite.reports.labels import (
     CHANNEL_LABELS,
@@ -44,6 +43,7 @@ from cxsuite.reports.labels import (
 )
 from cxsuite.reports.narrative import ReportText, paragraphs
 from cxsuite.reports.narrative import stored as stored_text
+from cxsuite.reports.pain_points import pain_points
 from cxsuite.reports.sections import Section
 from cxsuite.scoring import journey_evidence, results, value_inputs
 from cxsuite.scoring.engine import level_of
@@ -367,17 +367,12 @@ def _journey(inputs: ReportInputs, l10n: Localiser) -> doc.Journey:
         # CSAT (% satisfied) on the curve's −2…+2 scale: 50 % is neutral, 100 % is +2.
         satisfaction=tuple(doc.Satisfaction(o.stage, max(-2.0, min(2.0, (o.value - 50) / 25)), o.n or 0)
                            for o in staged if o.metric == "csat" and o.stage),
-        pain_points=tuple(sorted((doc.PainPoint(s.stage, p.quote, T(PAIN_SOURCES[p.source]),
-                                                _severity(p.n, s.total), n=p.n, quote=p.quote)
-                                  for s in stages for p in s.pain_points), key=lambda p: -(p.n or 0))),
+        pain_points=pain_points(stages),
         stages=tuple(_stage_evidence(inputs, key, next((s for s in stages if s.stage == key), None),
                                      paragraphs(commentary.get(key, "")))
                      for key in (s.key for s in inputs.journey.stages)),
         unattributed=sum(evidence.unattributed.values()) if evidence else 0,
     )
-
-
-PAIN_SOURCES = {"feedback": N_("Comment with a low rating"), "ticket": N_("Reason for contacting support")}
 
 
 def touchpoint_name(name: str) -> doc.Name:
@@ -396,12 +391,6 @@ def _merged(touchpoints: Sequence[journey_evidence.Touchpoint]) -> tuple[tuple[d
         name = touchpoint_name(tp.name)
         merged[name] = merged.get(name, 0) + tp.n
     return tuple(sorted(merged.items(), key=lambda item: -item[1]))
-
-
-def _severity(n: int, total: int) -> int:
-    """3 when the theme is at least a fifth of the stage's records, 2 from a twentieth, else 1."""
-    share = n / total if total else 0.0
-    return 3 if share >= 0.2 else 2 if share >= 0.05 else 1
 
 
 def _stage_evidence(inputs: ReportInputs, stage: str, found: journey_evidence.StageEvidence | None,

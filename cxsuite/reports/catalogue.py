@@ -27,7 +27,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MODEL_FILE = PACKAGE_DIR.parent / "scoring" / "model" / "v1.yaml"
 # Keys whose values a report prints: names, level anchors, recommendation text and KPI movement.
 MODEL_TEXT_KEYS = frozenset({"name", "title", "description", "label", "anchor", "owner_role", "movement"})
-PYTHON_KEYWORDS = {"N_": None, "gettext": None, "t": None}
+PYTHON_KEYWORDS = {"N_": None, "gettext": None, "t": None, "pgettext": ((1, "c"), 2)}
+CONTEXT_SEPARATOR = "\x04"  # gettext's key for a msgid with a context: "context\x04msgid"
 
 
 def template_msgids(templates_dir: Path = TEMPLATES_DIR) -> set[str]:
@@ -39,7 +40,12 @@ def template_msgids(templates_dir: Path = TEMPLATES_DIR) -> set[str]:
             "**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
         },
     )
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    return {_key(message, context) for _, _, message, _, context in found if isinstance(message, str)}
+
+
+def _key(msgid: str, context: str | None) -> str:
+    """A msgid as the compiled catalogue looks it up: with its context, when it has one."""
+    return f"{context}{CONTEXT_SEPARATOR}{msgid}" if context else msgid
 
 
 def python_msgids() -> set[str]:
@@ -47,9 +53,11 @@ def python_msgids() -> set[str]:
     found: set[str] = set()
     for path in PACKAGE_DIR.rglob("*.py"):
         with path.open("rb") as source:
-            found |= {
-                m for _, _, m, _ in extract_python(source, PYTHON_KEYWORDS, [], {}) if isinstance(m, str)
-            }
+            for _, function, message, _ in extract_python(source, PYTHON_KEYWORDS, [], {}):
+                if isinstance(message, str):
+                    found.add(message)
+                elif function == "pgettext" and all(isinstance(m, str) for m in message):
+                    found.add(_key(message[1], message[0]))
     return found | {section.title for section in DEFAULT_SECTIONS}
 
 
@@ -102,7 +110,7 @@ def missing(language: str, templates_dir: Path = TEMPLATES_DIR) -> list[str]:
         return sorted(required_msgids())
     with path.open("rb") as po:
         catalog = read_po(po, locale=language)
-    done = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    done = {_key(m.id, m.context) for m in catalog if m.id and m.string and not m.fuzzy}
     return sorted(required_msgids() - done)
 
 

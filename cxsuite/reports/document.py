@@ -229,13 +229,14 @@ class Satisfaction:
 
 @dataclass(frozen=True)
 class PainPoint:
-    """A ranked pain point at a stage, with the evidence that shows it."""
+    """A ranked pain point at a stage, with the evidence that shows it and the number of records
+    behind it (required: a pain point is counted records, never a bare claim)."""
 
     stage: str
     title: Name
     evidence: Name = ""
     severity: int = 2
-    n: int | None = None
+    n: int = field(kw_only=True)
     quote: str = ""
 
 

@@ -151,6 +151,7 @@ class Figures:
     def matrix(self) -> Markup:
         """Every opportunity on value × effort, numbered by priority rank."""
         t = self.l10n.gettext
+        value = self.l10n.pgettext("business", "Value")
         points = [
             charts.MatrixPoint(self.l10n.number(i), o.value, o.effort, o.quadrant)
             for i, o in enumerate(self.doc.opportunities, start=1)
@@ -159,11 +160,11 @@ class Figures:
             charts.matrix(
                 points,
                 [t(QUADRANTS[q]) for q in ("quick_win", "big_bet", "fill_in", "money_pit")],
-                (t("Effort"), t("Value")),
+                (t("Effort"), value),
                 (t("low"), t("high")),
                 self.style,
                 alt(t("Value and effort"), [
-                    f"{p.label}. {self.l10n.name(o.title)}: {t('Value')} {self.l10n.number(o.value, 1)}, "
+                    f"{p.label}. {self.l10n.name(o.title)}: {value} {self.l10n.number(o.value, 1)}, "
                     f"{t('Effort')} {self.l10n.number(o.effort)}"
                     for p, o in zip(points, self.doc.opportunities, strict=True)]),
             )

@@ -73,6 +73,12 @@ class Localiser:
         """The translation of fixed report text."""
         return self.translations.gettext(msgid)
 
+    def pgettext(self, context: str, msgid: str) -> str:
+        """The translation of a word that means two things in the report: "Value" is a measured
+        figure in the tables (значение) but worth to the business on the value × effort chart
+        (ценность), so the chart asks for it in the ``business`` context."""
+        return self.translations.pgettext(context, msgid)
+
     @property
     def rtl(self) -> bool:
         """Right-to-left script (Persian): embedded Latin text is isolated."""

@@ -30,7 +30,6 @@ from cxsuite.reports.document import (
     Logo,
     Opportunity,
     Overall,
-    PainPoint,
     Period,
     ReportDocument,
     Satisfaction,
@@ -42,7 +41,10 @@ from cxsuite.reports.document import (
 )
 from cxsuite.reports.i18n import localiser
 from cxsuite.reports.labels import UNIT_LABELS
+from cxsuite.reports.pain_points import pain_points
 from cxsuite.reports.render import TEMPLATES_DIR
+from cxsuite.scoring.journey_evidence import PainPoint as EvidencePain
+from cxsuite.scoring.journey_evidence import StageEvidence
 
 T = Term
 SCORER_UNITS = {"%": "percent", "h": "hours"}
@@ -127,7 +129,7 @@ def _cell(stage: str, dim_index: int, raw: str, units: Units) -> Cell:
     )
 
 
-def _journey(units: Units) -> Journey:
+def _journey(units: Units, language: str) -> Journey:
     return Journey(
         touchpoints=tuple(
             Touchpoint(stage, T(channel), T(name))
@@ -137,10 +139,19 @@ def _journey(units: Units) -> Journey:
         kpis=tuple(StageKpi(stage, T(metric), value, units(unit))
                    for stage, metric, value, unit in data.STAGE_KPIS),
         satisfaction=tuple(Satisfaction(*row) for row in data.SATISFACTION),
-        pain_points=tuple(
-            PainPoint(stage, T(title), T(evidence), sev) for stage, title, evidence, sev in data.PAIN_POINTS
-        ),
+        pain_points=pain_points(_stage_evidence(language)),
     )
+
+
+def _stage_evidence(language: str) -> list[StageEvidence]:
+    """The sample's journey evidence in the shape real runs count it, so its pain points get their
+    records and severity from the same code (:func:`cxsuite.reports.pain_points.pain_points`)."""
+    return [
+        StageEvidence(stage=stage, volume=volume, touchpoints=[], pain_points=[
+            EvidencePain(theme=quotes["en"].casefold(), quote=quotes[language], source=source, n=n)
+            for at, source, n, quotes in data.PAIN_POINTS if at == stage])
+        for stage, volume in data.STAGE_RECORDS.items()
+    ]
 
 
 def _kpis(units: Units) -> tuple[KpiRow, ...]:
@@ -224,7 +235,7 @@ def sample_document(language: str = "en") -> ReportDocument:
             for stage, row in zip(stages, data.GRID, strict=True)
             for i, raw in enumerate(row)
         ),
-        journey=_journey(units),
+        journey=_journey(units, language),
         kpis=_kpis(units),
         opportunities=_opportunities(),
         data_sources=_sources(),

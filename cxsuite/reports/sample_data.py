@@ -158,10 +158,36 @@ SATISFACTION = (
     ("retention", -0.6, 96),
     ("advocacy", 0.2, 341),
 )
+# The journey evidence behind the pain points, as cxsuite.scoring.journey_evidence counts it for a
+# real run: records attributed to each stage per source (feedback answers as in SATISFACTION), and
+# per pain point its stage, source, records and the anonymised quote in the client's language.
+STAGE_RECORDS = {
+    "onboarding": {"feedback": 164, "ticket": 1_240},
+    "usage_service": {"feedback": 530, "ticket": 15_960},
+    "retention": {"feedback": 96, "ticket": 1_020},
+}
 PAIN_POINTS = (
-    ("onboarding", "First bill is hard to understand", "31 % of onboarding tickets", 3),
-    ("usage_service", "Customers repeat their story to each agent", "FCR 71 %, CES 4.1", 3),
-    ("retention", "Renewal offers arrive after the contract ends", "42 % of churn at renewal", 2),
+    ("onboarding", "ticket", 384, {
+        "en": "First bill is hard to understand",
+        "lt": "Pirmoji sąskaita sunkiai suprantama",
+        "lv": "Pirmais rēķins ir grūti saprotams",
+        "ru": "Первый счёт трудно понять",
+        "fa": "درک اولین صورت‌حساب دشوار است",
+    }),
+    ("retention", "ticket", 131, {
+        "en": "Renewal offer arrived after my contract ended",
+        "lt": "Atnaujinimo pasiūlymas atėjo pasibaigus sutarčiai",
+        "lv": "Atjaunošanas piedāvājums pienāca pēc līguma beigām",
+        "ru": "Предложение о продлении пришло после окончания договора",
+        "fa": "پیشنهاد تمدید پس از پایان قراردادم رسید",
+    }),
+    ("usage_service", "feedback", 186, {
+        "en": "I had to repeat my story to every agent",
+        "lt": "Kiekvienam darbuotojui turėjau pasakoti iš naujo",
+        "lv": "Katram darbiniekam man bija jāstāsta viss no jauna",
+        "ru": "Пришлось заново рассказывать всё каждому сотруднику",
+        "fa": "مجبور شدم ماجرا را برای هر کارشناس از نو تعریف کنم",
+    }),
 )
 # metric, value, unit, stage, definition, benchmark (value, source, year, population) or None,
 # records, coverage, previous
