@@ -207,7 +207,9 @@ class SyncEngine:
     async def _commit(self, stream: str, group: PreparedGroup) -> SyncCounts:
         now = datetime.now(UTC)
         counts = SyncCounts(read=group.read, failed=len(group.errors))
-        async with self.db.transaction(self.scope.tenant_id):
+        # Not durable: a group lost to a database crash is lost with its checkpoint and read
+        # again; the stream's completion (and the job's end) is durable and flushes it.
+        async with self.db.transaction(self.scope.tenant_id, durable=False):
             for prepared in group.rows:
                 upserted = await write_prepared(self.db.engine, self.scope, prepared, now)
                 counts.written += upserted.written

@@ -75,11 +75,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, tenant_id: UUID | None, user_id: UUID | None = None, *,
-                          write: bool = True) -> AsyncIterator[None]:
+                          write: bool = True, durable: bool = True) -> AsyncIterator[None]:
         """A transaction scoped to one tenant (and user); nested calls join the outer one.
 
         ``write`` matters on SQLite only: a writing transaction takes the write lock up front
         (``BEGIN IMMEDIATE``) so two writers queue on the busy timeout instead of deadlocking.
+
+        ``durable=False`` (PostgreSQL) commits without waiting for the WAL to reach the disk
+        (``synchronous_commit`` off for this transaction): the commit is as atomic and as
+        visible as any, but a crash of the database server itself can lose the last fraction
+        of a second of such commits, whole. Only for work that is redone when lost — a sync
+        batch with its own checkpoint — and the next durable commit makes every earlier one
+        durable too (the WAL is flushed in order).
         """
         if self.engine.current_transaction.get() is not None:
             if _current_scope.get((tenant_id, user_id))[0] != tenant_id:
@@ -88,14 +95,14 @@ class Database:
             return
         token = _current_scope.set((tenant_id, user_id))
         try:
-            async with self._begin(tenant_id, user_id, write):
+            async with self._begin(tenant_id, user_id, write, durable):
                 yield
         finally:
             _current_scope.reset(token)
 
-    def _begin(self, tenant_id: UUID | None, user_id: UUID | None, write: bool) -> object:
+    def _begin(self, tenant_id: UUID | None, user_id: UUID | None, write: bool, durable: bool) -> object:
         if self.is_postgres:
-            return ScopedPostgresTransaction(self.engine, scope_sql(tenant_id, user_id))
+            return ScopedPostgresTransaction(self.engine, scope_sql(tenant_id, user_id, durable))
         kind = TransactionType.immediate if write else TransactionType.deferred
         return self.engine.transaction(transaction_type=kind)
 
@@ -130,15 +137,17 @@ class Database:
         await execute(self.engine, "SELECT 1")
 
 
-def scope_sql(tenant_id: UUID | None, user_id: UUID | None) -> str:
-    """``BEGIN`` and the transaction-local tenant and user settings as one simple-protocol
-    message. The ids are written into the text (the simple protocol takes no parameters),
-    which is safe only because they pass through :class:`~uuid.UUID` first: its text form is
-    32 hex digits and four dashes, nothing else."""
+def scope_sql(tenant_id: UUID | None, user_id: UUID | None, durable: bool = True) -> str:
+    """``BEGIN`` and the transaction-local tenant and user settings (and, for a transaction
+    that need not be durable, ``synchronous_commit`` off) as one simple-protocol message. The
+    ids are written into the text (the simple protocol takes no parameters), which is safe
+    only because they pass through :class:`~uuid.UUID` first: its text form is 32 hex digits
+    and four dashes, nothing else."""
     tenant = str(UUID(str(tenant_id))) if tenant_id else ""
     user = str(UUID(str(user_id))) if user_id else ""
+    lazy = "" if durable else ", set_config('synchronous_commit', 'off', true)"
     return (f"BEGIN; SELECT set_config('app.tenant_id', '{tenant}', true), "
-            f"set_config('app.user_id', '{user}', true)")
+            f"set_config('app.user_id', '{user}', true){lazy}")
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ minutes; 429 with ``policyName`` and, sometimes, no ``Retry-After``; 414 for ove
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left
 from typing import Any
 from urllib.parse import urlencode
 
@@ -206,7 +207,6 @@ async def list_objects(request: Request, object_type: FromPath[str]) -> Response
         return entered
     sandbox, q = sandbox_of(request), request.query_params
     archived = q.get("archived", "false").lower() == "true"
-    rows = [r for r in objects.records(sandbox.world, object_type) if (r.deleted_at is not None) == archived]
     limit = min(max(int(q.get("limit", "10")), 1), 100)
     after = q.get("after")
     if after is not None and not after.isdigit():
@@ -215,11 +215,8 @@ async def list_objects(request: Request, object_type: FromPath[str]) -> Response
             f"Invalid input JSON on line 1, column 1: after must be a number: {after}",
             "VALIDATION_ERROR",
         )
-    start = (
-        next((i for i, r in enumerate(rows) if int(hubspot_id(object_type, r.seq)) >= int(after)), len(rows))
-        if after
-        else 0
-    )
+    rows = objects.listing(sandbox.world, object_type, archived, fresh=not after)
+    start = bisect_left(rows, int(after), key=lambda r: int(hubspot_id(object_type, r.seq))) if after else 0
     end, nxt = page_window(sandbox, "hubspot", len(rows), start, limit)
     results = [
         render(

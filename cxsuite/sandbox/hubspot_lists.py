@@ -15,7 +15,7 @@ from litestar import Request, Response, Router, post
 from cxsuite.sandbox import hubspot_objects as objects
 from cxsuite.sandbox.common import reply, sandbox_of
 from cxsuite.sandbox.hubspot import _enter, _error
-from cxsuite.sandbox.ids import hubspot_id
+from cxsuite.sandbox.ids import hubspot_seq
 from cxsuite.sandbox.world import SEGMENTS, Contact
 
 MAX_INPUTS = 100
@@ -61,12 +61,12 @@ async def memberships(request: Request) -> Response:
         return _error(400, f"The maximum number of inputs supported in a batch request is {MAX_INPUTS}. "
                       "Please reduce the number of items and try again", "VALIDATION_ERROR")
     world = sandbox_of(request).world
-    contacts = {hubspot_id("contacts", c.seq): c for c in world.contacts if c.deleted_at is None}
     results = []
     for item in inputs:
         record_id = str(item.get("recordId")) if isinstance(item, dict) else ""
-        contact = contacts.get(record_id) if item.get("objectTypeId") == CONTACTS else None
-        if isinstance(contact, Contact):
+        contact = (world.by_seq("contacts", hubspot_seq("contacts", record_id))
+                   if item.get("objectTypeId") == CONTACTS else None)
+        if isinstance(contact, Contact) and contact.deleted_at is None:
             added = objects.iso(contact.created_at)
             results.append({"objectTypeId": CONTACTS, "recordId": record_id, "recordListMemberships": [
                 {"listId": objects.list_id(s), "listVersion": 3, "firstAddedTimestamp": added,

@@ -96,6 +96,18 @@ def records(world: World, object_type: str) -> list[Record]:
     return sorted(rows, key=lambda r: int(hubspot_id(object_type, r.seq)))
 
 
+def listing(world: World, object_type: str, archived: bool, fresh: bool) -> list[Record]:
+    """The archived or the live records of an object type in id order, kept between the pages
+    of a listing (``World.view``; ``fresh`` on its first page)."""
+    kind = OBJECT_TYPES[object_type][0]
+    return world.view(
+        ("hubspot", object_type, archived),
+        kind,
+        lambda: [r for r in records(world, object_type) if (r.deleted_at is not None) == archived],
+        fresh,
+    )
+
+
 def properties(world: World, object_type: str, record: Record) -> dict[str, str | None]:
     """Every property of ``record`` as HubSpot strings."""
     specific = _RENDER[object_type](world, record)

@@ -65,6 +65,16 @@ def hubspot_id(object_type: str, seq: int) -> str:
     return str(base + seq * step)
 
 
+def hubspot_seq(object_type: str, object_id: str) -> int | None:
+    """The sequence number behind :func:`hubspot_id` (``None`` for an id it never made), so
+    the stand-in finds a record by id without a scan."""
+    if not object_id.isdigit():
+        return None
+    base, step = _HUBSPOT_BASE[object_type]
+    seq, rest = divmod(int(object_id) - base, step)
+    return seq if rest == 0 and seq >= 0 else None
+
+
 def salesforce_id(sobject: str, seq: int) -> str:
     """An 18-character Salesforce id: key prefix, pod, base-62 counter and case-safe suffix."""
     counter = seq * 7919 + 104_729
@@ -100,3 +110,12 @@ def with_checksum(id15: str) -> str:
 def zoho_id(module: str, seq: int) -> str:
     """A 19-digit Zoho CRM record id (org prefix, module block, counter)."""
     return str(5_725_767_000_000_000_000 + _ZOHO_MODULE_OFFSET[module] * 10_000_000 + 400_000 + seq * 3)
+
+
+def zoho_seq(module: str, record_id: str) -> int | None:
+    """The sequence number behind :func:`zoho_id` (``None`` for an id it never made), so the
+    stand-in finds a record by id without a scan."""
+    if not record_id.isdigit():
+        return None
+    seq, rest = divmod(int(record_id) - int(zoho_id(module, 0)), 3)
+    return seq if rest == 0 and seq >= 0 else None

@@ -40,6 +40,7 @@ def _check(kind: str) -> None:
 def modify(world: World, kind: str, count: int, at: datetime, rng: random.Random) -> list[Record]:
     """Change ``count`` live records of ``kind`` and stamp them modified at ``at``."""
     _check(kind)
+    world.changes += 1
     live = world.live(kind)
     chosen = rng.sample(live, min(count, len(live)))
     for record in chosen:
@@ -51,6 +52,7 @@ def modify(world: World, kind: str, count: int, at: datetime, rng: random.Random
 def archive(world: World, kind: str, count: int, at: datetime, rng: random.Random) -> list[Record]:
     """Archive/delete ``count`` live records (HubSpot archived, Salesforce IsDeleted, Zoho recycle bin)."""
     _check(kind)
+    world.changes += 1
     live = world.live(kind)
     chosen = rng.sample(live, min(count, len(live)))
     for record in chosen:
@@ -61,6 +63,7 @@ def archive(world: World, kind: str, count: int, at: datetime, rng: random.Rando
 def add(world: World, kind: str, count: int, at: datetime, rng: random.Random) -> list[Record]:
     """Create ``count`` new records of ``kind`` at ``at``, linked to existing contacts."""
     _check(kind)
+    world.changes += 1
     factory = RecordFactory(rng.random(), at)
     records = world.records(kind)
     new = [_new(world, kind, factory, len(records) + i) for i in range(count)]

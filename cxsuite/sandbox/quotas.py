@@ -49,6 +49,9 @@ class Meters:
 
     _logs: dict[str, deque[tuple[float, int]]] = field(default_factory=lambda: defaultdict(deque))
     _days: dict[tuple[str, date], int] = field(default_factory=lambda: defaultdict(int))
+    # What each log holds in all, kept as entries come and go: a request's check costs the
+    # same on the first and the millionth request of a day-long window.
+    _totals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def admit(self, now: datetime, limits: list[Limit]) -> tuple[Limit, Verdict] | None:
@@ -61,6 +64,7 @@ class Meters:
             for limit in limits:
                 if limit.seconds is not None:
                     self._logs[limit.meter].append((now.timestamp(), limit.cost))
+                    self._totals[limit.meter] += limit.cost
                 else:
                     self._days[(limit.meter, limit.day)] += limit.cost  # type: ignore[index]
         return None
@@ -71,8 +75,8 @@ class Meters:
             return Verdict(used + limit.cost <= limit.limit, used)
         at, log = now.timestamp(), self._logs[limit.meter]
         while log and log[0][0] <= at - limit.seconds:
-            log.popleft()
-        used = sum(spent for _, spent in log)
+            self._totals[limit.meter] -= log.popleft()[1]
+        used = self._totals[limit.meter]
         if used + limit.cost > limit.limit:
             return Verdict(False, used, self._frees_at(log, used + limit.cost - limit.limit) + limit.seconds)
         return Verdict(True, used)
@@ -91,7 +95,10 @@ class Meters:
         """Spent in the last ``seconds`` (for rate-limit headers and ``propertyQuota``)."""
         at = now.timestamp()
         with self._lock:
-            return sum(spent for when, spent in self._logs[name] if when > at - seconds)
+            log = self._logs[name]
+            if not log or log[0][0] > at - seconds:  # all of the log is in the window
+                return self._totals[name]
+            return sum(spent for when, spent in log if when > at - seconds)
 
     def used_on(self, name: str, day: date) -> int:
         """Spent on ``day``."""

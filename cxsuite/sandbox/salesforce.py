@@ -39,7 +39,7 @@ from cxsuite.sandbox.common import (
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.sandbox.oauth import AccessToken, CodeProblem, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
-from cxsuite.sandbox.soql import Comparison, Query, SoqlError, fields_in, matches, parse
+from cxsuite.sandbox.soql import Comparison, Junction, Query, SoqlError, fields_in, matches, parse
 
 ORG_ID = salesforce_id("Organization", 1)
 USER_ID = salesforce_id("User", 1)
@@ -141,7 +141,7 @@ def _run(request: Request, text: str, include_deleted: bool) -> tuple[str, list[
     where = _canonical(query.where, canon)
     found = [
         row
-        for row in sobjects.rows(world, sobject, _opportunity_ids(sobject, where))
+        for row in sobjects.rows(world, sobject, _lookup(sobject, where))
         if (include_deleted or not row["IsDeleted"]) and matches(where, row)
     ]
     for name, descending in reversed(query.order):
@@ -151,14 +151,17 @@ def _run(request: Request, text: str, include_deleted: bool) -> tuple[str, list[
     return sobject, [{name: row.get(name) for name in selected} for row in found]
 
 
-def _opportunity_ids(sobject: str, where: Any) -> list[str] | None:
-    """The ids of ``OpportunityId IN (...)`` on OpportunityHistory, which the stand-in answers
-    from an index like Salesforce does; ``None`` for any other query (a full scan). The WHERE
-    clause is still applied to the rows found."""
-    if (sobject == "OpportunityHistory" and isinstance(where, Comparison) and where.op == "IN"
-            and where.field == "OpportunityId" and isinstance(where.value, list)):
-        return [str(v) for v in where.value]
-    return None
+def _lookup(sobject: str, where: Any) -> tuple[str, list[str]] | None:
+    """The parent field and ids of ``<parent field> IN (...)`` on a child sObject
+    (OpportunityHistory by OpportunityId, CaseHistory by CaseId, CampaignMember by ContactId or
+    LeadId), which the stand-in answers from an index like Salesforce does; ``None`` for any
+    other query (a full scan). The whole WHERE clause is still applied to the rows found."""
+    links = sobjects.LINKS.get(sobject, {})
+    parts = where.parts if isinstance(where, Junction) and where.op == "AND" else [where]
+    return next((
+        (part.field, [str(v) for v in part.value]) for part in parts
+        if isinstance(part, Comparison) and part.op == "IN" and part.field in links
+        and isinstance(part.value, list)), None)
 
 
 def _canonical(cond: Any, canon: dict[str, str]) -> Any:

@@ -213,13 +213,22 @@ SOBJECTS: dict[str, tuple[str, tuple[str, ...], _Render]] = {
 DERIVED = ("OpportunityHistory", "SurveyQuestion", "CaseHistory", "Campaign", "CampaignMember")
 
 
-def rows(world: World, sobject: str, opportunity_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Every row of ``sobject`` (deleted ones with IsDeleted true), in id order; for
-    OpportunityHistory, only those of ``opportunity_ids`` when given (an index lookup: the
-    connector asks for the history of each page of opportunities, and scanning every deal's
-    history for each page made a sync's time grow with the square of the deals)."""
-    if sobject == "OpportunityHistory":
-        yield from _histories(world, None if opportunity_ids is None else _deals_of(world, opportunity_ids))
+def rows(world: World, sobject: str, lookup: tuple[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of ``sobject`` (deleted ones with IsDeleted true), in id order; for a child
+    sObject looked up by a parent field (``LINKS``), ``lookup`` (the field, the parent ids)
+    gives only those parents' rows: an index lookup, as Salesforce answers one. The connector
+    asks for the history and memberships of each page of records, and scanning them all for
+    each page made a sync's time grow with the square of the records."""
+    if sobject in LINKS:
+        links = LINKS[sobject]
+        if lookup is not None and lookup[0] in links:
+            kind, children = links[lookup[0]]
+            parents = _parents(world, kind, lookup[1])
+        else:
+            kind, children = next(iter(links.values()))
+            parents = world.records(kind)
+        for parent in parents:
+            yield from children(parent)
         return
     if sobject in _DERIVED_ROWS:
         yield from _DERIVED_ROWS[sobject](world)
@@ -234,34 +243,24 @@ def rows(world: World, sobject: str, opportunity_ids: list[str] | None = None) -
         }
 
 
-def _deals_of(world: World, opportunity_ids: list[str]) -> list[Deal]:
-    """The deals behind these Opportunity ids, by sequence number (the generator numbers deals
-    by their position; a deal found elsewhere falls back to one dictionary over all deals)."""
-    deals, by_seq = world.deals, None
-    found = []
-    for seq in {s for i in opportunity_ids if (s := salesforce_seq(str(i))) is not None}:
-        if 0 <= seq < len(deals) and deals[seq].seq == seq:
-            found.append(deals[seq])
-            continue
-        by_seq = by_seq if by_seq is not None else {d.seq: d for d in deals}
-        if seq in by_seq:
-            found.append(by_seq[seq])
-    return sorted(found, key=lambda d: d.seq)
+def _parents(world: World, kind: str, ids: list[str]) -> list[Any]:
+    """The records of ``kind`` behind these ids, in sequence order (found by position)."""
+    seqs = sorted({s for i in ids if (s := salesforce_seq(str(i))) is not None})
+    return [r for seq in seqs if (r := world.by_seq(kind, seq)) is not None]
 
 
-def _histories(world: World, deals: list[Deal] | None = None) -> Iterator[dict[str, Any]]:
-    for deal in world.deals if deals is None else deals:
-        for n, change in enumerate(deal.history):
-            row = _system("OpportunityHistory", deal.seq * 16 + n, change.at, change.at, deal.deleted_at)
-            del row["LastModifiedDate"]
-            yield {
-                **row,
-                "OpportunityId": salesforce_id("Opportunity", deal.seq),
-                "StageName": STAGE_NAMES[change.stage],
-                "Amount": deal.amount,
-                "CloseDate": deal.close_date.isoformat(),
-                "Probability": _PROBABILITY[change.stage],
-            }
+def _deal_history(deal: Deal) -> Iterator[dict[str, Any]]:
+    for n, change in enumerate(deal.history):
+        row = _system("OpportunityHistory", deal.seq * 16 + n, change.at, change.at, deal.deleted_at)
+        del row["LastModifiedDate"]
+        yield {
+            **row,
+            "OpportunityId": salesforce_id("Opportunity", deal.seq),
+            "StageName": STAGE_NAMES[change.stage],
+            "Amount": deal.amount,
+            "CloseDate": deal.close_date.isoformat(),
+            "Probability": _PROBABILITY[change.stage],
+        }
 
 
 def _questions(world: World) -> Iterator[dict[str, Any]]:
@@ -275,21 +274,20 @@ def _questions(world: World) -> Iterator[dict[str, Any]]:
         }
 
 
-def _case_histories(world: World) -> Iterator[dict[str, Any]]:
-    """Owner changes of cases: a rule's assignment, or an agent accepting it from the queue (a
+def _case_history(ticket: Ticket) -> Iterator[dict[str, Any]]:
+    """Owner changes of a case: a rule's assignment, or an agent accepting it from the queue (a
     case its creator owned from the start has none)."""
-    for ticket in world.tickets:
-        if ticket.owner_seq is None or ticket.assigned_at is None or ticket.assigned_at == ticket.created_at:
-            continue
-        row = _system("CaseHistory", ticket.seq, ticket.assigned_at, ticket.assigned_at, ticket.deleted_at)
-        del row["LastModifiedDate"]
-        yield {
-            **row,
-            "CaseId": salesforce_id("Case", ticket.seq),
-            "Field": "ownerAssignment" if ticket.auto_assigned else "ownerAccepted",
-            "OldValue": SUPPORT_QUEUE,
-            "NewValue": user_id(ticket.owner_seq),
-        }
+    if ticket.owner_seq is None or ticket.assigned_at is None or ticket.assigned_at == ticket.created_at:
+        return
+    row = _system("CaseHistory", ticket.seq, ticket.assigned_at, ticket.assigned_at, ticket.deleted_at)
+    del row["LastModifiedDate"]
+    yield {
+        **row,
+        "CaseId": salesforce_id("Case", ticket.seq),
+        "Field": "ownerAssignment" if ticket.auto_assigned else "ownerAccepted",
+        "OldValue": SUPPORT_QUEUE,
+        "NewValue": user_id(ticket.owner_seq),
+    }
 
 
 def _campaigns(world: World) -> Iterator[dict[str, Any]]:
@@ -299,22 +297,27 @@ def _campaigns(world: World) -> Iterator[dict[str, Any]]:
                "Type": "Email" if "subscribers" in name.lower() else "Other"}
 
 
-def _campaign_members(world: World) -> Iterator[dict[str, Any]]:
-    for contact in world.contacts:
-        for name in contact.segments:
-            seq = contact.seq * len(SEGMENTS) + SEGMENTS.index(name)
-            joined = contact.created_at
-            system = _system("CampaignMember", seq, joined, joined, contact.deleted_at)
-            yield {**system,
-                   "CampaignId": salesforce_id("Campaign", SEGMENTS.index(name)),
-                   "ContactId": salesforce_id("Contact", contact.seq), "LeadId": None, "Status": "Responded"}
+def _memberships(contact: Contact) -> Iterator[dict[str, Any]]:
+    for name in contact.segments:
+        seq = contact.seq * len(SEGMENTS) + SEGMENTS.index(name)
+        joined = contact.created_at
+        system = _system("CampaignMember", seq, joined, joined, contact.deleted_at)
+        yield {**system,
+               "CampaignId": salesforce_id("Campaign", SEGMENTS.index(name)),
+               "ContactId": salesforce_id("Contact", contact.seq), "LeadId": None, "Status": "Responded"}
 
 
 _DERIVED_ROWS: dict[str, Callable[[World], Iterator[dict[str, Any]]]] = {
     "SurveyQuestion": _questions,
-    "CaseHistory": _case_histories,
     "Campaign": _campaigns,
-    "CampaignMember": _campaign_members,
+}
+# Child sObject -> its parent fields -> (the parent's world kind, a parent's rows); a full scan
+# reads the first parent kind's.
+LINKS: dict[str, dict[str, tuple[str, Callable[[Any], Iterator[dict[str, Any]]]]]] = {
+    "OpportunityHistory": {"OpportunityId": ("deals", _deal_history)},
+    "CaseHistory": {"CaseId": ("tickets", _case_history)},
+    # The world's leads are in no campaign: their lookups find no rows.
+    "CampaignMember": {"ContactId": ("contacts", _memberships), "LeadId": ("leads", lambda _: iter(()))},
 }
 
 

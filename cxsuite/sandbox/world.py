@@ -6,8 +6,10 @@ GA4 sees the same company. ``generate.py`` fills it deterministically; ``mutate.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from cxsuite.sandbox.web import WebMetricRow
 
@@ -210,6 +212,11 @@ class World:
     web: list[WebMetricRow]
     owners: list[Owner] = field(default_factory=list)
     leads: list[Lead] = field(default_factory=list)
+    # Bumped by every mutation (``mutate.py``): the derived views below are stale after one.
+    changes: int = 0
+    _views: dict[Hashable, tuple[tuple[int, int], list[Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def records(self, kind: str) -> list[Record]:
         """Every record of ``kind`` (``contacts``, ``deals``, ...), deleted ones included."""
@@ -218,6 +225,29 @@ class World:
     def live(self, kind: str) -> list[Record]:
         """Records of ``kind`` that are not archived or deleted."""
         return [r for r in self.records(kind) if r.deleted_at is None]
+
+    def view(self, key: Hashable, kind: str, build: Callable[[], list[Any]], fresh: bool = False,
+             ) -> list[Any]:
+        """A list derived from ``kind``'s records (filtered, sorted), kept until a mutation or a
+        new record, so a vendor serves each page of a listing in time proportional to the page,
+        not to the world (real vendors answer from indexes). ``fresh`` rebuilds it anyway: a
+        listing's first page, so edits made without ``mutate.py`` (tests set fields) are seen."""
+        stamp = (self.changes, len(self.records(kind)))
+        cached = self._views.get(key)
+        if fresh or cached is None or cached[0] != stamp:
+            cached = (stamp, build())
+            self._views[key] = cached
+        return cached[1]
+
+    def by_seq(self, kind: str, seq: int | None) -> Record | None:
+        """The record of ``kind`` with sequence ``seq``: at its position (records are numbered
+        by position), else found in the list (never in generated or mutated worlds)."""
+        rows = self.records(kind)
+        if seq is None or seq < 0:
+            return None
+        if seq < len(rows) and rows[seq].seq == seq:
+            return rows[seq]
+        return next((r for r in rows if r.seq == seq), None)
 
 
 def resolve_size(size: int | str) -> int:

@@ -33,11 +33,11 @@ from cxsuite.sandbox.common import (
     sandbox_of,
     unknown_client,
 )
-from cxsuite.sandbox.ids import zoho_id
+from cxsuite.sandbox.ids import zoho_seq
 from cxsuite.sandbox.oauth import ACCESS_TTL, AccessToken, Grant, TokenState
 from cxsuite.sandbox.quotas import UNLIMITED, Limit
 from cxsuite.sandbox.state import Sandbox
-from cxsuite.sandbox.world import Record
+from cxsuite.sandbox.world import Deal, Record
 
 MAX_FIELDS = 50
 MAX_PER_PAGE = 200
@@ -124,13 +124,14 @@ def _spend_credit(sandbox: Sandbox) -> Response | None:
     return None
 
 
-def _since(request: Request, rows: list[Record]) -> tuple[list[Record], bool]:
-    """Rows modified after ``If-Modified-Since`` (and whether the header was sent)."""
-    header = request.headers.get("if-modified-since")
-    if not header:
-        return rows, False
-    moment = parse_time(header)
-    return [r for r in rows if r.updated_at > moment], True
+def _listing(sandbox: Sandbox, module: str, order: tuple[str, str], since: str | None) -> list[Record]:
+    """The live records of a module modified after ``If-Modified-Since`` (when sent), sorted:
+    what a listing pages through (kept between its pages by ``World.view``)."""
+    moment = parse_time(since) if since else None
+    rows = [r for r in modules.records(sandbox.world, module)
+            if r.deleted_at is None and (moment is None or r.updated_at > moment)]
+    rows.sort(key=lambda r: getattr(r, SORT_FIELDS[order[0]]), reverse=order[1] == "desc")
+    return rows
 
 
 def _start(request: Request, per_page: int, bound: tuple[Any, ...]) -> int | Response:
@@ -226,15 +227,16 @@ async def list_records(request: Request, dc: FromPath[str], module: FromPath[str
         return checked
     fields, per_page = checked
     q, sandbox = request.query_params, sandbox_of(request)
-    rows, conditional = _since(
-        request, [r for r in modules.records(sandbox.world, module) if r.deleted_at is None]
+    since = request.headers.get("if-modified-since")
+    order = (q.get("sort_by", "id"), q.get("sort_order", "desc"))
+    rows = sandbox.world.view(
+        ("zoho", module, order, since),
+        modules.MODULES[module][0],
+        lambda: _listing(sandbox, module, order, since),
+        fresh=q.get("page_token") is None and q.get("page", "1") == "1",
     )
     if not rows:
-        return Response(content=b"", status_code=304 if conditional else 204)
-    rows.sort(
-        key=lambda r: getattr(r, SORT_FIELDS[q.get("sort_by", "id")]),
-        reverse=q.get("sort_order", "desc") == "desc",
-    )
+        return Response(content=b"", status_code=304 if since else 204)
     bound = (
         q.get("fields"),
         per_page,
@@ -354,10 +356,8 @@ async def related_records(request: Request, dc: FromPath[str], module: FromPath[
     fields = [f for f in request.query_params.get("fields", "").split(",") if f]
     if not fields:
         return _error(400, "REQUIRED_PARAM_MISSING", "required param is missing", {"param_name": "fields"})
-    world = sandbox_of(request).world
-    live = (d for d in world.deals if d.deleted_at is None)
-    deal = next((d for d in live if zoho_id("Deals", d.seq) == record_id), None)
-    if deal is None:
+    deal = sandbox_of(request).world.by_seq("deals", zoho_seq("Deals", record_id))
+    if not isinstance(deal, Deal) or deal.deleted_at is not None:
         return _error(400, "INVALID_DATA", "the related id given seems to be invalid", {"api_name": "id"})
     q = request.query_params
     per_page, page = min(int(q.get("per_page", "200")), MAX_PER_PAGE), int(q.get("page", "1"))

@@ -42,6 +42,19 @@ async def test_scope_is_set_inside_and_gone_after_on_every_pooled_connection(db)
             assert (await execute(db.engine, SETTINGS))[0] == {"tenant": "", "user_id": ""}
 
 
+@pytest.mark.postgres_only
+async def test_a_transaction_that_need_not_be_durable_commits_without_waiting_for_the_disk_alone(db):
+    """``durable=False`` turns ``synchronous_commit`` off for that transaction only: every
+    pooled connection is back to the server's setting for the next one."""
+    show = "SELECT current_setting('synchronous_commit') AS mode"
+    for _ in range(2 * POOL_MAX_SIZE):
+        async with db.transaction(uuid4(), durable=False):
+            assert (await execute(db.engine, show))[0]["mode"] == "off"
+    for _ in range(2 * POOL_MAX_SIZE):
+        async with db.transaction(uuid4()):
+            assert (await execute(db.engine, show))[0]["mode"] == "on"
+
+
 async def test_an_error_rolls_the_transaction_back(db):
     tenant, now = uuid4(), datetime.now(UTC)
 

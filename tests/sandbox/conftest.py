@@ -41,3 +41,23 @@ def client_form(vendor: str, **extra: str) -> dict[str, str]:
     """Client credentials plus ``extra`` as a token request form."""
     return {"client_id": CLIENTS[vendor].client_id, "client_secret": CLIENTS[vendor].client_secret,
             "redirect_uri": "http://localhost:9/cb", **extra}
+
+
+class Counted(list):
+    """A world list that counts the records iterated over: a vendor that serves a page by
+    scanning every record of the world reads them all, one that looks them up by id or
+    continues a listing reads none (indexing by position is not counted)."""
+
+    read = 0
+
+    def __iter__(self):  # type: ignore[override]
+        for item in super().__iter__():
+            self.read += 1
+            yield item
+
+
+def count_reads(world: object, kind: str) -> Counted:
+    """Swap ``world``'s list of ``kind`` for a :class:`Counted` copy of it; returns that copy."""
+    counted = Counted(getattr(world, kind))
+    setattr(world, kind, counted)
+    return counted

@@ -8,7 +8,7 @@ import pytest
 from cxsuite.sandbox import RunningSandbox
 from cxsuite.sandbox.ids import salesforce_id
 from cxsuite.sandbox.soql import SoqlError, parse
-from tests.sandbox.conftest import authorize, client_form
+from tests.sandbox.conftest import authorize, client_form, count_reads
 
 pytestmark = pytest.mark.anyio
 V = "/services/data/v62.0"
@@ -142,3 +142,26 @@ async def test_history_by_opportunity_ids_matches_the_full_scan(http):
     some, _ = await _query_all(http, token, "SELECT Id, OpportunityId, StageName FROM OpportunityHistory "
                                             f"WHERE OpportunityId IN ({in_list}) ORDER BY OpportunityId, CreatedDate, Id")
     assert wanted and some == [r for r in every if r["OpportunityId"] in set(wanted)]
+
+
+@pytest.mark.parametrize(("sobject", "link", "kind", "extra"), [
+    ("OpportunityHistory", "OpportunityId", "deals", ""),
+    ("CaseHistory", "CaseId", "tickets", " AND Field IN ('ownerAssignment', 'ownerAccepted')"),
+    ("CampaignMember", "ContactId", "contacts", ""),
+])
+async def test_child_rows_of_a_page_are_found_by_parent_id_not_by_a_scan(http, sb: RunningSandbox, sobject: str,
+                                                                          link: str, kind: str, extra: str):
+    """The connector asks for each page's history and memberships by parent id: the stand-in
+    looks the parents up (a scan of every parent per page made a sync grow with the square of
+    the records) and finds the same rows as filtering everything."""
+    token = await _connect(http)
+    every, _ = await _query_all(http, token, f"SELECT Id, {link} FROM {sobject} ORDER BY {link}, Id")
+    wanted = sorted({r[link] for r in every})[1::3][:40]
+    parents = count_reads(sb.sandbox.world, kind)
+    in_list = ", ".join(f"'{i}'" for i in wanted)
+    some, _ = await _query_all(http, token, f"SELECT Id, {link} FROM {sobject} WHERE {link} IN ({in_list}){extra} "
+                                            f"ORDER BY {link}, Id")
+    assert wanted and some == [r for r in every if r[link] in set(wanted)]
+    assert parents.read < len(parents) // 2  # a sample row names the fields; nothing more is read
+    leads = f"'{salesforce_id('Lead', 1)}', '{salesforce_id('Lead', 2)}'"
+    assert (await _query_all(http, token, f"SELECT Id FROM CampaignMember WHERE LeadId IN ({leads})"))[0] == []
