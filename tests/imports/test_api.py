@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+import httpx
 import pytest
 
 from cxsuite.db.sql import execute
@@ -26,6 +29,18 @@ CUSTOMERS = csv_bytes([
     ["K3", "ci@example.lt", "Ci", "M", "2025-04-01", "", "customer"],
     ["K1", "again@example.lt", "Dup", "D", "2025-04-02", "", "customer"],
 ], delimiter=";")
+
+
+async def customers_confirmed(client: httpx.AsyncClient, headers: dict[str, str], workspace_id: UUID,
+                              ) -> tuple[str, httpx.Response]:
+    """A new file connection with CUSTOMERS uploaded and its proposed mapping confirmed:
+    the connection's id and the confirmation's response."""
+    connection_id = await new_connection(client, headers, workspace_id)
+    await upload(client, headers, connection_id, "customers", CUSTOMERS)
+    body = (await preview(client, headers, connection_id, "customers")).json()
+    columns = {c["field"]: c["header"] for c in body["mapping"]}
+    confirmed = await confirm(client, headers, connection_id, "customers", columns, {"timezone": "Europe/Vilnius"})
+    return connection_id, confirmed
 
 
 async def test_preview_proposes_a_mapping_and_names_each_bad_cell_before_anything_is_written(eng, client, db):
@@ -67,11 +82,7 @@ async def test_preview_proposes_a_mapping_and_names_each_bad_cell_before_anythin
 
 async def test_import_reports_bad_rows_and_a_second_import_changes_nothing(eng, client, db):
     headers = eng.owner.headers
-    connection_id = await new_connection(client, headers, eng.workspace_id)
-    await upload(client, headers, connection_id, "customers", CUSTOMERS)
-    body = (await preview(client, headers, connection_id, "customers")).json()
-    columns = {c["field"]: c["header"] for c in body["mapping"]}
-    confirmed = await confirm(client, headers, connection_id, "customers", columns, {"timezone": "Europe/Vilnius"})
+    connection_id, confirmed = await customers_confirmed(client, headers, eng.workspace_id)
     assert confirmed.status_code == 200 and confirmed.json()["confirmed"] is True
     job = await import_all(client, headers, connection_id)
     assert job["status"] == "succeeded", job
@@ -176,11 +187,7 @@ async def test_a_client_admin_imports_and_a_client_viewer_may_not(eng, client, p
 
 async def test_an_import_stores_its_customers_match_keys_and_resolves_the_view(eng, client, db):
     headers = eng.owner.headers
-    connection_id = await new_connection(client, headers, eng.workspace_id)
-    await upload(client, headers, connection_id, "customers", CUSTOMERS)
-    body = (await preview(client, headers, connection_id, "customers")).json()
-    columns = {c["field"]: c["header"] for c in body["mapping"]}
-    await confirm(client, headers, connection_id, "customers", columns, {"timezone": "Europe/Vilnius"})
+    connection_id, _ = await customers_confirmed(client, headers, eng.workspace_id)
     assert (await import_all(client, headers, connection_id))["status"] == "succeeded"
     async with db.transaction(eng.tenant_id, write=False):
         rows = await execute(db.engine, "SELECT external_id, kind, value FROM customer_match_key "
