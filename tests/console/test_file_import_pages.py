@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from tests.imports.flow import new_connection
 from tests.support.parties import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -63,9 +64,7 @@ async def test_client_admin_uploads_previews_confirms_and_imports(server, partie
 async def test_a_client_viewer_is_told_to_ask_the_consultant(server, parties) -> None:
     owner = await parties.owner()
     workspace = await parties.workspace(owner)
-    made = await parties.client.post(f"/api/v1/workspaces/{workspace}/connections", headers=owner.headers,
-                                     json={"connector": "file_import", "name": "CRM exports"})
-    conn = made.json()["connection"]["id"]
+    conn = await new_connection(parties.client, owner.headers, workspace, "CRM exports")
     viewer = await parties.client_user(owner, workspace, "client_viewer")
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
         token = await _csrf(http, "/signin")

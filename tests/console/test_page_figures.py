@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from tests.imports.flow import new_connection
 from tests.support.parties import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -21,9 +22,7 @@ LATIN = re.compile("[0-9]")
 async def test_counts_and_dates_use_the_digits_of_the_page_language(server, parties) -> None:
     owner = await parties.owner()
     workspace = await parties.workspace(owner)
-    made = await parties.client.post(f"/api/v1/workspaces/{workspace}/connections", headers=owner.headers,
-                                     json={"connector": "file_import", "name": "Exports"})
-    conn = made.json()["connection"]["id"]
+    conn = await new_connection(parties.client, owner.headers, workspace, "Exports")
     await parties.client.put(f"/api/v1/connections/{conn}/files/tickets", headers=owner.headers,
                              files={"file": ("t.csv", TICKETS, "text/csv")})
     shown = {}
